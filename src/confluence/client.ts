@@ -1,0 +1,118 @@
+import ky, { HTTPError, type KyInstance, TimeoutError as KyTimeoutError } from 'ky';
+import { type ConfluenceAuth, authorizationHeader, wikiBaseUrl } from './auth.js';
+import { ConfluenceError, NetworkError, type RequestSummary, ServerError, TimeoutError } from './errors/index.js';
+import { errorFromResponse } from './map-error.js';
+
+/** Query values; arrays are sent comma-separated (v2's `style: form, explode: false`). */
+export type Query = Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
+
+export interface RequestOptions {
+  query?: Query;
+  json?: unknown;
+  /** The caller's cancellation (the MCP request's signal). */
+  signal?: AbortSignal | undefined;
+  /** What is being asked for, in words (`page 123`), carried by any error. */
+  subject?: string;
+}
+
+/** A successful answer: parsed JSON (undefined for 204) and the headers (for `Link`). */
+export interface ConfluenceResponse<T> {
+  data: T;
+  headers: Headers;
+  status: number;
+}
+
+export interface ConfluenceClientOptions {
+  auth: ConfluenceAuth;
+  /** Per-request timeout. */
+  timeoutMs: number;
+  userAgent: string;
+  /** For tests and instrumentation; defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+/** Builds `a=1&b=x,y` the way Confluence expects, skipping undefined values. */
+export function buildQuery(query: Query | undefined): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) {
+      if (value.length) params.set(key, value.join(','));
+    } else params.set(key, String(value));
+  }
+  return params;
+}
+
+/**
+ * The typed HTTP client for one Confluence credential. Every endpoint function goes through `request`, which
+ * adds auth, a user agent, a timeout and the caller's signal, and turns every failure into a ConfluenceError.
+ */
+export class ConfluenceClient {
+  /** The `.../wiki` root requests go to. */
+  readonly baseUrl: string;
+  readonly #http: KyInstance;
+  readonly #auth: ConfluenceAuth;
+
+  constructor(options: ConfluenceClientOptions) {
+    this.#auth = options.auth;
+    this.baseUrl = wikiBaseUrl(options.auth);
+    this.#http = ky.create({
+      prefixUrl: this.baseUrl,
+      timeout: options.timeoutMs,
+      // Retries belong to a layer that knows which requests are idempotent and what the caller's budget is.
+      retry: 0,
+      headers: { 'user-agent': options.userAgent, accept: 'application/json' },
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+
+  /** Sends one request to `path` (relative to `.../wiki`, e.g. `api/v2/pages/1`) and parses the JSON answer. */
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ConfluenceResponse<T>> {
+    const searchParams = buildQuery(options.query);
+    const query = searchParams.size ? `?${searchParams}` : '';
+    const summary: RequestSummary = { method, path: `${path}${query}` };
+    if (options.subject) summary.subject = options.subject;
+    // Outside the try: a credential that cannot be had (not connected, store down) is not a Confluence error.
+    const authorization = await authorizationHeader(this.#auth, options.signal);
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.#http(path, {
+        method,
+        searchParams,
+        signal: options.signal,
+        headers: { authorization },
+        ...(options.json === undefined ? {} : { json: options.json }),
+      });
+      text = response.status === 204 ? '' : await response.text();
+    } catch (error) {
+      throw await toConfluenceError(error, summary, options.signal);
+    }
+    try {
+      return { data: (text ? JSON.parse(text) : undefined) as T, headers: response.headers, status: response.status };
+    } catch (error) {
+      throw new ServerError(`${method} ${summary.path} answered ${response.status} with invalid JSON`, summary, response.status, undefined, {
+        cause: error,
+      });
+    }
+  }
+}
+
+async function toConfluenceError(error: unknown, request: RequestSummary, signal?: AbortSignal): Promise<unknown> {
+  if (error instanceof ConfluenceError) return error;
+  // A cancelled call is the caller's doing, not Confluence's: let the abort reason through untouched.
+  if (signal?.aborted) return signal.reason ?? error;
+  if (error instanceof HTTPError) {
+    const body = await error.response.text().catch(() => '');
+    return errorFromResponse({ status: error.response.status, headers: error.response.headers, body }, request);
+  }
+  if (error instanceof KyTimeoutError) {
+    return new TimeoutError(`${request.method} ${request.path} timed out`, request, undefined, undefined, {
+      cause: error,
+    });
+  }
+  const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+  return new NetworkError(`${request.method} ${request.path} failed: ${reason}`, request, undefined, undefined, {
+    cause: error,
+  });
+}

@@ -1,0 +1,193 @@
+import type { ConfluenceClient } from '../client.js';
+import { type Paged, nextCursor } from '../pagination.js';
+import type { BodyType, MultiEntityResult, Page, Version } from '../types.js';
+
+/** Body formats a single page can be read in. */
+export type PageBodyFormat = 'storage' | 'view' | 'atlas_doc_format' | 'export_view';
+
+export interface GetPageParams {
+  id: string;
+  bodyFormat?: PageBodyFormat;
+  /** An older version to read; the current one when absent. */
+  version?: number;
+  includeLabels?: boolean;
+  signal?: AbortSignal | undefined;
+}
+
+/** v2 GET /pages/{id} (read:page). */
+export async function getPage(client: ConfluenceClient, params: GetPageParams): Promise<Page> {
+  const { data } = await client.request<Page>('GET', `api/v2/pages/${encodeURIComponent(params.id)}`, {
+    query: {
+      'body-format': params.bodyFormat,
+      version: params.version,
+      'include-labels': params.includeLabels || undefined,
+    },
+    signal: params.signal,
+    subject: params.version ? `version ${params.version} of page ${params.id}` : `page ${params.id}`,
+  });
+  return data;
+}
+
+export interface ListPagesParams {
+  spaceIds?: readonly string[];
+  title?: string;
+  status?: readonly ('current' | 'archived' | 'deleted' | 'trashed' | 'draft')[];
+  sort?: 'id' | '-id' | 'created-date' | '-created-date' | 'modified-date' | '-modified-date' | 'title' | '-title';
+  bodyFormat?: 'storage' | 'atlas_doc_format';
+  cursor?: string | undefined;
+  limit?: number;
+  signal?: AbortSignal | undefined;
+}
+
+/** v2 GET /pages (read:page). */
+export async function listPages(client: ConfluenceClient, params: ListPagesParams): Promise<Paged<Page>> {
+  const { data, headers } = await client.request<MultiEntityResult<Page>>('GET', 'api/v2/pages', {
+    query: {
+      'space-id': params.spaceIds,
+      title: params.title,
+      status: params.status,
+      sort: params.sort,
+      'body-format': params.bodyFormat,
+      cursor: params.cursor,
+      limit: params.limit,
+    },
+    signal: params.signal,
+    subject: 'pages',
+  });
+  return paged(data, headers);
+}
+
+export interface CreatePageParams {
+  spaceId: string;
+  title: string;
+  parentId?: string | undefined;
+  status?: 'current' | 'draft';
+  body: { representation: 'storage' | 'atlas_doc_format' | 'wiki'; value: string };
+  signal?: AbortSignal | undefined;
+}
+
+/** v2 POST /pages (write:page); Confluence answers 200 with the new page. */
+export async function createPage(client: ConfluenceClient, params: CreatePageParams): Promise<Page> {
+  const { data } = await client.request<Page>('POST', 'api/v2/pages', {
+    json: {
+      spaceId: params.spaceId,
+      status: params.status ?? 'current',
+      title: params.title,
+      ...(params.parentId ? { parentId: params.parentId } : {}),
+      body: params.body,
+    },
+    signal: params.signal,
+    subject: `new page "${params.title}"`,
+  });
+  return data;
+}
+
+export interface UpdatePageParams {
+  id: string;
+  title: string;
+  status: 'current' | 'draft';
+  body: { representation: 'storage' | 'atlas_doc_format' | 'wiki'; value: string };
+  /** The new version number: the current one plus one. A stale number gets a 409. */
+  version: number;
+  versionMessage?: string | undefined;
+  parentId?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** v2 PUT /pages/{id} (write:page): replaces title and body as a new version. */
+export async function updatePage(client: ConfluenceClient, params: UpdatePageParams): Promise<Page> {
+  const { data } = await client.request<Page>('PUT', `api/v2/pages/${encodeURIComponent(params.id)}`, {
+    json: {
+      id: params.id,
+      status: params.status,
+      title: params.title,
+      ...(params.parentId ? { parentId: params.parentId } : {}),
+      body: params.body,
+      version: { number: params.version, ...(params.versionMessage ? { message: params.versionMessage } : {}) },
+    },
+    signal: params.signal,
+    subject: `page ${params.id}`,
+  });
+  return data;
+}
+
+/** v2 DELETE /pages/{id} (delete:page): moves a page to the trash, or purges a trashed one. */
+export async function deletePage(
+  client: ConfluenceClient,
+  params: { id: string; purge?: boolean; draft?: boolean; signal?: AbortSignal | undefined },
+): Promise<void> {
+  await client.request<undefined>('DELETE', `api/v2/pages/${encodeURIComponent(params.id)}`, {
+    query: { purge: params.purge || undefined, draft: params.draft || undefined },
+    signal: params.signal,
+    subject: `page ${params.id}`,
+  });
+}
+
+/** v2 `PageVersion`. */
+export interface PageVersion extends Version {
+  page?: { id: string; title: string; body?: { storage?: BodyType } };
+}
+
+/** v2 GET /pages/{id}/versions (read:page). */
+export async function listPageVersions(
+  client: ConfluenceClient,
+  params: { id: string; cursor?: string | undefined; limit?: number; signal?: AbortSignal | undefined },
+): Promise<Paged<PageVersion>> {
+  const { data, headers } = await client.request<MultiEntityResult<PageVersion>>(
+    'GET',
+    `api/v2/pages/${encodeURIComponent(params.id)}/versions`,
+    { query: { cursor: params.cursor, limit: params.limit }, signal: params.signal, subject: `page ${params.id}` },
+  );
+  return paged(data, headers);
+}
+
+/** An item of v2 direct-children / descendants. */
+export interface PageTreeNode {
+  id: string;
+  status: string;
+  title: string;
+  type: string;
+  spaceId?: string;
+  parentId?: string;
+  depth?: number;
+  childPosition?: number | null;
+}
+
+/** v2 GET /pages/{id}/direct-children (read:hierarchical-content). */
+export async function listPageChildren(
+  client: ConfluenceClient,
+  params: { id: string; cursor?: string | undefined; limit?: number; signal?: AbortSignal | undefined },
+): Promise<Paged<PageTreeNode>> {
+  const { data, headers } = await client.request<MultiEntityResult<PageTreeNode>>(
+    'GET',
+    `api/v2/pages/${encodeURIComponent(params.id)}/direct-children`,
+    { query: { cursor: params.cursor, limit: params.limit }, signal: params.signal, subject: `page ${params.id}` },
+  );
+  return paged(data, headers);
+}
+
+/** v2 GET /pages/{id}/descendants (read:hierarchical-content); `depth` 1-10. */
+export async function listPageDescendants(
+  client: ConfluenceClient,
+  params: { id: string; depth?: number; cursor?: string | undefined; limit?: number; signal?: AbortSignal | undefined },
+): Promise<Paged<PageTreeNode>> {
+  const { data, headers } = await client.request<MultiEntityResult<PageTreeNode>>(
+    'GET',
+    `api/v2/pages/${encodeURIComponent(params.id)}/descendants`,
+    {
+      query: { depth: params.depth, cursor: params.cursor, limit: params.limit },
+      signal: params.signal,
+      subject: `page ${params.id}`,
+    },
+  );
+  return paged(data, headers);
+}
+
+/** A v2 list answer as one page: its items, the next cursor and the site base. */
+export function paged<T>(data: MultiEntityResult<T>, headers: Headers): Paged<T> {
+  const page: Paged<T> = { items: data.results };
+  const cursor = nextCursor(data, headers);
+  if (cursor) page.nextCursor = cursor;
+  if (data._links?.base) page.base = data._links.base;
+  return page;
+}

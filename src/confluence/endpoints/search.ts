@@ -1,0 +1,33 @@
+import type { ConfluenceClient } from '../client.js';
+import { type Paged, nextCursor } from '../pagination.js';
+import type { SearchResponse, SearchResult } from '../types.js';
+
+export interface SearchParams {
+  cql: string;
+  cursor?: string | undefined;
+  limit?: number;
+  excerpt?: 'highlight' | 'indexed' | 'none' | 'highlight_unescaped' | 'indexed_unescaped';
+  signal?: AbortSignal | undefined;
+}
+
+/** One page of CQL search results, with the total Confluence counted and the site base for web links. */
+export interface SearchPage extends Paged<SearchResult> {
+  totalSize: number;
+  base?: string;
+}
+
+/** v1 GET /search (read:content-details): CQL search, cursor-paged through `_links.next`. */
+export async function searchContent(client: ConfluenceClient, params: SearchParams): Promise<SearchPage> {
+  const { data, headers } = await client.request<SearchResponse>('GET', 'rest/api/search', {
+    query: { cql: params.cql, cursor: params.cursor, limit: params.limit, excerpt: params.excerpt },
+    signal: params.signal,
+    subject: 'search',
+  });
+  const cursor = nextCursor(data, headers);
+  return {
+    items: data.results,
+    totalSize: data.totalSize,
+    ...(cursor ? { nextCursor: cursor } : {}),
+    ...(data._links?.base ? { base: data._links.base } : {}),
+  };
+}

@@ -1,0 +1,25 @@
+/** What a failed Confluence request was, for messages and logs. Never holds credentials. */
+export interface RequestSummary {
+  method: string;
+  /** Path and query relative to the API root, e.g. `api/v2/pages/123?body-format=storage`. */
+  path: string;
+  /** What was asked for, in words, e.g. `page 123`; used to tell the model what went wrong. */
+  subject?: string;
+}
+
+/** Base of every error the Confluence client throws; `name` tells the kind apart. */
+export abstract class ConfluenceError extends Error {
+  abstract override readonly name: string;
+  readonly request: RequestSummary;
+  /** HTTP status, when Confluence answered. */
+  readonly status: number | undefined;
+  /** Confluence's own message, when it sent one. */
+  readonly detail: string | undefined;
+
+  constructor(message: string, request: RequestSummary, status?: number, detail?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.request = request;
+    this.status = status;
+    this.detail = detail;
+  }
+}

@@ -1,0 +1,12 @@
+export { BadRequestError } from './bad-request-error.js';
+export { ConfluenceError, type RequestSummary } from './confluence-error.js';
+export { ConflictError } from './conflict-error.js';
+export { ForbiddenError } from './forbidden-error.js';
+export { GoneError } from './gone-error.js';
+export { NetworkError } from './network-error.js';
+export { NotFoundError } from './not-found-error.js';
+export { RateLimitError } from './rate-limit-error.js';
+export { ScopeMismatchError } from './scope-mismatch-error.js';
+export { ServerError } from './server-error.js';
+export { TimeoutError } from './timeout-error.js';
+export { UnauthorizedError } from './unauthorized-error.js';

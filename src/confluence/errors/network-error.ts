@@ -1,0 +1,6 @@
+import { ConfluenceError } from './confluence-error.js';
+
+/** No HTTP answer: DNS, connection refused or reset. */
+export class NetworkError extends ConfluenceError {
+  override readonly name = 'NetworkError';
+}

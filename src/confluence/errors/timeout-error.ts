@@ -1,0 +1,6 @@
+import { ConfluenceError } from './confluence-error.js';
+
+/** No answer within the configured timeout. */
+export class TimeoutError extends ConfluenceError {
+  override readonly name = 'TimeoutError';
+}
