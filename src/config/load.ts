@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { PACKAGE_ROOT } from '../paths.js';
+import { ENV_OVERRIDES, SECRET_KEYS } from './env.js';
+import { type Config, configSchema } from './schema.js';
+
+/** Why the configuration cannot be used; the message names each field, where its value came from, and the fix. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** The mcp.config.json shipped with the package: the defaults, and what `--config` replaces. */
+export const DEFAULT_CONFIG_PATH = join(PACKAGE_ROOT, 'mcp.config.json');
+
+export interface LoadConfigOptions {
+  /** A config file; the packaged mcp.config.json when absent. */
+  file?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  /** Values that win over file and environment (command-line flags). */
+  overrides?: Record<string, unknown>;
+}
+
+type Json = Record<string, unknown>;
+
+function readJson(file: string): Json {
+  let textValue: string;
+  try {
+    textValue = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      `Cannot read the configuration file ${file} (${code ?? (error as Error).message}). Check the --config path.`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(textValue);
+  } catch (error) {
+    throw new ConfigError(`The configuration file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`The configuration file ${file} must hold a JSON object.`);
+  }
+  return parsed as Json;
+}
+
+function findSecrets(value: unknown, path: string[] = []): string[] {
+  if (!value || typeof value !== 'object') return [];
+  const found: string[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const secret = SECRET_KEYS.find((s) => s.key.test(key));
+    if (secret) found.push(`  - ${[...path, key].join('.')}: secrets are never read from a file; set ${secret.variable}.`);
+    else found.push(...findSecrets(child, [...path, key]));
+  }
+  return found;
+}
+
+function setPath(target: Json, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    node = (next && typeof next === 'object' ? next : (node[key] = {})) as Json;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, sources: Map<string, string>, file: string): string {
+  const field = issue.path.length ? issue.path.join('.') : '(top level)';
+  const source = sources.get(issue.path.join('.')) ?? file;
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    message = `unknown field(s) ${issue.keys.join(', ')}: remove them or check the spelling against mcp.config.schema.json`;
+  }
+  return `  - ${field}: ${message} (from ${source}).`;
+}
+
+/**
+ * Loads the configuration: the file, then environment overrides, then explicit overrides, validated as a whole.
+ * Throws ConfigError naming every bad field.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.CONFLUENCE_MCP_CONFIG ?? DEFAULT_CONFIG_PATH;
+  const raw = readJson(file);
+  const secrets = findSecrets(raw);
+  if (secrets.length) throw new ConfigError(`Invalid configuration in ${file}:\n${secrets.join('\n')}`);
+
+  const sources = new Map<string, string>();
+  for (const { variable, path, parse } of ENV_OVERRIDES) {
+    const value = env[variable];
+    if (value === undefined || value === '') continue;
+    setPath(raw, path, parse(value));
+    sources.set(path.join('.'), `${variable}=${value}`);
+  }
+  for (const [dotted, value] of Object.entries(options.overrides ?? {})) {
+    if (value === undefined) continue;
+    setPath(raw, dotted.split('.'), value);
+    sources.set(dotted, 'the command line');
+  }
+
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => describeIssue(issue, sources, file));
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

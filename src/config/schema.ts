@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { GRANULAR_SCOPES, OFFLINE_ACCESS } from '../confluence/scopes.js';
+
+/** Groups of tools an operator can switch on or off. */
+export const TOOLSETS = ['pages', 'spaces', 'search', 'labels', 'users', 'groups', 'site', 'account'] as const;
+export type Toolset = (typeof TOOLSETS)[number];
+
+const url = (what: string) =>
+  z.url({ protocol: /^https?$/, error: `expected an http(s) URL for ${what}` }).transform((u) => u.replace(/\/+$/, ''));
+
+const storeUrl = z
+  .string()
+  .refine((value) => /^(memory:\/\/|redis:\/\/|rediss:\/\/|file:\/\/)/.test(value), {
+    error: 'expected memory://, redis://host:port, rediss://host:port or file:///path',
+  });
+
+const httpSchema = z
+  .strictObject({
+    host: z.string().min(1).default('127.0.0.1').describe('Interface to listen on.'),
+    port: z.int().min(0).max(65535).default(3000).describe('TCP port; 0 picks a free one.'),
+    publicUrl: url('http.publicUrl')
+      .optional()
+      .describe('The URL clients reach this server at (behind a proxy or gateway); default http://{host}:{port}.'),
+    allowedHosts: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Host header values accepted besides localhost and the public URL host (DNS-rebinding guard).'),
+    allowedOrigins: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Browser Origins allowed to call /mcp; requests with any other Origin get 403.'),
+    maxBodyBytes: z
+      .int()
+      .min(1024)
+      .max(50 * 1024 * 1024)
+      .default(4 * 1024 * 1024)
+      .describe('Largest request body accepted on /mcp, in bytes.'),
+  })
+  .describe('Streamable HTTP transport.');
+
+const atlassianSchema = z
+  .strictObject({
+    authBaseUrl: url('atlassian.authBaseUrl')
+      .default('https://auth.atlassian.com')
+      .describe("Atlassian's OAuth server (authorize and token endpoints)."),
+    apiBaseUrl: url('atlassian.apiBaseUrl')
+      .default('https://api.atlassian.com')
+      .describe('The API gateway OAuth tokens are used through.'),
+    clientId: z.string().min(1).optional().describe('OAuth 2.0 (3LO) client id; the secret comes from ATLASSIAN_CLIENT_SECRET.'),
+    callbackPath: z
+      .string()
+      .regex(/^\/[A-Za-z0-9/_-]*$/, { error: 'expected a path such as /integration-callback' })
+      .default('/integration-callback')
+      .describe('Path of the OAuth redirect URI on this server.'),
+    scopes: z
+      .array(z.string().min(1))
+      .min(1)
+      .default([...GRANULAR_SCOPES, OFFLINE_ACCESS])
+      .describe('Scopes requested at consent.'),
+  })
+  .describe('Atlassian Cloud endpoints and the OAuth app.');
+
+const limitsSchema = z
+  .strictObject({
+    requestTimeoutMs: z.int().min(100).max(120_000).default(10_000).describe('Timeout of one Confluence request.'),
+    maxResultChars: z
+      .int()
+      .min(1000)
+      .max(5_000_000)
+      .default(60_000)
+      .describe('Largest text a tool returns in one result (page bodies are cut with a continuation note).'),
+    defaultPageSize: z.int().min(1).max(250).default(25).describe('Items per list page when the caller gives no limit.'),
+    maxPageSize: z.int().min(1).max(250).default(100).describe('Largest limit a caller may ask for.'),
+  })
+  .describe('Bounds on requests and results.');
+
+/** The whole configuration file, with every default. Secrets are deliberately absent: they come from the environment. */
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    transport: z.enum(['stdio', 'http']).default('stdio').describe('Transport when no command is given.'),
+    http: httpSchema.prefault({}),
+    atlassian: atlassianSchema.prefault({}),
+    tokenStore: z
+      .strictObject({
+        url: storeUrl.default('memory://').describe('Where per-user tokens live: memory://, redis://, file:///path.'),
+      })
+      .prefault({}),
+    tools: z
+      .strictObject({
+        toolsets: z.array(z.enum(TOOLSETS)).min(1).default([...TOOLSETS]).describe('Toolsets offered to clients.'),
+        readOnly: z.boolean().default(false).describe('Offer and allow only tools that change nothing.'),
+      })
+      .prefault({}),
+    limits: limitsSchema.prefault({}),
+    log: z
+      .strictObject({
+        level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('Lowest level logged to stderr.'),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    if (config.limits.defaultPageSize > config.limits.maxPageSize) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['limits', 'defaultPageSize'],
+        message: `must not exceed limits.maxPageSize (${config.limits.maxPageSize})`,
+      });
+    }
+  });
+
+/** The configuration the server runs with. */
+export type Config = z.output<typeof configSchema>;
+
+/** The JSON Schema of mcp.config.json, for editors. */
+export function configJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12' }),
+    title: 'confluence-mcp configuration',
+  };
+}
