@@ -1,0 +1,1 @@
+export { type Sandbox, type SandboxOptions, sandboxRoutes, startSandbox } from './server.js';
