@@ -1,0 +1,65 @@
+import type { z } from 'zod';
+import type { Toolset } from '../src/config/schema.js';
+import type { ConfluenceClient } from '../src/confluence/client.js';
+import type { GranularScope } from '../src/confluence/scopes.js';
+import type { Logger } from '../src/log.js';
+
+/** Bounds a tool honours, from the operator's configuration. */
+export interface ToolLimits {
+  maxResultChars: number;
+  defaultPageSize: number;
+  maxPageSize: number;
+}
+
+/** What a tool handler gets besides its arguments: a ready Confluence client for the caller, and bounds. */
+export interface ToolContext {
+  confluence: ConfluenceClient;
+  /** Aborts when the MCP request is cancelled; pass it to every Confluence call. */
+  signal: AbortSignal;
+  limits: ToolLimits;
+  log: Logger;
+}
+
+/** A successful tool answer: compact text for the model, and the same facts as `structuredContent`. */
+export interface ToolResult<O> {
+  text: string;
+  structured: O;
+}
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+/** One MCP tool, as data: everything the registry needs to offer, gate and run it. */
+export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O extends z.ZodRawShape = z.ZodRawShape> {
+  name: `confluence_${string}`;
+  title: string;
+  /** Written for the model: what it returns and when to use it. */
+  description: string;
+  toolset: Toolset;
+  input: I;
+  output: O;
+  annotations: ToolAnnotations;
+  /** The granular OAuth scopes every call needs. */
+  scopes: readonly GranularScope[];
+  // A method, not a function property: method parameters are bivariant, so every tool fits AnyToolDefinition.
+  handler(args: z.output<z.ZodObject<I>>, ctx: ToolContext): Promise<ToolResult<z.input<z.ZodObject<O>>>>;
+}
+
+/** A tool of any shape, for lists of tools. */
+export type AnyToolDefinition = ToolDefinition<z.ZodRawShape, z.ZodRawShape>;
+
+/** Declares a tool; only there so TypeScript infers the handler's argument and result types from the schemas. */
+export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
+  definition: ToolDefinition<I, O>,
+): ToolDefinition<I, O> {
+  return definition;
+}
+
+/** A caller mistake the schema could not express (e.g. two arguments that exclude each other). */
+export class ToolInputError extends Error {
+  override readonly name = 'ToolInputError';
+}

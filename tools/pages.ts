@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import { getPage, listPages } from '../src/confluence/index.js';
+import { pageIdFromReference, webUrl } from '../src/confluence/links.js';
+import type { Page } from '../src/confluence/types.js';
+import { storageToMarkdown } from '../src/content/storage-to-markdown.js';
+import { defineTool, ToolInputError } from './define.js';
+import { compact, line, moreText, pageSize, pagingInput, pagingOutput, versionOutput } from './shared.js';
+import { resolveSpaceId } from './spaces.js';
+
+const pageSummaryOutput = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.string(),
+  space_id: z.string(),
+  parent_id: z.string().optional(),
+  version: z.int().optional(),
+  updated_at: z.string().optional(),
+  web_url: z.string().optional(),
+});
+
+function projectSummary(page: Page, base: string | undefined): z.input<typeof pageSummaryOutput> {
+  return compact({
+    id: page.id,
+    title: page.title,
+    status: page.status,
+    space_id: page.spaceId,
+    parent_id: page.parentId ?? undefined,
+    version: page.version?.number,
+    updated_at: page.version?.createdAt,
+    web_url: webUrl(base, page._links?.webui),
+  });
+}
+
+/** A window of `text` starting at `offset`, at most `max` characters, not splitting a surrogate pair. */
+export function sliceText(text: string, offset: number, max: number): { part: string; next?: number } {
+  let end = Math.min(text.length, offset + max);
+  if (end < text.length && /[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end -= 1;
+  const part = text.slice(offset, end);
+  return end < text.length ? { part, next: end } : { part };
+}
+
+export const getPageTool = defineTool({
+  name: 'confluence_get_page',
+  title: 'Read a page',
+  description:
+    'Reads one Confluence page by id, page URL or tiny link: title, space, version, web URL and body. The body comes as Markdown by default (headings, lists, tables, code, panels, mentions kept), as storage XHTML for exact edits, or not at all. A long body comes in parts: call again with offset = next_offset.',
+  toolset: 'pages',
+  input: {
+    page: z
+      .string()
+      .min(1)
+      .max(2048)
+      .describe('Page id (e.g. 123456), page URL (.../wiki/spaces/ENG/pages/123456/Title) or tiny link (.../wiki/x/AbCd).'),
+    body_format: z
+      .enum(['markdown', 'storage', 'none'])
+      .default('markdown')
+      .describe('markdown to read, storage (Confluence XHTML) to edit exactly, none for metadata only.'),
+    version: z.int().min(1).optional().describe('Read this older version instead of the current one.'),
+    offset: z.int().min(0).default(0).describe('Character offset into the body, from a previous next_offset.'),
+    max_chars: z.int().min(500).optional().describe('Most body characters to return (capped by the server).'),
+  },
+  output: {
+    id: z.string(),
+    title: z.string(),
+    status: z.string(),
+    space_id: z.string(),
+    parent_id: z.string().optional(),
+    version: versionOutput.optional(),
+    web_url: z.string().optional(),
+    body_format: z.enum(['markdown', 'storage', 'none']),
+    body: z.string().optional(),
+    body_length: z.int().optional().describe('Total characters of the body in this format.'),
+    next_offset: z.int().optional().describe('Present when the body continues: pass as offset.'),
+  },
+  annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
+  scopes: ['read:page:confluence'],
+  async handler(args, ctx) {
+    const id = pageIdFromReference(args.page);
+    if (!id) {
+      throw new ToolInputError(
+        `"${args.page.slice(0, 200)}" is not a page id, page URL or tiny link. Give the numeric id, or a URL copied from Confluence.`,
+      );
+    }
+    const page = await getPage(ctx.confluence, {
+      id,
+      ...(args.body_format === 'none' ? {} : { bodyFormat: 'storage' as const }),
+      ...(args.version ? { version: args.version } : {}),
+      signal: ctx.signal,
+    });
+    const storage = page.body?.storage?.value ?? '';
+    const full = args.body_format === 'markdown' ? storageToMarkdown(storage) : storage;
+    const max = Math.min(args.max_chars ?? ctx.limits.maxResultChars, ctx.limits.maxResultChars);
+    if (args.body_format !== 'none' && args.offset > full.length) {
+      throw new ToolInputError(`offset ${args.offset} is past the end of the body (${full.length} characters).`);
+    }
+    const slice = args.body_format === 'none' ? undefined : sliceText(full, args.offset, max);
+    const version = page.version
+      ? compact({
+          number: page.version.number,
+          created_at: page.version.createdAt,
+          author_id: page.version.authorId,
+          message: page.version.message,
+        })
+      : undefined;
+    const structured = compact({
+      id: page.id,
+      title: page.title,
+      status: page.status,
+      space_id: page.spaceId,
+      parent_id: page.parentId ?? undefined,
+      version,
+      web_url: webUrl(page._links?.base, page._links?.webui),
+      body_format: args.body_format,
+      body: slice?.part,
+      body_length: slice ? full.length : undefined,
+      next_offset: slice?.next,
+    });
+    const header = [
+      `# ${page.title}`,
+      line(
+        `id ${page.id}`,
+        `space ${page.spaceId}`,
+        version && `version ${version.number}${version.created_at ? ` (${version.created_at})` : ''}`,
+        page.status !== 'current' && page.status,
+      ),
+      structured.web_url,
+    ].filter(Boolean);
+    const body = slice ? [args.offset > 0 ? `[continuing at character ${args.offset}]` : '', slice.part] : [];
+    const tail =
+      slice?.next !== undefined
+        ? [`[body continues: ${full.length - slice.next} more characters; call again with offset ${slice.next}]`]
+        : [];
+    return { text: [...header, '', ...body.filter(Boolean), ...tail].join('\n'), structured };
+  },
+});
+
+export const listPagesTool = defineTool({
+  name: 'confluence_list_pages',
+  title: 'List pages',
+  description:
+    'Lists pages (id, title, status, space id, parent id, version, last update, web URL), optionally in one space (key or id) and with an exact title. Use confluence_search for text search; use this to enumerate or to find a page by its exact title.',
+  toolset: 'pages',
+  input: {
+    space: z.string().min(1).max(255).optional().describe('Space key (e.g. ENG) or numeric space id.'),
+    title: z.string().min(1).max(255).optional().describe('Exact page title.'),
+    status: z
+      .enum(['current', 'archived', 'draft', 'trashed'])
+      .default('current')
+      .describe('Page status to list (default current).'),
+    sort: z
+      .enum(['title', '-title', 'created-date', '-created-date', 'modified-date', '-modified-date', 'id', '-id'])
+      .optional()
+      .describe('Sort order; a leading - means descending.'),
+    ...pagingInput,
+  },
+  output: { pages: z.array(pageSummaryOutput), ...pagingOutput },
+  annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
+  scopes: ['read:page:confluence', 'read:space:confluence'],
+  async handler(args, ctx) {
+    const spaceId = args.space ? await resolveSpaceId(ctx.confluence, args.space, ctx.signal) : undefined;
+    const page = await listPages(ctx.confluence, {
+      ...(spaceId ? { spaceIds: [spaceId] } : {}),
+      ...(args.title ? { title: args.title } : {}),
+      status: [args.status],
+      ...(args.sort ? { sort: args.sort } : {}),
+      cursor: args.cursor,
+      limit: pageSize(args.limit, ctx),
+      signal: ctx.signal,
+    });
+    const pages = page.items.map((p) => projectSummary(p, page.base));
+    const lines = pages.map((p) => `- ${line(`"${p.title}"`, `id ${p.id}`, p.version && `v${p.version}`, p.updated_at)}`);
+    return {
+      text: [...lines, moreText(page.nextCursor, pages.length, 'pages')].join('\n'),
+      structured: compact({ pages, next_cursor: page.nextCursor }),
+    };
+  },
+});

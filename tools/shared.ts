@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { ToolContext } from './define.js';
+
+/** `cursor` and `limit`, the same on every list tool. */
+export const pagingInput = {
+  cursor: z
+    .string()
+    .min(1)
+    .max(2048)
+    .optional()
+    .describe('Opaque `next_cursor` from the previous call, to get the next page. Keep the other arguments the same.'),
+  limit: z.int().min(1).max(250).optional().describe('Items per page (server default 25, capped by the server).'),
+};
+
+/** `next_cursor`, the same on every list tool; absent on the last page. */
+export const pagingOutput = {
+  next_cursor: z.string().optional().describe('Pass as `cursor` to get the next page; absent on the last page.'),
+};
+
+/** The page size to ask Confluence for: the caller's limit within the operator's bounds. */
+export function pageSize(limit: number | undefined, ctx: ToolContext): number {
+  return Math.min(limit ?? ctx.limits.defaultPageSize, ctx.limits.maxPageSize);
+}
+
+/** A version as tools report it. */
+export const versionOutput = z.object({
+  number: z.int(),
+  created_at: z.string().optional(),
+  author_id: z.string().optional(),
+  message: z.string().optional(),
+});
+
+/** Drops undefined and empty-string fields so structured results stay compact. */
+export function compact<T extends Record<string, unknown>>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) if (v !== undefined && v !== '') out[key] = v;
+  return out as T;
+}
+
+/** A line for a list entry: fields joined, empty ones left out. */
+export function line(...parts: (string | number | undefined | false)[]): string {
+  return parts.filter((p) => p !== undefined && p !== false && p !== '').join(' · ');
+}
+
+/** The text that ends a list: how to get more, or that there is no more. */
+export function moreText(nextCursor: string | undefined, count: number, noun: string): string {
+  if (count === 0) return `No ${noun} found.`;
+  return nextCursor ? `More ${noun} exist: call again with cursor "${nextCursor}".` : `End of ${noun}.`;
+}
