@@ -1,0 +1,145 @@
+import type { SeedUser } from './types.js';
+
+/** Account ids by short name, so page bodies can mention people without repeating UUIDs. */
+export const ID = {
+  priya: '712020:faa57880-ac4d-49e3-b897-3a402567e38d',
+  jonas: '712020:53ed88ec-f92e-4b31-9dd7-434eec334a49',
+  sofia: '712020:d07347e6-fa08-40cf-afbe-f51a53af70e6',
+  daniel: '712020:ba02cc97-7919-4883-98ff-b7f9faca2fb6',
+  hannah: '712020:6897e59e-527c-43be-b243-e147841ea839',
+  marcus: '712020:c65c1ec4-4b95-40d1-9b39-7c6ab5dcdbfb',
+  aiko: '712020:db5a70f4-6866-4c36-9693-92c02d005687',
+  zoe: '712020:2edd771e-8a1a-493e-ba61-b1cdb395ae17',
+  tom: '712020:3821ecc6-7784-4fa2-ae61-848fe2adbbf1',
+  fatima: '712020:915fb0dd-6b4d-4b38-8ce1-0088aa2dcf59',
+  ravi: '712020:dee4617f-1369-4325-9f5d-88c15aebd188',
+  grace: '712020:bc0365ad-37f4-41ce-8c6a-775e19bd161c',
+  olu: '712020:4e963fcf-80a0-4608-83b6-1c207d5bd1b2',
+  // App accounts use Atlassian's app prefix rather than 712020.
+  deployBot: '557058:cf8abb64-8a7b-4033-81da-589d25a09b88',
+} as const;
+
+/**
+ * Everyone with an account on the demo site. The first entry is the demo user the sandbox logs in as by
+ * default: an engineer in most groups, but not in `hr` or `site-admins`.
+ */
+export const users: readonly SeedUser[] = [
+  {
+    accountId: ID.priya,
+    displayName: 'Priya Raman',
+    publicName: 'Priya Raman',
+    email: 'priya.raman@acme-robotics.example',
+    timeZone: 'Europe/London',
+    accountType: 'atlassian',
+    apiToken:
+      'ATATT3xFfGF0uEFTTo4rd2d2m1zYJ62yYYbQIzX1RgVWZZBkFbmTvqD5F1OVVV1D2HHdDLU1D2vPrHR9ktm9KMl=1C4EF1C4',
+  },
+  {
+    accountId: ID.jonas,
+    displayName: 'Jonas Becker',
+    publicName: 'Jonas Becker',
+    email: 'jonas.becker@acme-robotics.example',
+    timeZone: 'Europe/Berlin',
+    accountType: 'atlassian',
+    apiToken: 'ATATT3xFfGF0KI97JtVxdnoJlFrH1uZMX66wfIltWJ2Y4GRhfPhgf3s4yhzw2z652OZiSVBAyK8Vg5RqBimM=C97951A1',
+  },
+  {
+    accountId: ID.sofia,
+    displayName: 'Sofia Márquez',
+    publicName: 'Sofia M.',
+    email: 'sofia.marquez@acme-robotics.example',
+    timeZone: 'America/New_York',
+    accountType: 'atlassian',
+    apiToken: 'ATATT3xFfGF0KAHylE5Me4SVLlKmdtOEgFWkH9SPrbeOwfZcdDn0jH4sKaYB02jNh3tPtSldFjfXFDpQHNI=BCCB70D1',
+  },
+  {
+    accountId: ID.daniel,
+    displayName: 'Daniel Okafor',
+    publicName: 'Dan Okafor',
+    email: 'daniel.okafor@acme-robotics.example',
+    timeZone: 'Europe/London',
+    accountType: 'atlassian',
+  },
+  {
+    accountId: ID.hannah,
+    displayName: 'Hannah Lindqvist',
+    publicName: 'Hannah Lindqvist',
+    email: 'hannah.lindqvist@acme-robotics.example',
+    timeZone: 'Europe/Stockholm',
+    accountType: 'atlassian',
+    apiToken: 'ATATT3xFfGF07I3IXVDKY9TEt7KfdRE3Xef8cd9DE9uAmbLhqhwaOAcAHqIW4NYQwXR17ASl01PDDkliqLS=C888EF4C',
+  },
+  {
+    accountId: ID.marcus,
+    displayName: 'Marcus Webb',
+    publicName: 'Marcus Webb',
+    email: 'marcus.webb@acme-robotics.example',
+    timeZone: 'Europe/London',
+    accountType: 'atlassian',
+    apiToken: 'ATATT3xFfGF0gp3XyGERktwEBYNnWBYnU6ruMH76zdpx8wQc7CL5Hgpu7l2ATbFCcKfJflzew1wWeateytne=CEFCD6E7',
+  },
+  {
+    accountId: ID.aiko,
+    displayName: 'Aiko Tanaka',
+    publicName: 'Aiko Tanaka',
+    email: 'aiko.tanaka@acme-robotics.example',
+    timeZone: 'Asia/Tokyo',
+    accountType: 'atlassian',
+  },
+  {
+    accountId: ID.zoe,
+    displayName: 'Zoë Müller',
+    publicName: 'Zoë Müller',
+    email: 'zoe.mueller@acme-robotics.example',
+    timeZone: 'Europe/Zurich',
+    accountType: 'atlassian',
+  },
+  {
+    accountId: ID.tom,
+    displayName: 'Tom Gallagher',
+    publicName: 'Tom G.',
+    email: 'tom.gallagher@acme-robotics.example',
+    timeZone: 'Europe/Dublin',
+    accountType: 'atlassian',
+  },
+  {
+    accountId: ID.fatima,
+    displayName: 'Fatima Al-Sayed',
+    publicName: 'Fatima Al-Sayed',
+    email: 'fatima.alsayed@acme-robotics.example',
+    timeZone: 'Europe/London',
+    accountType: 'atlassian',
+  },
+  {
+    accountId: ID.ravi,
+    displayName: 'Ravi Shah (Contractor)',
+    publicName: 'Ravi Shah',
+    email: 'ravi.shah@acme-robotics.example',
+    timeZone: 'Asia/Kolkata',
+    accountType: 'atlassian',
+  },
+  {
+    accountId: ID.grace,
+    displayName: 'Grace Kim',
+    publicName: 'Grace Kim',
+    email: 'grace.kim@acme-robotics.example',
+    timeZone: 'America/Los_Angeles',
+    accountType: 'atlassian',
+  },
+  {
+    accountId: ID.olu,
+    displayName: 'Oluwaseun Adeyemi',
+    publicName: 'Seun Adeyemi',
+    email: 'seun.adeyemi@acme-robotics.example',
+    timeZone: 'Africa/Lagos',
+    accountType: 'atlassian',
+  },
+  {
+    accountId: ID.deployBot,
+    displayName: 'Acme Deploy Bot',
+    publicName: 'Acme Deploy Bot',
+    email: 'deploy-bot@acme-robotics.example',
+    timeZone: 'Etc/UTC',
+    accountType: 'app',
+  },
+];
