@@ -3,11 +3,11 @@ import { parseArgs } from 'node:util';
 import { credentialFromEnv } from './config/credentials.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { type Config, configJsonSchema } from './config/schema.js';
+import { runDemo, sandboxBanner } from './demo.js';
 import { createLogger, type Logger } from './log.js';
 import { PACKAGE } from './paths.js';
 import { singleUserRuntime } from './runtime.js';
 import { startSandbox } from './sandbox/index.js';
-import { runDemo, sandboxBanner } from './demo.js';
 import { startHttpServer } from './transports/http.js';
 import { runStdio } from './transports/stdio.js';
 
@@ -34,7 +34,8 @@ Credentials (stdio and http, one user) come from the environment:
 
 function parsePort(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new ConfigError(`${flag} must be a port number (0-65535).`);
+  if (!/^\d+$/.test(value) || Number(value) > 65535)
+    throw new ConfigError(`${flag} must be a port number (0-65535).`);
   return Number(value);
 }
 
@@ -68,7 +69,8 @@ async function main(argv: string[]): Promise<void> {
   if (values.version) return void process.stdout.write(`${PACKAGE.version}\n`);
   const command = positionals[0] ?? 'stdio';
   if (positionals.length > 1) throw new ConfigError(`Unexpected argument "${positionals[1]}". See --help.`);
-  if (command === 'config-schema') return void process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  if (command === 'config-schema')
+    return void process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
 
   const overrides: Record<string, unknown> = {
     'http.host': values.host,
@@ -80,7 +82,8 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'stdio': {
       const auth = credentialFromEnv(process.env, config.atlassian.apiBaseUrl);
-      if (!auth) log.warn('no Confluence credentials in the environment: tool calls will say how to set them');
+      if (!auth)
+        log.warn('no Confluence credentials in the environment: tool calls will say how to set them');
       const { tools, runtime } = singleUserRuntime(config, auth, log);
       await runStdio(tools, runtime, log);
       return;
@@ -120,7 +123,9 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.exit(2);
   }
   if ((error as { code?: string }).code === 'EADDRINUSE') {
-    process.stderr.write(`confluence-mcp: ${(error as Error).message}: the port is taken; choose another with --port.\n`);
+    process.stderr.write(
+      `confluence-mcp: ${(error as Error).message}: the port is taken; choose another with --port.\n`,
+    );
     process.exit(1);
   }
   process.stderr.write(`confluence-mcp: ${(error as Error).stack ?? String(error)}\n`);

@@ -7,7 +7,10 @@ import { type Sandbox, startSandbox } from './sandbox/index.js';
 import { startHttpServer } from './transports/http.js';
 
 /** Credentials that work against a running sandbox, as environment variables. */
-export function sandboxEnv(sandbox: Sandbox): { apiToken: Record<string, string>; accessToken: Record<string, string> } {
+export function sandboxEnv(sandbox: Sandbox): {
+  apiToken: Record<string, string>;
+  accessToken: Record<string, string>;
+} {
   return {
     apiToken: {
       CONFLUENCE_SITE_URL: sandbox.url,
@@ -51,7 +54,11 @@ Press Ctrl+C to stop.
  * The runnable default: the sandbox and an HTTP MCP server wired to it, acting as the sandbox's demo user.
  */
 export async function runDemo(config: Config, sandboxPort: number, log: Logger) {
-  const sandbox = await startSandbox({ host: config.http.host, port: sandboxPort, log: log.child({ component: 'sandbox' }) });
+  const sandbox = await startSandbox({
+    host: config.http.host,
+    port: sandboxPort,
+    log: log.child({ component: 'sandbox' }),
+  });
   const creds = sandboxEnv(sandbox);
   const auth = {
     type: 'api-token' as const,
@@ -71,7 +78,9 @@ export async function runDemo(config: Config, sandboxPort: number, log: Logger) 
   const stdioConfig = {
     mcpServers: { confluence: { command: 'node', args: [cli, 'stdio'], env: creds.apiToken } },
   };
-  const remoteConfig = { mcpServers: { confluence: { command: 'npx', args: ['-y', 'mcp-remote', http.mcpUrl] } } };
+  const remoteConfig = {
+    mcpServers: { confluence: { command: 'npx', args: ['-y', 'mcp-remote', http.mcpUrl] } },
+  };
   const banner = `
 confluence-mcp is running against a local sandbox of Confluence Cloud (${sandbox.site.pages.size} pages, as ${sandbox.demoUser.displayName}).
 

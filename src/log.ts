@@ -23,7 +23,8 @@ function redact(fields: Record<string, unknown>): Record<string, unknown> {
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     if (secretKey.test(key)) out[key] = '[redacted]';
-    else if (value instanceof Error) out[key] = { name: value.name, message: value.message, stack: value.stack };
+    else if (value instanceof Error)
+      out[key] = { name: value.name, message: value.message, stack: value.stack };
     else out[key] = value;
   }
   return out;

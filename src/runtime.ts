@@ -1,8 +1,8 @@
 import type { AnyToolDefinition } from '../tools/define.js';
 import type { ToolRuntime } from '../tools/registry.js';
 import { type ConnectionResolver, staticConnection } from './auth/connection.js';
-import type { ConfluenceAuth } from './confluence/auth.js';
 import type { Config } from './config/schema.js';
+import type { ConfluenceAuth } from './confluence/auth.js';
 import type { Logger } from './log.js';
 import { PACKAGE } from './paths.js';
 import { configuredTools } from './server.js';

@@ -34,7 +34,10 @@ export interface ToolAnnotations {
 }
 
 /** One MCP tool, as data: everything the registry needs to offer, gate and run it. */
-export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O extends z.ZodRawShape = z.ZodRawShape> {
+export interface ToolDefinition<
+  I extends z.ZodRawShape = z.ZodRawShape,
+  O extends z.ZodRawShape = z.ZodRawShape,
+> {
   name: `confluence_${string}`;
   title: string;
   /** Written for the model: what it returns and when to use it. */

@@ -1,7 +1,8 @@
+import { NotConnectedError } from '../src/auth/connection.js';
 import {
   BadRequestError,
-  ConfluenceError,
   ConflictError,
+  ConfluenceError,
   ForbiddenError,
   GoneError,
   NetworkError,
@@ -12,7 +13,6 @@ import {
   TimeoutError,
   UnauthorizedError,
 } from '../src/confluence/errors/index.js';
-import { NotConnectedError } from '../src/auth/connection.js';
 import { InvalidCursorError } from '../src/confluence/pagination.js';
 import { ToolInputError } from './define.js';
 
@@ -87,6 +87,7 @@ export function describeExpectedError(error: unknown): string | undefined {
 export function toolErrorResult(error: unknown, incidentId: string): ToolErrorResult {
   const text = describeExpectedError(error);
   return result(
-    text ?? `Internal error in confluence-mcp (incident ${incidentId}). The server logged the details; retrying may not help.`,
+    text ??
+      `Internal error in confluence-mcp (incident ${incidentId}). The server logged the details; retrying may not help.`,
   );
 }

@@ -50,13 +50,19 @@ export const getPageTool = defineTool({
       .string()
       .min(1)
       .max(2048)
-      .describe('Page id (e.g. 123456), page URL (.../wiki/spaces/ENG/pages/123456/Title) or tiny link (.../wiki/x/AbCd).'),
+      .describe(
+        'Page id (e.g. 123456), page URL (.../wiki/spaces/ENG/pages/123456/Title) or tiny link (.../wiki/x/AbCd).',
+      ),
     body_format: z
       .enum(['markdown', 'storage', 'none'])
       .default('markdown')
       .describe('markdown to read, storage (Confluence XHTML) to edit exactly, none for metadata only.'),
     version: z.int().min(1).optional().describe('Read this older version instead of the current one.'),
-    offset: z.int().min(0).default(0).describe('Character offset into the body, from a previous next_offset.'),
+    offset: z
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Character offset into the body, from a previous next_offset.'),
     max_chars: z.int().min(500).optional().describe('Most body characters to return (capped by the server).'),
   },
   output: {
@@ -91,7 +97,9 @@ export const getPageTool = defineTool({
     const full = args.body_format === 'markdown' ? storageToMarkdown(storage) : storage;
     const max = Math.min(args.max_chars ?? ctx.limits.maxResultChars, ctx.limits.maxResultChars);
     if (args.body_format !== 'none' && args.offset > full.length) {
-      throw new ToolInputError(`offset ${args.offset} is past the end of the body (${full.length} characters).`);
+      throw new ToolInputError(
+        `offset ${args.offset} is past the end of the body (${full.length} characters).`,
+      );
     }
     const slice = args.body_format === 'none' ? undefined : sliceText(full, args.offset, max);
     const version = page.version
@@ -128,7 +136,9 @@ export const getPageTool = defineTool({
     const body = slice ? [args.offset > 0 ? `[continuing at character ${args.offset}]` : '', slice.part] : [];
     const tail =
       slice?.next !== undefined
-        ? [`[body continues: ${full.length - slice.next} more characters; call again with offset ${slice.next}]`]
+        ? [
+            `[body continues: ${full.length - slice.next} more characters; call again with offset ${slice.next}]`,
+          ]
         : [];
     return { text: [...header, '', ...body.filter(Boolean), ...tail].join('\n'), structured };
   },
@@ -148,7 +158,16 @@ export const listPagesTool = defineTool({
       .default('current')
       .describe('Page status to list (default current).'),
     sort: z
-      .enum(['title', '-title', 'created-date', '-created-date', 'modified-date', '-modified-date', 'id', '-id'])
+      .enum([
+        'title',
+        '-title',
+        'created-date',
+        '-created-date',
+        'modified-date',
+        '-modified-date',
+        'id',
+        '-id',
+      ])
       .optional()
       .describe('Sort order; a leading - means descending.'),
     ...pagingInput,
@@ -168,7 +187,9 @@ export const listPagesTool = defineTool({
       signal: ctx.signal,
     });
     const pages = page.items.map((p) => projectSummary(p, page.base));
-    const lines = pages.map((p) => `- ${line(`"${p.title}"`, `id ${p.id}`, p.version && `v${p.version}`, p.updated_at)}`);
+    const lines = pages.map(
+      (p) => `- ${line(`"${p.title}"`, `id ${p.id}`, p.version && `v${p.version}`, p.updated_at)}`,
+    );
     return {
       text: [...lines, moreText(page.nextCursor, pages.length, 'pages')].join('\n'),
       structured: compact({ pages, next_cursor: page.nextCursor }),

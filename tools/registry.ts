@@ -10,7 +10,12 @@ import { searchTool } from './search.js';
 import { listSpacesTool } from './spaces.js';
 
 /** Every tool this server has, in the order clients see them. */
-export const ALL_TOOLS: readonly AnyToolDefinition[] = [getPageTool, listPagesTool, listSpacesTool, searchTool];
+export const ALL_TOOLS: readonly AnyToolDefinition[] = [
+  getPageTool,
+  listPagesTool,
+  listSpacesTool,
+  searchTool,
+];
 
 /** The operator's choice of tools: which toolsets, and whether only read-only tools. */
 export interface ToolSelection {
@@ -19,9 +24,13 @@ export interface ToolSelection {
 }
 
 /** The tools a selection offers. Read-only mode keeps exactly the tools annotated `readOnlyHint: true`. */
-export function selectTools(tools: readonly AnyToolDefinition[], selection: ToolSelection): AnyToolDefinition[] {
+export function selectTools(
+  tools: readonly AnyToolDefinition[],
+  selection: ToolSelection,
+): AnyToolDefinition[] {
   return tools.filter(
-    (tool) => selection.toolsets.includes(tool.toolset) && (!selection.readOnly || tool.annotations.readOnlyHint),
+    (tool) =>
+      selection.toolsets.includes(tool.toolset) && (!selection.readOnly || tool.annotations.readOnlyHint),
   );
 }
 
@@ -37,7 +46,11 @@ export interface ToolRuntime {
  * Registers tools on an MCP server. The only tools module that knows the SDK: handlers get parsed arguments and
  * a ready context, and expected failures come back as `isError` results that say what to do next.
  */
-export function registerTools(server: McpServer, tools: readonly AnyToolDefinition[], runtime: ToolRuntime): void {
+export function registerTools(
+  server: McpServer,
+  tools: readonly AnyToolDefinition[],
+  runtime: ToolRuntime,
+): void {
   for (const tool of tools) {
     server.registerTool(
       tool.name,
@@ -59,7 +72,10 @@ export function registerTools(server: McpServer, tools: readonly AnyToolDefiniti
             log: runtime.log,
           });
           runtime.log.debug('tool call', { tool: tool.name, ms: Math.round(performance.now() - started) });
-          return { content: [{ type: 'text' as const, text: result.text }], structuredContent: result.structured };
+          return {
+            content: [{ type: 'text' as const, text: result.text }],
+            structuredContent: result.structured,
+          };
         } catch (error) {
           // A cancelled call has no one waiting for its result.
           if (extra.signal.aborted) throw error;

@@ -10,9 +10,18 @@ export function cqlString(value: string): string {
 }
 
 /** The CQL for a plain-text search with optional filters; the text can never change the query's structure. */
-export function buildCql(options: { text?: string; cql?: string; space?: string; label?: string; type?: string }): string {
+export function buildCql(options: {
+  text?: string;
+  cql?: string;
+  space?: string;
+  label?: string;
+  type?: string;
+}): string {
   const clauses: string[] = [];
-  if (options.cql) clauses.push(options.text || options.space || options.label || options.type ? `(${options.cql})` : options.cql);
+  if (options.cql)
+    clauses.push(
+      options.text || options.space || options.label || options.type ? `(${options.cql})` : options.cql,
+    );
   if (options.text) clauses.push(`text ~ ${cqlString(options.text)}`);
   if (options.space) clauses.push(`space = ${cqlString(options.space)}`);
   if (options.label) clauses.push(`label = ${cqlString(options.label)}`);
@@ -24,7 +33,11 @@ export function buildCql(options: { text?: string; cql?: string; space?: string;
 const highlight = /@@@hl@@@(.*?)@@@endhl@@@/g;
 
 function cleanExcerpt(excerpt: string): string {
-  return excerpt.replace(highlight, '**$1**').replace(/@@@(end)?hl@@@/g, '').replace(/\s+/g, ' ').trim();
+  return excerpt
+    .replace(highlight, '**$1**')
+    .replace(/@@@(end)?hl@@@/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const resultOutput = z.object({
@@ -45,7 +58,12 @@ export const searchTool = defineTool({
   toolset: 'search',
   input: {
     query: z.string().min(1).max(500).optional().describe('Words to search for in titles and bodies.'),
-    cql: z.string().min(1).max(2000).optional().describe('A CQL expression, used as given (combined with filters by AND).'),
+    cql: z
+      .string()
+      .min(1)
+      .max(2000)
+      .optional()
+      .describe('A CQL expression, used as given (combined with filters by AND).'),
     space: z.string().min(1).max(255).optional().describe('Only in this space key.'),
     label: z.string().min(1).max(255).optional().describe('Only content with this label.'),
     type: z
@@ -91,7 +109,8 @@ export const searchTool = defineTool({
       }),
     );
     const lines = results.map(
-      (r) => `- ${line(`"${r.title}"`, r.space_key, r.id && `id ${r.id}`)}${r.excerpt ? `\n  ${r.excerpt}` : ''}`,
+      (r) =>
+        `- ${line(`"${r.title}"`, r.space_key, r.id && `id ${r.id}`)}${r.excerpt ? `\n  ${r.excerpt}` : ''}`,
     );
     const summary = `${page.totalSize} result(s) for CQL: ${cql}`;
     return {

@@ -55,9 +55,16 @@ export const listSpacesTool = defineTool({
   toolset: 'spaces',
   input: {
     keys: z.array(z.string().min(1).max(255)).max(100).optional().describe('Only these space keys.'),
-    type: z.enum(['global', 'collaboration', 'knowledge_base', 'personal']).optional().describe('Only this type.'),
+    type: z
+      .enum(['global', 'collaboration', 'knowledge_base', 'personal'])
+      .optional()
+      .describe('Only this type.'),
     status: z.enum(['current', 'archived']).optional().describe('Only current or only archived spaces.'),
-    labels: z.array(z.string().min(1).max(255)).max(20).optional().describe('Only spaces with one of these labels.'),
+    labels: z
+      .array(z.string().min(1).max(255))
+      .max(20)
+      .optional()
+      .describe('Only spaces with one of these labels.'),
     ...pagingInput,
   },
   output: { spaces: z.array(spaceOutput), ...pagingOutput },
@@ -75,7 +82,9 @@ export const listSpacesTool = defineTool({
       signal: ctx.signal,
     });
     const spaces = page.items.map((space) => projectSpace(space, page.base));
-    const lines = spaces.map((s) => `- ${line(s.key, s.name, s.type, s.status !== 'current' && s.status, `id ${s.id}`)}`);
+    const lines = spaces.map(
+      (s) => `- ${line(s.key, s.name, s.type, s.status !== 'current' && s.status, `id ${s.id}`)}`,
+    );
     return {
       text: [...lines, moreText(page.nextCursor, spaces.length, 'spaces')].join('\n'),
       structured: compact({ spaces, next_cursor: page.nextCursor }),

@@ -27,7 +27,10 @@ export interface ClientSettings {
  * One credential for every caller: a personal API token or an access token from the environment. Right for stdio
  * and for a single-user HTTP server; the per-user OAuth resolver replaces it for many users.
  */
-export function staticConnection(auth: ConfluenceAuth | undefined, settings: ClientSettings): ConnectionResolver {
+export function staticConnection(
+  auth: ConfluenceAuth | undefined,
+  settings: ClientSettings,
+): ConnectionResolver {
   const client = auth ? new ConfluenceClient({ auth, ...settings }) : undefined;
   return {
     async clientFor() {

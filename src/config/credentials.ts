@@ -3,8 +3,13 @@ import type { ConfluenceAuth } from '../confluence/auth.js';
 import { ConfigError } from './load.js';
 
 const siteCredentials = z.object({
-  CONFLUENCE_SITE_URL: z.url({ protocol: /^https?$/, error: 'expected the site URL, e.g. https://acme.atlassian.net' }),
-  ATLASSIAN_EMAIL: z.string().min(3, { error: 'expected the email of the Atlassian account the API token belongs to' }),
+  CONFLUENCE_SITE_URL: z.url({
+    protocol: /^https?$/,
+    error: 'expected the site URL, e.g. https://acme.atlassian.net',
+  }),
+  ATLASSIAN_EMAIL: z
+    .string()
+    .min(3, { error: 'expected the email of the Atlassian account the API token belongs to' }),
   ATLASSIAN_API_TOKEN: z.string().min(1, { error: 'expected a personal API token' }),
 });
 

@@ -33,7 +33,11 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { variable: 'ATLASSIAN_AUTH_BASE_URL', path: ['atlassian', 'authBaseUrl'], parse: text },
   { variable: 'CONFLUENCE_API_BASE_URL', path: ['atlassian', 'apiBaseUrl'], parse: text },
   { variable: 'ATLASSIAN_CLIENT_ID', path: ['atlassian', 'clientId'], parse: text },
-  { variable: 'ATLASSIAN_SCOPES', path: ['atlassian', 'scopes'], parse: (v) => v.split(/[\s,]+/).filter(Boolean) },
+  {
+    variable: 'ATLASSIAN_SCOPES',
+    path: ['atlassian', 'scopes'],
+    parse: (v) => v.split(/[\s,]+/).filter(Boolean),
+  },
   { variable: 'CONFLUENCE_MCP_TOKEN_STORE_URL', path: ['tokenStore', 'url'], parse: text },
   { variable: 'CONFLUENCE_MCP_TOOLSETS', path: ['tools', 'toolsets'], parse: list },
   { variable: 'CONFLUENCE_MCP_READ_ONLY', path: ['tools', 'readOnly'], parse: boolean },

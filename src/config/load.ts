@@ -50,7 +50,10 @@ function findSecrets(value: unknown, path: string[] = []): string[] {
   const found: string[] = [];
   for (const [key, child] of Object.entries(value)) {
     const secret = SECRET_KEYS.find((s) => s.key.test(key));
-    if (secret) found.push(`  - ${[...path, key].join('.')}: secrets are never read from a file; set ${secret.variable}.`);
+    if (secret)
+      found.push(
+        `  - ${[...path, key].join('.')}: secrets are never read from a file; set ${secret.variable}.`,
+      );
     else found.push(...findSecrets(child, [...path, key]));
   }
   return found;
@@ -59,8 +62,8 @@ function findSecrets(value: unknown, path: string[] = []): string[] {
 function setPath(target: Json, path: readonly string[], value: unknown): void {
   let node = target;
   for (const key of path.slice(0, -1)) {
-    const next = node[key];
-    node = (next && typeof next === 'object' ? next : (node[key] = {})) as Json;
+    if (!node[key] || typeof node[key] !== 'object') node[key] = {};
+    node = node[key] as Json;
   }
   node[path[path.length - 1] as string] = value;
 }

@@ -2,17 +2,26 @@ import { z } from 'zod';
 import { GRANULAR_SCOPES, OFFLINE_ACCESS } from '../confluence/scopes.js';
 
 /** Groups of tools an operator can switch on or off. */
-export const TOOLSETS = ['pages', 'spaces', 'search', 'labels', 'users', 'groups', 'site', 'account'] as const;
+export const TOOLSETS = [
+  'pages',
+  'spaces',
+  'search',
+  'labels',
+  'users',
+  'groups',
+  'site',
+  'account',
+] as const;
 export type Toolset = (typeof TOOLSETS)[number];
 
 const url = (what: string) =>
-  z.url({ protocol: /^https?$/, error: `expected an http(s) URL for ${what}` }).transform((u) => u.replace(/\/+$/, ''));
+  z
+    .url({ protocol: /^https?$/, error: `expected an http(s) URL for ${what}` })
+    .transform((u) => u.replace(/\/+$/, ''));
 
-const storeUrl = z
-  .string()
-  .refine((value) => /^(memory:\/\/|redis:\/\/|rediss:\/\/|file:\/\/)/.test(value), {
-    error: 'expected memory://, redis://host:port, rediss://host:port or file:///path',
-  });
+const storeUrl = z.string().refine((value) => /^(memory:\/\/|redis:\/\/|rediss:\/\/|file:\/\/)/.test(value), {
+  error: 'expected memory://, redis://host:port, rediss://host:port or file:///path',
+});
 
 const httpSchema = z
   .strictObject({
@@ -20,11 +29,15 @@ const httpSchema = z
     port: z.int().min(0).max(65535).default(3000).describe('TCP port; 0 picks a free one.'),
     publicUrl: url('http.publicUrl')
       .optional()
-      .describe('The URL clients reach this server at (behind a proxy or gateway); default http://{host}:{port}.'),
+      .describe(
+        'The URL clients reach this server at (behind a proxy or gateway); default http://{host}:{port}.',
+      ),
     allowedHosts: z
       .array(z.string().min(1))
       .default([])
-      .describe('Host header values accepted besides localhost and the public URL host (DNS-rebinding guard).'),
+      .describe(
+        'Host header values accepted besides localhost and the public URL host (DNS-rebinding guard).',
+      ),
     allowedOrigins: z
       .array(z.string().min(1))
       .default([])
@@ -46,7 +59,11 @@ const atlassianSchema = z
     apiBaseUrl: url('atlassian.apiBaseUrl')
       .default('https://api.atlassian.com')
       .describe('The API gateway OAuth tokens are used through.'),
-    clientId: z.string().min(1).optional().describe('OAuth 2.0 (3LO) client id; the secret comes from ATLASSIAN_CLIENT_SECRET.'),
+    clientId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('OAuth 2.0 (3LO) client id; the secret comes from ATLASSIAN_CLIENT_SECRET.'),
     callbackPath: z
       .string()
       .regex(/^\/[A-Za-z0-9/_-]*$/, { error: 'expected a path such as /integration-callback' })
@@ -62,14 +79,24 @@ const atlassianSchema = z
 
 const limitsSchema = z
   .strictObject({
-    requestTimeoutMs: z.int().min(100).max(120_000).default(10_000).describe('Timeout of one Confluence request.'),
+    requestTimeoutMs: z
+      .int()
+      .min(100)
+      .max(120_000)
+      .default(10_000)
+      .describe('Timeout of one Confluence request.'),
     maxResultChars: z
       .int()
       .min(1000)
       .max(5_000_000)
       .default(60_000)
       .describe('Largest text a tool returns in one result (page bodies are cut with a continuation note).'),
-    defaultPageSize: z.int().min(1).max(250).default(25).describe('Items per list page when the caller gives no limit.'),
+    defaultPageSize: z
+      .int()
+      .min(1)
+      .max(250)
+      .default(25)
+      .describe('Items per list page when the caller gives no limit.'),
     maxPageSize: z.int().min(1).max(250).default(100).describe('Largest limit a caller may ask for.'),
   })
   .describe('Bounds on requests and results.');
@@ -83,19 +110,28 @@ export const configSchema = z
     atlassian: atlassianSchema.prefault({}),
     tokenStore: z
       .strictObject({
-        url: storeUrl.default('memory://').describe('Where per-user tokens live: memory://, redis://, file:///path.'),
+        url: storeUrl
+          .default('memory://')
+          .describe('Where per-user tokens live: memory://, redis://, file:///path.'),
       })
       .prefault({}),
     tools: z
       .strictObject({
-        toolsets: z.array(z.enum(TOOLSETS)).min(1).default([...TOOLSETS]).describe('Toolsets offered to clients.'),
+        toolsets: z
+          .array(z.enum(TOOLSETS))
+          .min(1)
+          .default([...TOOLSETS])
+          .describe('Toolsets offered to clients.'),
         readOnly: z.boolean().default(false).describe('Offer and allow only tools that change nothing.'),
       })
       .prefault({}),
     limits: limitsSchema.prefault({}),
     log: z
       .strictObject({
-        level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('Lowest level logged to stderr.'),
+        level: z
+          .enum(['debug', 'info', 'warn', 'error', 'silent'])
+          .default('info')
+          .describe('Lowest level logged to stderr.'),
       })
       .prefault({}),
   })

@@ -1,6 +1,12 @@
 import ky, { HTTPError, type KyInstance, TimeoutError as KyTimeoutError } from 'ky';
-import { type ConfluenceAuth, authorizationHeader, wikiBaseUrl } from './auth.js';
-import { ConfluenceError, NetworkError, type RequestSummary, ServerError, TimeoutError } from './errors/index.js';
+import { authorizationHeader, type ConfluenceAuth, wikiBaseUrl } from './auth.js';
+import {
+  ConfluenceError,
+  NetworkError,
+  type RequestSummary,
+  ServerError,
+  TimeoutError,
+} from './errors/index.js';
 import { errorFromResponse } from './map-error.js';
 
 /** Query values; arrays are sent comma-separated (v2's `style: form, explode: false`). */
@@ -67,7 +73,11 @@ export class ConfluenceClient {
   }
 
   /** Sends one request to `path` (relative to `.../wiki`, e.g. `api/v2/pages/1`) and parses the JSON answer. */
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ConfluenceResponse<T>> {
+  async request<T>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<ConfluenceResponse<T>> {
     const searchParams = buildQuery(options.query);
     const query = searchParams.size ? `?${searchParams}` : '';
     const summary: RequestSummary = { method, path: `${path}${query}` };
@@ -89,30 +99,54 @@ export class ConfluenceClient {
       throw await toConfluenceError(error, summary, options.signal);
     }
     try {
-      return { data: (text ? JSON.parse(text) : undefined) as T, headers: response.headers, status: response.status };
+      return {
+        data: (text ? JSON.parse(text) : undefined) as T,
+        headers: response.headers,
+        status: response.status,
+      };
     } catch (error) {
-      throw new ServerError(`${method} ${summary.path} answered ${response.status} with invalid JSON`, summary, response.status, undefined, {
-        cause: error,
-      });
+      throw new ServerError(
+        `${method} ${summary.path} answered ${response.status} with invalid JSON`,
+        summary,
+        response.status,
+        undefined,
+        {
+          cause: error,
+        },
+      );
     }
   }
 }
 
-async function toConfluenceError(error: unknown, request: RequestSummary, signal?: AbortSignal): Promise<unknown> {
+async function toConfluenceError(
+  error: unknown,
+  request: RequestSummary,
+  signal?: AbortSignal,
+): Promise<unknown> {
   if (error instanceof ConfluenceError) return error;
   // A cancelled call is the caller's doing, not Confluence's: let the abort reason through untouched.
   if (signal?.aborted) return signal.reason ?? error;
   if (error instanceof HTTPError) {
     const body = await error.response.text().catch(() => '');
-    return errorFromResponse({ status: error.response.status, headers: error.response.headers, body }, request);
+    return errorFromResponse(
+      { status: error.response.status, headers: error.response.headers, body },
+      request,
+    );
   }
   if (error instanceof KyTimeoutError) {
     return new TimeoutError(`${request.method} ${request.path} timed out`, request, undefined, undefined, {
       cause: error,
     });
   }
-  const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-  return new NetworkError(`${request.method} ${request.path} failed: ${reason}`, request, undefined, undefined, {
-    cause: error,
-  });
+  const reason =
+    error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+  return new NetworkError(
+    `${request.method} ${request.path} failed: ${reason}`,
+    request,
+    undefined,
+    undefined,
+    {
+      cause: error,
+    },
+  );
 }

@@ -1,7 +1,7 @@
 import {
   BadRequestError,
-  type ConfluenceError,
   ConflictError,
+  type ConfluenceError,
   ForbiddenError,
   GoneError,
   NotFoundError,

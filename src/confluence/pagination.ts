@@ -35,7 +35,10 @@ export function cursorFromLink(next: string | undefined): string | undefined {
 }
 
 /** The next cursor of a v2 (or CQL search) answer: from `_links.next`, else from the `Link` header. */
-export function nextCursor(body: { _links?: { next?: string } } | undefined, headers?: Headers): string | undefined {
+export function nextCursor(
+  body: { _links?: { next?: string } } | undefined,
+  headers?: Headers,
+): string | undefined {
   return cursorFromLink(body?._links?.next) ?? cursorFromLink(nextLinkFromHeader(headers?.get('link')));
 }
 
@@ -54,7 +57,8 @@ export class InvalidCursorError extends Error {
 /** The offset a cursor from `encodeOffsetCursor` stands for (0 for none); throws InvalidCursorError otherwise. */
 export function decodeOffsetCursor(cursor: string | undefined): number {
   if (!cursor) return 0;
-  if (!/^o[0-9a-z]{1,8}$/.test(cursor)) throw new InvalidCursorError(`Not a cursor of this list: ${cursor.slice(0, 40)}`);
+  if (!/^o[0-9a-z]{1,8}$/.test(cursor))
+    throw new InvalidCursorError(`Not a cursor of this list: ${cursor.slice(0, 40)}`);
   return Number.parseInt(cursor.slice(1), 36);
 }
 

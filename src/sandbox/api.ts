@@ -71,7 +71,11 @@ export function listParam(ctx: ApiContext, name: string): string[] {
 }
 
 /** An enumerated parameter, or a 400 naming the allowed values. */
-export function enumParam<T extends string>(ctx: ApiContext, name: string, allowed: readonly T[]): T | undefined {
+export function enumParam<T extends string>(
+  ctx: ApiContext,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
   const raw = ctx.query.get(name);
   if (raw === null || raw === '') return undefined;
   if (!(allowed as readonly string[]).includes(raw)) {
@@ -82,7 +86,8 @@ export function enumParam<T extends string>(ctx: ApiContext, name: string, allow
 
 /** A numeric id path parameter; anything else is a 400, as in Confluence. */
 export function idParam(value: string | undefined, name = 'id'): string {
-  if (!value || !/^\d{1,19}$/.test(value)) throw v2Error(400, `Path parameter '${name}' must be a positive integer`);
+  if (!value || !/^\d{1,19}$/.test(value))
+    throw v2Error(400, `Path parameter '${name}' must be a positive integer`);
   return value;
 }
 
@@ -90,7 +95,10 @@ export function idParam(value: string | undefined, name = 'id'): string {
 // is refused instead of silently paging something else.
 function fingerprint(ctx: ApiContext): string {
   const params = [...ctx.query.entries()].filter(([k]) => k !== 'cursor' && k !== 'limit').sort();
-  return createHash('sha256').update(`${ctx.path}?${JSON.stringify(params)}`).digest('base64url').slice(0, 10);
+  return createHash('sha256')
+    .update(`${ctx.path}?${JSON.stringify(params)}`)
+    .digest('base64url')
+    .slice(0, 10);
 }
 
 export function encodeCursor(ctx: ApiContext, offset: number): string {

@@ -209,7 +209,8 @@ function literal(v: Value, facts: { currentUser: string; now: number }): string 
   if (v.name === 'currentuser') return facts.currentUser;
   if (v.name === 'now') {
     const m = /^"?([+-]?)(\d+)([dwmyh])"?$/.exec(v.args[0] ?? '0d');
-    const unit = { h: 3600e3, d: 86400e3, w: 7 * 86400e3, m: 30 * 86400e3, y: 365 * 86400e3 }[m?.[3] ?? 'd'] ?? 0;
+    const unit =
+      { h: 3600e3, d: 86400e3, w: 7 * 86400e3, m: 30 * 86400e3, y: 365 * 86400e3 }[m?.[3] ?? 'd'] ?? 0;
     const delta = (m?.[1] === '-' ? -1 : 1) * Number(m?.[2] ?? 0) * unit;
     return new Date(facts.now + delta).toISOString();
   }
@@ -238,7 +239,8 @@ function compare(actual: string, op: string, expected: string): boolean {
 function contentClause(node: Extract<CqlNode, { type: 'clause' }>, facts: ContentFacts): boolean {
   const values = node.values.map((v) => literal(v, facts));
   const one = values[0] ?? '';
-  const anyEq = (actual: string[]) => values.some((v) => actual.some((a) => a.toLowerCase() === v.toLowerCase()));
+  const anyEq = (actual: string[]) =>
+    values.some((v) => actual.some((a) => a.toLowerCase() === v.toLowerCase()));
   const setOp = (actual: string[]): boolean => {
     if (node.op === 'in' || node.op === '=') return anyEq(actual);
     if (node.op === 'not in' || node.op === '!=') return !anyEq(actual);
@@ -299,7 +301,7 @@ function userClause(node: Extract<CqlNode, { type: 'clause' }>, user: SandboxUse
   }
 }
 
-function evaluate<T>(node: CqlNode, clause: (c: Extract<CqlNode, { type: 'clause' }>) => boolean): boolean {
+function evaluate(node: CqlNode, clause: (c: Extract<CqlNode, { type: 'clause' }>) => boolean): boolean {
   switch (node.type) {
     case 'and':
       return evaluate(node.left, clause) && evaluate(node.right, clause);
@@ -328,7 +330,8 @@ export function parseCql(source: string) {
           walk(n.left);
           walk(n.right);
         } else if (n.type === 'clause' && (n.field === 'text' || n.field === 'title') && n.op === '~') {
-          for (const v of n.values) if (v.type === 'literal') out.push(...terms(v.text).map((t) => t.replace(/\*/g, '')));
+          for (const v of n.values)
+            if (v.type === 'literal') out.push(...terms(v.text).map((t) => t.replace(/\*/g, '')));
         }
       };
       walk(root);

@@ -45,7 +45,8 @@ export class Faults {
       if (rule.times !== undefined && rule.hits >= rule.times) continue;
       if (rule.method && rule.method !== method) continue;
       if (rule.path !== undefined) {
-        const hit = typeof rule.path === 'string' ? pathAndQuery.includes(rule.path) : rule.path.test(pathAndQuery);
+        const hit =
+          typeof rule.path === 'string' ? pathAndQuery.includes(rule.path) : rule.path.test(pathAndQuery);
         if (!hit) continue;
       }
       rule.hits++;

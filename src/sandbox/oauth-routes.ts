@@ -68,14 +68,22 @@ export function authorize(host: OAuthHost, query: URLSearchParams, now: number):
   // Never redirect to an unregistered URI: that would make this an open redirector.
   if (!client) return page(400, 'Invalid client', '<p>The client_id is not registered.</p>');
   if (!client.redirectUris.has(redirectUri)) {
-    return page(400, 'Invalid redirect_uri', '<p>The redirect_uri does not match the app’s callback URLs.</p>');
+    return page(
+      400,
+      'Invalid redirect_uri',
+      '<p>The redirect_uri does not match the app’s callback URLs.</p>',
+    );
   }
   const state = query.get('state') ?? undefined;
   if (query.get('response_type') !== 'code') {
     return redirect(redirectUri, { error: 'unsupported_response_type', state });
   }
   if (query.get('audience') !== 'api.atlassian.com') {
-    return redirect(redirectUri, { error: 'invalid_request', error_description: 'audience must be api.atlassian.com', state });
+    return redirect(redirectUri, {
+      error: 'invalid_request',
+      error_description: 'audience must be api.atlassian.com',
+      state,
+    });
   }
   const scopes = new Set((query.get('scope') ?? '').split(/\s+/).filter(Boolean));
   const unknown = [...scopes].filter((s) => !KNOWN_SCOPES.has(s));
@@ -128,7 +136,8 @@ export async function decide(host: OAuthHost, req: IncomingMessage, now: number)
     });
   }
   const accountId = form.get('account_id') ?? host.defaultAccountId;
-  if (!host.users.has(accountId)) return page(400, 'Unknown account', '<p>Choose an account from the list.</p>');
+  if (!host.users.has(accountId))
+    return page(400, 'Unknown account', '<p>Choose an account from the list.</p>');
   return approve(host, request, accountId);
 }
 
@@ -152,9 +161,16 @@ export async function token(host: OAuthHost, req: IncomingMessage): Promise<Repl
         ? host.oauth.refresh(params)
         : undefined;
   if (!outcome) {
-    return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'Unsupported grant type' } };
+    return {
+      status: 400,
+      body: { error: 'unsupported_grant_type', error_description: 'Unsupported grant type' },
+    };
   }
-  return { status: outcome.ok ? 200 : outcome.status, body: outcome.body, headers: { 'cache-control': 'no-store' } };
+  return {
+    status: outcome.ok ? 200 : outcome.status,
+    body: outcome.body,
+    headers: { 'cache-control': 'no-store' },
+  };
 }
 
 /** GET /oauth/token/accessible-resources: the sites an access token reaches, with its scopes. */

@@ -56,7 +56,13 @@ const token = (prefix: string) => `${prefix}${randomBytes(24).toString('base64ur
 export type TokenOutcome =
   | {
       ok: true;
-      body: { access_token: string; expires_in: number; token_type: 'Bearer'; scope: string; refresh_token?: string };
+      body: {
+        access_token: string;
+        expires_in: number;
+        token_type: 'Bearer';
+        scope: string;
+        refresh_token?: string;
+      };
     }
   | { ok: false; status: number; body: { error: string; error_description: string } };
 
@@ -79,7 +85,11 @@ export class OAuthState {
     this.#now = now;
   }
 
-  registerClient(client: { clientId: string; clientSecret: string; redirectUris: Iterable<string> }): OAuthClient {
+  registerClient(client: {
+    clientId: string;
+    clientSecret: string;
+    redirectUris: Iterable<string>;
+  }): OAuthClient {
     const existing = this.clients.get(client.clientId);
     if (existing) {
       for (const uri of client.redirectUris) existing.redirectUris.add(uri);
@@ -97,7 +107,10 @@ export class OAuthState {
   }
 
   /** Mints an access token directly (for printed demo credentials and tests). */
-  mintAccessToken(grant: Omit<AccessTokenRecord, 'expiresAt'>, seconds: number = TOKEN_RULES.accessTokenSeconds) {
+  mintAccessToken(
+    grant: Omit<AccessTokenRecord, 'expiresAt'>,
+    seconds: number = TOKEN_RULES.accessTokenSeconds,
+  ) {
     const accessToken = token('sbx-at-');
     this.#access.set(accessToken, { ...grant, expiresAt: this.#now() + seconds * 1000 });
     return accessToken;
@@ -150,11 +163,18 @@ export class OAuthState {
     if (!code || code.expiresAt <= this.#now() || code.clientId !== client.clientId) {
       return invalidGrant('Invalid authorization code');
     }
-    if (code.redirectUri !== params.redirect_uri) return invalidGrant('redirect_uri does not match the authorization');
+    if (code.redirectUri !== params.redirect_uri)
+      return invalidGrant('redirect_uri does not match the authorization');
     const family = token('fam-');
     this.#families.set(family, { createdAt: this.#now(), lastUsedAt: this.#now(), revoked: false });
     return this.#issue(
-      { family, accountId: code.accountId, scopes: code.scopes, cloudIds: code.cloudIds, clientId: client.clientId },
+      {
+        family,
+        accountId: code.accountId,
+        scopes: code.scopes,
+        cloudIds: code.cloudIds,
+        clientId: client.clientId,
+      },
       code.scopes.has('offline_access'),
     );
   }
@@ -170,7 +190,10 @@ export class OAuthState {
       return invalidGrant('Unknown or invalid refresh token.');
     }
     const now = this.#now();
-    if (now - family.lastUsedAt > TOKEN_RULES.inactivityMs || now - family.createdAt > TOKEN_RULES.absoluteMs) {
+    if (
+      now - family.lastUsedAt > TOKEN_RULES.inactivityMs ||
+      now - family.createdAt > TOKEN_RULES.absoluteMs
+    ) {
       family.revoked = true;
       return invalidGrant('Unknown or invalid refresh token.');
     }

@@ -81,7 +81,9 @@ export function renderView(storage: string, lookups: RenderLookups): string {
       const body = findChild(el, 'ac:plain-text-link-body') ?? findChild(el, 'ac:link-body');
       if (user) {
         const id = user.attribs['ri:account-id'] ?? '';
-        out.push(`<a class="user-mention" data-account-id="${escapeAttr(id)}">@${escapeText(lookups.userName(id) ?? id)}</a>`);
+        out.push(
+          `<a class="user-mention" data-account-id="${escapeAttr(id)}">@${escapeText(lookups.userName(id) ?? id)}</a>`,
+        );
         return;
       }
       const title = page?.attribs['ri:content-title'] ?? '';
@@ -95,7 +97,8 @@ export function renderView(storage: string, lookups: RenderLookups): string {
     if (name === 'ac:image') {
       const attachment = findChild(el, 'ri:attachment');
       const url = findChild(el, 'ri:url');
-      const src = url?.attribs['ri:value'] ?? `/download/attachments/${attachment?.attribs['ri:filename'] ?? ''}`;
+      const src =
+        url?.attribs['ri:value'] ?? `/download/attachments/${attachment?.attribs['ri:filename'] ?? ''}`;
       out.push(`<img src="${escapeAttr(src)}" alt="${escapeAttr(el.attribs['ac:alt'] ?? '')}" />`);
       return;
     }

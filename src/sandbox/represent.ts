@@ -1,7 +1,13 @@
 import { encodeTinyLink } from '../confluence/links.js';
 import type { ApiContext } from './api.js';
 import { v2Error } from './http.js';
-import { currentVersion, type PageVersionRecord, type SandboxPage, type SandboxSpace, type SandboxUser } from './model.js';
+import {
+  currentVersion,
+  type PageVersionRecord,
+  type SandboxPage,
+  type SandboxSpace,
+  type SandboxUser,
+} from './model.js';
 import { renderView } from './render.js';
 
 /** Confluence's web path of a page: `/spaces/KEY/pages/ID/Title+With+Pluses`. */
@@ -10,7 +16,13 @@ export function pageWebPath(space: SandboxSpace | undefined, page: SandboxPage, 
 }
 
 export function versionJson(v: PageVersionRecord) {
-  return { createdAt: v.createdAt, message: v.message, number: v.number, minorEdit: v.minorEdit, authorId: v.authorId };
+  return {
+    createdAt: v.createdAt,
+    message: v.message,
+    number: v.number,
+    minorEdit: v.minorEdit,
+    authorId: v.authorId,
+  };
 }
 
 export type BodyFormat = 'storage' | 'view' | 'atlas_doc_format' | 'export_view';
@@ -79,7 +91,10 @@ export function spaceJson(
     ? {
         [options.descriptionFormat]: {
           representation: options.descriptionFormat,
-          value: options.descriptionFormat === 'view' ? `<p>${escapeHtml(space.description)}</p>` : space.description,
+          value:
+            options.descriptionFormat === 'view'
+              ? `<p>${escapeHtml(space.description)}</p>`
+              : space.description,
         },
       }
     : null;
@@ -94,7 +109,9 @@ export function spaceJson(
     homepageId: space.homepageId ?? null,
     description,
     icon: null,
-    _links: options.single ? { webui: `/spaces/${space.key}`, base: ctx.base } : { webui: `/spaces/${space.key}` },
+    _links: options.single
+      ? { webui: `/spaces/${space.key}`, base: ctx.base }
+      : { webui: `/spaces/${space.key}` },
   };
 }
 

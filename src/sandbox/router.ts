@@ -6,7 +6,9 @@ interface Compiled<T> {
 }
 
 /** A match: the route's value and its path parameters; or none, saying whether another method has the path. */
-export type RouteMatch<T> = { value: T; params: Record<string, string> } | { value: undefined; pathExists: boolean };
+export type RouteMatch<T> =
+  | { value: T; params: Record<string, string> }
+  | { value: undefined; pathExists: boolean };
 
 /**
  * Matches method and path to a registered value. Patterns use `:name` segments; where several match, the one with
@@ -17,14 +19,23 @@ export class Router<T> {
 
   add(method: string, pattern: string, value: T): this {
     const segments = pattern.split('/').filter(Boolean);
-    this.#routes.push({ method, segments, literals: segments.filter((s) => !s.startsWith(':')).length, value });
+    this.#routes.push({
+      method,
+      segments,
+      literals: segments.filter((s) => !s.startsWith(':')).length,
+      value,
+    });
     this.#routes.sort((a, b) => b.literals - a.literals);
     return this;
   }
 
   /** Every registered method and pattern, for tests that compare routes with the spec. */
   list(): { method: string; pattern: string; value: T }[] {
-    return this.#routes.map((r) => ({ method: r.method, pattern: `/${r.segments.join('/')}`, value: r.value }));
+    return this.#routes.map((r) => ({
+      method: r.method,
+      pattern: `/${r.segments.join('/')}`,
+      value: r.value,
+    }));
   }
 
   match(method: string, path: string): RouteMatch<T> {

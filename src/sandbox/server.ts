@@ -5,10 +5,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GRANULAR_SCOPES } from '../confluence/scopes.js';
 import { type Logger, silentLogger } from '../log.js';
 import type { ApiContext, ApiRoute } from './api.js';
-import { Faults, type FaultRule, faultFromJson } from './faults.js';
+import { type FaultRule, Faults, faultFromJson } from './faults.js';
 import { HttpError, parseJson, type Reply, readBody, send, v2Error } from './http.js';
 import type { SandboxUser } from './model.js';
-import { accessibleResources, authorize, decide, type OAuthHost, type PendingAuthorization, token } from './oauth-routes.js';
+import {
+  accessibleResources,
+  authorize,
+  decide,
+  type OAuthHost,
+  type PendingAuthorization,
+  token,
+} from './oauth-routes.js';
 import { OAuthState } from './oauth-state.js';
 import { Router } from './router.js';
 import { registerGroupRoutes } from './routes/groups.js';
@@ -62,7 +69,10 @@ export interface Sandbox {
 
 const UNAUTHORIZED = { code: 401, message: 'Unauthorized' };
 const SCOPE_MISMATCH = { code: 401, message: 'Unauthorized; scope does not match' };
-const SITE_UNAUTHENTICATED = { statusCode: 401, message: 'Client must be authenticated to access this resource.' };
+const SITE_UNAUTHENTICATED = {
+  statusCode: 401,
+  message: 'Client must be authenticated to access this resource.',
+};
 
 function buildRouter(): Router<ApiRoute> {
   const router = new Router<ApiRoute>();
@@ -93,11 +103,19 @@ function sameSecret(a: string, b: string): boolean {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const log = options.log ?? silentLogger;
   let offset = 0;
-  const clock = { now: () => Date.now() + offset, advance: (ms: number) => void (offset += ms) };
+  const clock = {
+    now: () => Date.now() + offset,
+    advance: (ms: number) => {
+      offset += ms;
+    },
+  };
   const seeds = [options.seed ?? demoSite, ...(options.extraSites ?? [])];
   const users = new Map<string, SandboxUser>();
-  for (const seed of seeds) for (const u of seed.users) if (!users.has(u.accountId)) users.set(u.accountId, { ...u });
-  const sites = seeds.map((seed, i) => new Site(seed, users, () => new Date(clock.now()), 65_537 + i * 10_000_000));
+  for (const seed of seeds)
+    for (const u of seed.users) if (!users.has(u.accountId)) users.set(u.accountId, { ...u });
+  const sites = seeds.map(
+    (seed, i) => new Site(seed, users, () => new Date(clock.now()), 65_537 + i * 10_000_000),
+  );
   const site = sites[0] as Site;
   const demoUser = users.get(seeds[0]?.users[0]?.accountId ?? '') as SandboxUser;
   const oauth = new OAuthState(clock.now);
@@ -128,7 +146,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     autoApproveAccountId: options.autoApprove ? demoUser.accountId : undefined,
     mintAccessToken: (accountId, scopes = GRANULAR_SCOPES, seconds = 3600) =>
       oauth.mintAccessToken(
-        { accountId, scopes: new Set(scopes), cloudIds: sites.map((s) => s.cloudId), clientId: client.clientId },
+        {
+          accountId,
+          scopes: new Set(scopes),
+          cloudIds: sites.map((s) => s.cloudId),
+          clientId: client.clientId,
+        },
         seconds,
       ),
     close: async () => {
@@ -154,8 +177,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (via === 'gateway') {
       const bearer = /^Bearer (.+)$/i.exec(authorization)?.[1];
       const grant = bearer ? oauth.accessToken(bearer) : undefined;
-      if (!grant || !grant.cloudIds.includes(target.cloudId)) throw new HttpError(401, UNAUTHORIZED);
-      if (match.value?.scopes.length && !match.value.scopes.some((set) => set.every((s) => grant.scopes.has(s)))) {
+      if (!grant?.cloudIds.includes(target.cloudId)) throw new HttpError(401, UNAUTHORIZED);
+      if (
+        match.value?.scopes.length &&
+        !match.value.scopes.some((set) => set.every((s) => grant.scopes.has(s)))
+      ) {
         throw new HttpError(401, SCOPE_MISMATCH);
       }
       user = users.get(grant.accountId);
@@ -164,7 +190,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const basic = /^Basic (.+)$/i.exec(authorization)?.[1];
       const [email, apiToken] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(/:(.*)/s) : [];
       user = [...users.values()].find(
-        (u) => u.email === email && u.apiToken !== undefined && apiToken !== undefined && sameSecret(u.apiToken, apiToken),
+        (u) =>
+          u.email === email &&
+          u.apiToken !== undefined &&
+          apiToken !== undefined &&
+          sameSecret(u.apiToken, apiToken),
       );
       if (!user) throw new HttpError(401, SITE_UNAUTHENTICATED);
     }
@@ -193,7 +223,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   async function admin(req: IncomingMessage, url: URL): Promise<Reply> {
     const key = req.headers['x-sandbox-admin'];
-    if (typeof key !== 'string' || !sameSecret(key, adminKey)) throw new HttpError(403, { message: 'admin key required' });
+    if (typeof key !== 'string' || !sameSecret(key, adminKey))
+      throw new HttpError(403, { message: 'admin key required' });
     const input = req.method === 'POST' ? parseJson((await readBody(req, 64 * 1024)) || '{}') : undefined;
     const o = (input ?? {}) as Record<string, unknown>;
     switch (`${req.method} ${url.pathname}`) {
@@ -254,7 +285,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       headers['ratelimit-reason'] = 'jira-quota-based';
     }
     const body = rule.body ?? {
-      errors: [{ status: rule.status, code: rule.status === 429 ? 'TOO_MANY_REQUESTS' : 'ERROR', title: 'Injected fault', detail: null }],
+      errors: [
+        {
+          status: rule.status,
+          code: rule.status === 429 ? 'TOO_MANY_REQUESTS' : 'ERROR',
+          title: 'Injected fault',
+          detail: null,
+        },
+      ],
     };
     send(res, { status: rule.status, body, headers });
     return true;
@@ -267,9 +305,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (url.pathname === '/healthz') return send(res, { status: 200, body: { status: 'ok' } });
     if (url.pathname === '/authorize') {
       const host = oauthHost();
-      return send(res, req.method === 'POST' ? await decide(host, req, clock.now()) : authorize(host, url.searchParams, clock.now()));
+      return send(
+        res,
+        req.method === 'POST'
+          ? await decide(host, req, clock.now())
+          : authorize(host, url.searchParams, clock.now()),
+      );
     }
-    if (url.pathname === '/oauth/token' && req.method === 'POST') return send(res, await token(oauthHost(), req));
+    if (url.pathname === '/oauth/token' && req.method === 'POST')
+      return send(res, await token(oauthHost(), req));
     if (url.pathname === '/oauth/token/accessible-resources') {
       return send(res, accessibleResources(oauthHost(), req.headers.authorization));
     }
@@ -291,9 +335,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) return void res.end();
-      if (error instanceof HttpError) return send(res, { status: error.status, body: error.body, headers: error.headers });
+      if (error instanceof HttpError)
+        return send(res, { status: error.status, body: error.body, headers: error.headers });
       log.error('sandbox request failed', { error, path: req.url });
-      send(res, { status: 500, body: { errors: [{ status: 500, code: 'INTERNAL', title: 'Sandbox error', detail: null }] } });
+      send(res, {
+        status: 500,
+        body: { errors: [{ status: 500, code: 'INTERNAL', title: 'Sandbox error', detail: null }] },
+      });
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -92,7 +92,13 @@ export class Site {
     return this.#now().toISOString();
   }
 
-  #seedPage(seed: SeedPage, space: SandboxSpace, parentId: string | undefined, fallbackAuthor: string, position: number) {
+  #seedPage(
+    seed: SeedPage,
+    space: SandboxSpace,
+    parentId: string | undefined,
+    fallbackAuthor: string,
+    position: number,
+  ) {
     const id = this.nextId();
     const authorId = seed.authorId ?? fallbackAuthor;
     const created = Date.parse(seed.createdAt);
@@ -186,7 +192,11 @@ export class Site {
   }
 
   /** A page the user may see, or undefined (404 either way, as v2 does). */
-  visiblePage(id: string, accountId: string, statuses: readonly PageStatus[] = ['current', 'archived', 'draft']) {
+  visiblePage(
+    id: string,
+    accountId: string,
+    statuses: readonly PageStatus[] = ['current', 'archived', 'draft'],
+  ) {
     const page = this.pages.get(id);
     if (!page || !statuses.includes(page.status) || !this.canView(page, accountId)) return undefined;
     return page;

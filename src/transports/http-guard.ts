@@ -22,10 +22,14 @@ export function originPolicy(options: {
   allowedOrigins: readonly string[];
 }): OriginPolicy {
   const hosts = new Set<string>(LOOPBACK_HOSTS);
-  if (!['0.0.0.0', '::', '[::]'].includes(options.host)) hosts.add(options.host.includes(':') ? `[${options.host}]` : options.host);
+  if (!['0.0.0.0', '::', '[::]'].includes(options.host))
+    hosts.add(options.host.includes(':') ? `[${options.host}]` : options.host);
   hosts.add(new URL(options.publicUrl).hostname);
   for (const h of options.allowedHosts) hosts.add(h.toLowerCase());
-  const origins = new Set<string>([new URL(options.publicUrl).origin, ...options.allowedOrigins.map((o) => o.replace(/\/+$/, ''))]);
+  const origins = new Set<string>([
+    new URL(options.publicUrl).origin,
+    ...options.allowedOrigins.map((o) => o.replace(/\/+$/, '')),
+  ]);
   return { hosts, origins, loopbackOrigins: isLoopback(options.host) };
 }
 
@@ -37,7 +41,10 @@ export function hostnameOf(hostHeader: string): string {
 }
 
 /** Why a request must be refused (with the status), or undefined when its Host and Origin are acceptable. */
-export function checkOrigin(req: IncomingMessage, policy: OriginPolicy): { status: number; reason: string } | undefined {
+export function checkOrigin(
+  req: IncomingMessage,
+  policy: OriginPolicy,
+): { status: number; reason: string } | undefined {
   const host = req.headers.host;
   if (!host || !policy.hosts.has(hostnameOf(host))) {
     return { status: 403, reason: 'Host not allowed: add it to http.allowedHosts or set http.publicUrl' };
@@ -51,6 +58,7 @@ export function checkOrigin(req: IncomingMessage, policy: OriginPolicy): { statu
     return { status: 403, reason: 'Origin not allowed' };
   }
   if (policy.origins.has(parsed.origin)) return undefined;
-  if (policy.loopbackOrigins && isLoopback(parsed.hostname) && /^https?:$/.test(parsed.protocol)) return undefined;
+  if (policy.loopbackOrigins && isLoopback(parsed.hostname) && /^https?:$/.test(parsed.protocol))
+    return undefined;
   return { status: 403, reason: 'Origin not allowed: add it to http.allowedOrigins' };
 }

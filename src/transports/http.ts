@@ -35,7 +35,13 @@ class RequestError extends Error {
   }
 }
 
-function jsonRpcError(res: ServerResponse, status: number, code: number, message: string, headers = {}): void {
+function jsonRpcError(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  headers = {},
+): void {
   if (res.headersSent) return void res.end();
   res
     .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers })
@@ -44,7 +50,8 @@ function jsonRpcError(res: ServerResponse, status: number, code: number, message
 
 async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(type)) throw new RequestError(415, -32600, 'Content-Type must be application/json');
+  if (!/^application\/json\b/i.test(type))
+    throw new RequestError(415, -32600, 'Content-Type must be application/json');
   if (Number(req.headers['content-length'] ?? 0) > limit) {
     throw new RequestError(413, -32600, `Request body larger than ${limit} bytes`);
   }
@@ -74,7 +81,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   async function mcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') {
-      return jsonRpcError(res, 405, -32000, 'Method not allowed: this server is stateless; use POST', { allow: 'POST' });
+      return jsonRpcError(res, 405, -32000, 'Method not allowed: this server is stateless; use POST', {
+        allow: 'POST',
+      });
     }
     const body = await readJsonBody(req, http.maxBodyBytes);
     const server = createMcpServer(tools, runtime);
@@ -91,7 +100,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const path = (req.url ?? '/').split('?')[0];
     const refused = checkOrigin(req, policy);
     if (refused) {
-      log.warn('refused request', { reason: refused.reason, origin: req.headers.origin, host: req.headers.host });
+      log.warn('refused request', {
+        reason: refused.reason,
+        origin: req.headers.origin,
+        host: req.headers.host,
+      });
       return jsonRpcError(res, refused.status, -32000, refused.reason);
     }
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -116,11 +129,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   if (!publicUrl) {
-    publicUrl = isLoopback(http.host) || ['0.0.0.0', '::'].includes(http.host) ? `http://localhost:${address.port}` : url;
+    publicUrl =
+      isLoopback(http.host) || ['0.0.0.0', '::'].includes(http.host)
+        ? `http://localhost:${address.port}`
+        : url;
     policy = originPolicy({ ...http, publicUrl });
   }
   if (!isLoopback(http.host) && !http.publicUrl && !http.allowedHosts.length) {
-    log.warn('listening beyond loopback without http.publicUrl or http.allowedHosts: only localhost Host headers are accepted');
+    log.warn(
+      'listening beyond loopback without http.publicUrl or http.allowedHosts: only localhost Host headers are accepted',
+    );
   }
   const mcpUrl = `${http.publicUrl ?? url}/mcp`;
   log.info('serving MCP over Streamable HTTP', { url: mcpUrl, tools: tools.length });

@@ -8,7 +8,11 @@ import { createServer } from '../server.js';
  * Serves MCP on stdin/stdout for one local user (Claude Desktop starts the server this way). stdout carries only
  * protocol; logs go to stderr. Resolves when the client closes stdin.
  */
-export async function runStdio(tools: readonly AnyToolDefinition[], runtime: ToolRuntime, log: Logger): Promise<void> {
+export async function runStdio(
+  tools: readonly AnyToolDefinition[],
+  runtime: ToolRuntime,
+  log: Logger,
+): Promise<void> {
   const server = createServer(tools, runtime);
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
 import type { ConfluenceClient } from '../client.js';
-import { type Paged, decodeOffsetCursor, nextOffsetCursor } from '../pagination.js';
+import { decodeOffsetCursor, nextOffsetCursor, type Paged } from '../pagination.js';
 import type { User } from './users.js';
 
 /** v1 `Group`. */
@@ -41,7 +41,11 @@ export async function searchGroups(
   params: { query: string; cursor?: string | undefined; limit?: number; signal?: AbortSignal | undefined },
 ): Promise<Paged<Group>> {
   const { data } = await client.request<OffsetPage<Group>>('GET', 'rest/api/group/picker', {
-    query: { query: params.query, start: decodeOffsetCursor(params.cursor) || undefined, limit: params.limit },
+    query: {
+      query: params.query,
+      start: decodeOffsetCursor(params.cursor) || undefined,
+      limit: params.limit,
+    },
     signal: params.signal,
     subject: 'groups',
   });

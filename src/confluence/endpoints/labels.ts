@@ -17,7 +17,11 @@ export async function listPageLabels(
   const { data, headers } = await client.request<MultiEntityResult<Label>>(
     'GET',
     `api/v2/pages/${encodeURIComponent(params.id)}/labels`,
-    { query: { cursor: params.cursor, limit: params.limit }, signal: params.signal, subject: `page ${params.id}` },
+    {
+      query: { cursor: params.cursor, limit: params.limit },
+      signal: params.signal,
+      subject: `page ${params.id}`,
+    },
   );
   return paged(data, headers);
 }
@@ -30,7 +34,11 @@ export async function listSpaceLabels(
   const { data, headers } = await client.request<MultiEntityResult<Label>>(
     'GET',
     `api/v2/spaces/${encodeURIComponent(params.id)}/labels`,
-    { query: { cursor: params.cursor, limit: params.limit }, signal: params.signal, subject: `space ${params.id}` },
+    {
+      query: { cursor: params.cursor, limit: params.limit },
+      signal: params.signal,
+      subject: `space ${params.id}`,
+    },
   );
   return paged(data, headers);
 }
@@ -56,7 +64,11 @@ export async function listPagesWithLabel(
   const { data, headers } = await client.request<MultiEntityResult<Page>>(
     'GET',
     `api/v2/labels/${encodeURIComponent(params.labelId)}/pages`,
-    { query: { cursor: params.cursor, limit: params.limit }, signal: params.signal, subject: `label ${params.labelId}` },
+    {
+      query: { cursor: params.cursor, limit: params.limit },
+      signal: params.signal,
+      subject: `label ${params.labelId}`,
+    },
   );
   return paged(data, headers);
 }

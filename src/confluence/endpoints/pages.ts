@@ -1,5 +1,5 @@
 import type { ConfluenceClient } from '../client.js';
-import { type Paged, nextCursor } from '../pagination.js';
+import { nextCursor, type Paged } from '../pagination.js';
 import type { BodyType, MultiEntityResult, Page, Version } from '../types.js';
 
 /** Body formats a single page can be read in. */
@@ -32,7 +32,15 @@ export interface ListPagesParams {
   spaceIds?: readonly string[];
   title?: string;
   status?: readonly ('current' | 'archived' | 'deleted' | 'trashed' | 'draft')[];
-  sort?: 'id' | '-id' | 'created-date' | '-created-date' | 'modified-date' | '-modified-date' | 'title' | '-title';
+  sort?:
+    | 'id'
+    | '-id'
+    | 'created-date'
+    | '-created-date'
+    | 'modified-date'
+    | '-modified-date'
+    | 'title'
+    | '-title';
   bodyFormat?: 'storage' | 'atlas_doc_format';
   cursor?: string | undefined;
   limit?: number;
@@ -103,7 +111,10 @@ export async function updatePage(client: ConfluenceClient, params: UpdatePagePar
       title: params.title,
       ...(params.parentId ? { parentId: params.parentId } : {}),
       body: params.body,
-      version: { number: params.version, ...(params.versionMessage ? { message: params.versionMessage } : {}) },
+      version: {
+        number: params.version,
+        ...(params.versionMessage ? { message: params.versionMessage } : {}),
+      },
     },
     signal: params.signal,
     subject: `page ${params.id}`,
@@ -136,7 +147,11 @@ export async function listPageVersions(
   const { data, headers } = await client.request<MultiEntityResult<PageVersion>>(
     'GET',
     `api/v2/pages/${encodeURIComponent(params.id)}/versions`,
-    { query: { cursor: params.cursor, limit: params.limit }, signal: params.signal, subject: `page ${params.id}` },
+    {
+      query: { cursor: params.cursor, limit: params.limit },
+      signal: params.signal,
+      subject: `page ${params.id}`,
+    },
   );
   return paged(data, headers);
 }
@@ -161,7 +176,11 @@ export async function listPageChildren(
   const { data, headers } = await client.request<MultiEntityResult<PageTreeNode>>(
     'GET',
     `api/v2/pages/${encodeURIComponent(params.id)}/direct-children`,
-    { query: { cursor: params.cursor, limit: params.limit }, signal: params.signal, subject: `page ${params.id}` },
+    {
+      query: { cursor: params.cursor, limit: params.limit },
+      signal: params.signal,
+      subject: `page ${params.id}`,
+    },
   );
   return paged(data, headers);
 }
@@ -169,7 +188,13 @@ export async function listPageChildren(
 /** v2 GET /pages/{id}/descendants (read:hierarchical-content); `depth` 1-10. */
 export async function listPageDescendants(
   client: ConfluenceClient,
-  params: { id: string; depth?: number; cursor?: string | undefined; limit?: number; signal?: AbortSignal | undefined },
+  params: {
+    id: string;
+    depth?: number;
+    cursor?: string | undefined;
+    limit?: number;
+    signal?: AbortSignal | undefined;
+  },
 ): Promise<Paged<PageTreeNode>> {
   const { data, headers } = await client.request<MultiEntityResult<PageTreeNode>>(
     'GET',

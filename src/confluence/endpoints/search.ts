@@ -1,5 +1,5 @@
 import type { ConfluenceClient } from '../client.js';
-import { type Paged, nextCursor } from '../pagination.js';
+import { nextCursor, type Paged } from '../pagination.js';
 import type { SearchResponse, SearchResult } from '../types.js';
 
 export interface SearchParams {

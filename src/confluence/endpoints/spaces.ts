@@ -17,7 +17,10 @@ export interface ListSpacesParams {
 }
 
 /** v2 GET /spaces (read:space). */
-export async function listSpaces(client: ConfluenceClient, params: ListSpacesParams = {}): Promise<Paged<Space>> {
+export async function listSpaces(
+  client: ConfluenceClient,
+  params: ListSpacesParams = {},
+): Promise<Paged<Space>> {
   const { data, headers } = await client.request<MultiEntityResult<Space>>('GET', 'api/v2/spaces', {
     query: {
       ids: params.ids,
@@ -39,10 +42,18 @@ export async function listSpaces(client: ConfluenceClient, params: ListSpacesPar
 /** v2 GET /spaces/{id} (read:space). */
 export async function getSpace(
   client: ConfluenceClient,
-  params: { id: string; descriptionFormat?: 'plain' | 'view'; includeLabels?: boolean; signal?: AbortSignal | undefined },
+  params: {
+    id: string;
+    descriptionFormat?: 'plain' | 'view';
+    includeLabels?: boolean;
+    signal?: AbortSignal | undefined;
+  },
 ): Promise<Space> {
   const { data } = await client.request<Space>('GET', `api/v2/spaces/${encodeURIComponent(params.id)}`, {
-    query: { 'description-format': params.descriptionFormat, 'include-labels': params.includeLabels || undefined },
+    query: {
+      'description-format': params.descriptionFormat,
+      'include-labels': params.includeLabels || undefined,
+    },
     signal: params.signal,
     subject: `space ${params.id}`,
   });

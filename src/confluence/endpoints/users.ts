@@ -1,5 +1,5 @@
 import type { ConfluenceClient } from '../client.js';
-import { type Paged, decodeOffsetCursor, nextOffsetCursor } from '../pagination.js';
+import { decodeOffsetCursor, nextOffsetCursor, type Paged } from '../pagination.js';
 import type { MultiEntityResult } from '../types.js';
 
 /** v2 `User`, and the v1 user fields this project reads. */

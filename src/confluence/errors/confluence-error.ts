@@ -16,7 +16,13 @@ export abstract class ConfluenceError extends Error {
   /** Confluence's own message, when it sent one. */
   readonly detail: string | undefined;
 
-  constructor(message: string, request: RequestSummary, status?: number, detail?: string, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    request: RequestSummary,
+    status?: number,
+    detail?: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.request = request;
     this.status = status;

@@ -1,6 +1,6 @@
 export { BadRequestError } from './bad-request-error.js';
-export { ConfluenceError, type RequestSummary } from './confluence-error.js';
 export { ConflictError } from './conflict-error.js';
+export { ConfluenceError, type RequestSummary } from './confluence-error.js';
 export { ForbiddenError } from './forbidden-error.js';
 export { GoneError } from './gone-error.js';
 export { NetworkError } from './network-error.js';

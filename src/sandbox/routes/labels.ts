@@ -47,12 +47,16 @@ export function registerLabelRoutes(router: ApiRouter): void {
         if (typeof name !== 'string' || !/^[^\s:]{1,255}$/.test(name)) {
           throw v1Error(400, `Invalid label name: ${String(name)}`);
         }
-        if (prefix !== undefined && prefix !== 'global') throw v1Error(400, `Unsupported label prefix: ${String(prefix)}`);
+        if (prefix !== undefined && prefix !== 'global')
+          throw v1Error(400, `Unsupported label prefix: ${String(prefix)}`);
         names.push(name.toLowerCase());
       }
       for (const name of names) page.labels.add(name);
       const results = [...page.labels].sort().map((name) => ({ ...labelJson(ctx, name), label: name }));
-      return { status: 200, body: { results, start: 0, limit: 200, size: results.length, _links: { base: ctx.base } } };
+      return {
+        status: 200,
+        body: { results, start: 0, limit: 200, size: results.length, _links: { base: ctx.base } },
+      };
     },
   );
 

@@ -13,13 +13,22 @@ import {
 } from '../api.js';
 import { HttpError, v2Error } from '../http.js';
 import { currentVersion, type PageStatus, type SandboxPage } from '../model.js';
-import { type BodyFormat, labelJson, pageJson, versionJson } from '../represent.js';
 import { storageProblem } from '../render.js';
+import { type BodyFormat, labelJson, pageJson, versionJson } from '../represent.js';
 
 const READ = [['read:page:confluence']];
 const WRITE = [['write:page:confluence']];
 const TREE = [['read:hierarchical-content:confluence']];
-const SORTS = ['id', '-id', 'created-date', '-created-date', 'modified-date', '-modified-date', 'title', '-title'] as const;
+const SORTS = [
+  'id',
+  '-id',
+  'created-date',
+  '-created-date',
+  'modified-date',
+  '-modified-date',
+  'title',
+  '-title',
+] as const;
 const MAX_BODY = 5 * 1024 * 1024;
 
 type Sort = (typeof SORTS)[number];
@@ -66,7 +75,10 @@ function bodyOf(input: Record<string, unknown>): string {
     | undefined;
   if (!write || typeof write.value !== 'string') throw v2Error(400, 'body.value is required');
   if (write.representation !== 'storage') {
-    throw v2Error(400, `The sandbox accepts only representation "storage", not "${String(write.representation)}"`);
+    throw v2Error(
+      400,
+      `The sandbox accepts only representation "storage", not "${String(write.representation)}"`,
+    );
   }
   const problem = storageProblem(write.value);
   if (problem) throw v2Error(400, `Error parsing xhtml: ${problem}`);
@@ -134,10 +146,17 @@ export function registerPageRoutes(router: ApiRouter): void {
       const n = intParam(ctx, 'version', 0, 1, 1_000_000);
       version = page.versions.find((v) => v.number === n) ?? notFound('Version');
     }
-    const json = pageJson(ctx, page, { bodyFormat: bodyFormat as BodyFormat | undefined, version, single: true });
+    const json = pageJson(ctx, page, {
+      bodyFormat: bodyFormat as BodyFormat | undefined,
+      version,
+      single: true,
+    });
     if (boolParam(ctx, 'include-labels')) {
       const labels = [...page.labels].sort().map((name) => labelJson(ctx, name));
-      return ok({ ...json, labels: { results: labels, meta: { hasMore: false, cursor: '' }, _links: { self: '' } } });
+      return ok({
+        ...json,
+        labels: { results: labels, meta: { hasMore: false, cursor: '' }, _links: { self: '' } },
+      });
     }
     return ok(json);
   });
@@ -159,7 +178,10 @@ export function registerPageRoutes(router: ApiRouter): void {
       parentId = parent.id;
     }
     if (status === 'current' && ctx.site.titleTaken(space.id, title)) {
-      throw v2Error(400, `A page with this title already exists: A page already exists with the same TITLE in this space`);
+      throw v2Error(
+        400,
+        `A page with this title already exists: A page already exists with the same TITLE in this space`,
+      );
     }
     const page = ctx.site.createPage({ space, title, body, parentId, status, authorId: ctx.user.accountId });
     return ok(pageJson(ctx, page, { bodyFormat: 'storage', single: true }));
@@ -190,7 +212,8 @@ export function registerPageRoutes(router: ApiRouter): void {
     }
     const title = typeof input.title === 'string' ? input.title.trim() : '';
     if (!title) throw v2Error(400, 'Title is required');
-    if (input.status !== 'current' && input.status !== 'draft') throw v2Error(400, 'status must be current or draft');
+    if (input.status !== 'current' && input.status !== 'draft')
+      throw v2Error(400, 'status must be current or draft');
     const body = bodyOf(input);
     if (input.spaceId !== undefined && String(input.spaceId) !== page.spaceId) {
       throw v2Error(400, 'A page cannot be moved to another space by an update');
@@ -198,11 +221,15 @@ export function registerPageRoutes(router: ApiRouter): void {
     if (input.parentId !== undefined && String(input.parentId) !== page.parentId) {
       const parent = visibleOrThrow(ctx, String(input.parentId));
       if (parent.spaceId !== page.spaceId) throw v2Error(400, 'The parent page is in another space');
-      if (ctx.site.isSelfOrDescendant(parent.id, page.id)) throw v2Error(400, 'A page cannot be its own ancestor');
+      if (ctx.site.isSelfOrDescendant(parent.id, page.id))
+        throw v2Error(400, 'A page cannot be its own ancestor');
       page.parentId = parent.id;
     }
     if (ctx.site.titleTaken(page.spaceId, title, page.id)) {
-      throw v2Error(400, 'A page with this title already exists: A page already exists with the same TITLE in this space');
+      throw v2Error(
+        400,
+        'A page with this title already exists: A page already exists with the same TITLE in this space',
+      );
     }
     page.status = input.status;
     page.versions.push({
@@ -221,7 +248,8 @@ export function registerPageRoutes(router: ApiRouter): void {
     const purge = boolParam(ctx, 'purge');
     const draft = boolParam(ctx, 'draft');
     const page = visibleOrThrow(ctx, idParam(params.id), ['current', 'archived', 'draft', 'trashed']);
-    if (!ctx.site.canEdit(page, ctx.user.accountId)) throw v2Error(403, 'You do not have permission to delete this page');
+    if (!ctx.site.canEdit(page, ctx.user.accountId))
+      throw v2Error(403, 'You do not have permission to delete this page');
     if (draft !== (page.status === 'draft')) {
       throw v2Error(400, draft ? 'The page is not a draft' : 'Use draft=true to delete a draft');
     }
@@ -252,7 +280,9 @@ export function registerPageRoutes(router: ApiRouter): void {
         page: {
           id: page.id,
           title: v.title,
-          ...(withBody === 'storage' ? { body: { storage: { representation: 'storage', value: v.body } } } : {}),
+          ...(withBody === 'storage'
+            ? { body: { storage: { representation: 'storage', value: v.body } } }
+            : {}),
         },
       })),
       50,
@@ -277,7 +307,9 @@ export function registerPageRoutes(router: ApiRouter): void {
     const page = visibleOrThrow(ctx, idParam(params.id));
     const children = ctx.site
       .children(page.id)
-      .filter((c) => (c.status === 'current' || c.status === 'archived') && ctx.site.canView(c, ctx.user.accountId));
+      .filter(
+        (c) => (c.status === 'current' || c.status === 'archived') && ctx.site.canView(c, ctx.user.accountId),
+      );
     return v2Page(
       ctx,
       children.map((c) => ({
@@ -323,7 +355,8 @@ export function registerPageRoutes(router: ApiRouter): void {
   route(router, 'GET', '/api/v2/pages/:id/labels', READ, (ctx, params) => {
     const page = visibleOrThrow(ctx, idParam(params.id));
     const prefix = enumParam(ctx, 'prefix', ['my', 'team', 'global', 'system'] as const);
-    const labels = prefix && prefix !== 'global' ? [] : [...page.labels].sort().map((name) => labelJson(ctx, name));
+    const labels =
+      prefix && prefix !== 'global' ? [] : [...page.labels].sort().map((name) => labelJson(ctx, name));
     return v2Page(ctx, labels);
   });
 }

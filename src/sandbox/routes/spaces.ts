@@ -64,7 +64,8 @@ export function registerSpaceRoutes(router: ApiRouter): void {
     if (!input || typeof input !== 'object') throw v2Error(400, 'The body must be a JSON object');
     const name = typeof input.name === 'string' ? input.name.trim() : '';
     if (!name) throw v2Error(400, 'name is required');
-    const key = typeof input.key === 'string' ? input.key : typeof input.alias === 'string' ? input.alias : '';
+    const key =
+      typeof input.key === 'string' ? input.key : typeof input.alias === 'string' ? input.alias : '';
     if (!/^[A-Za-z0-9]{1,255}$/.test(key)) {
       throw v2Error(400, 'key must be 1-255 letters or digits');
     }

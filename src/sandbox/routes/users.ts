@@ -1,8 +1,8 @@
 import { type ApiContext, type ApiRouter, intParam, ok, route } from '../api.js';
+import { parseCql } from '../cql.js';
 import { v1Error, v2Error } from '../http.js';
 import type { SandboxUser } from '../model.js';
 import { userV1Json, userV2Json } from '../represent.js';
-import { parseCql } from '../cql.js';
 
 const CONTENT_DETAILS = [['read:confluence-user'], ['read:content-details:confluence']];
 
@@ -55,7 +55,9 @@ export function registerUserRoutes(router: ApiRouter): void {
     } catch (error) {
       throw v1Error(400, `Could not parse cql : ${cql}: ${(error as Error).message}`);
     }
-    const users = [...ctx.site.users.values()].filter(matches).sort((a, b) => a.displayName.localeCompare(b.displayName));
+    const users = [...ctx.site.users.values()]
+      .filter(matches)
+      .sort((a, b) => a.displayName.localeCompare(b.displayName));
     const slice = users.slice(start, start + Math.min(limit, 50));
     const links: Record<string, string> = { base: ctx.base, context: '/wiki' };
     if (start + slice.length < users.length) {

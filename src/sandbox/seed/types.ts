@@ -47,7 +47,13 @@ export interface SeedPage {
    * Earlier versions, oldest first; the page's current `title`/`body` is the newest version.
    * Each needs its own body so version reads show real differences.
    */
-  history?: readonly { title?: string; body: string; message?: string; authorId?: string; minorEdit?: boolean }[];
+  history?: readonly {
+    title?: string;
+    body: string;
+    message?: string;
+    authorId?: string;
+    minorEdit?: boolean;
+  }[];
   /** ISO date-time of creation; versions are spread after it. */
   createdAt: string;
   children?: readonly SeedPage[];
