@@ -1,0 +1,70 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../src/paths.js';
+
+/** The built CLI; end-to-end tests run the real binary, so `npm run build` must have run (npm test does). */
+export const CLI = join(PACKAGE_ROOT, 'dist', 'src', 'cli.js');
+
+export interface CliProcess {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the first match of `pattern` in stdout, or rejects after `timeoutMs` or on exit. */
+  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpExecArray>;
+  stop: () => Promise<void>;
+}
+
+/** Starts `confluence-mcp <args>` as a child process with `env` added to a clean environment. */
+export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does it).`);
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '', CONFLUENCE_MCP_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    waitFor: (pattern, timeoutMs = 15_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(out);
+          if (match) {
+            cleanup();
+            resolve(match);
+          }
+        };
+        const onExit = (code: number | null) => {
+          cleanup();
+          reject(new Error(`confluence-mcp exited (${code}) before printing ${pattern}:\n${out}\n${err}`));
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`timed out waiting for ${pattern}:\n${out}\n${err}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          child.stdout?.off('data', check);
+          child.off('exit', onExit);
+        };
+        child.stdout?.on('data', check);
+        child.once('exit', onExit);
+        check();
+      }),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { checkOrigin, hostnameOf, originPolicy } from '../../../src/transports/http-guard.js';
+
+const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
+
+describe('Host and Origin checks', () => {
+  const local = originPolicy({
+    host: '127.0.0.1',
+    publicUrl: 'http://localhost:3000',
+    allowedHosts: [],
+    allowedOrigins: [],
+  });
+
+  it('accepts local hosts without an Origin (non-browser clients)', () => {
+    expect(checkOrigin(request({ host: '127.0.0.1:3000' }), local)).toBeUndefined();
+    expect(checkOrigin(request({ host: 'localhost:3000' }), local)).toBeUndefined();
+    expect(checkOrigin(request({ host: '[::1]:3000' }), local)).toBeUndefined();
+  });
+
+  it('refuses a rebinding attack: a foreign Host name pointing at loopback', () => {
+    expect(checkOrigin(request({ host: 'evil.example:3000' }), local)?.status).toBe(403);
+    expect(checkOrigin(request({}), local)?.status).toBe(403);
+  });
+
+  it('refuses a foreign Origin, and accepts loopback origins on a loopback server', () => {
+    expect(
+      checkOrigin(request({ host: 'localhost:3000', origin: 'https://evil.example' }), local)?.status,
+    ).toBe(403);
+    expect(checkOrigin(request({ host: 'localhost:3000', origin: 'null' }), local)?.status).toBe(403);
+    expect(
+      checkOrigin(request({ host: 'localhost:3000', origin: 'http://localhost:6274' }), local),
+    ).toBeUndefined();
+  });
+
+  it('on a public server, accepts only the public origin and configured ones', () => {
+    const remote = originPolicy({
+      host: '0.0.0.0',
+      publicUrl: 'https://mcp.acme.example',
+      allowedHosts: ['mcp.internal'],
+      allowedOrigins: ['https://gateway.example/'],
+    });
+    expect(checkOrigin(request({ host: 'mcp.acme.example' }), remote)).toBeUndefined();
+    expect(checkOrigin(request({ host: 'mcp.internal:8080' }), remote)).toBeUndefined();
+    expect(
+      checkOrigin(request({ host: 'mcp.acme.example', origin: 'https://gateway.example' }), remote),
+    ).toBeUndefined();
+    expect(
+      checkOrigin(request({ host: 'mcp.acme.example', origin: 'http://localhost:6274' }), remote)?.status,
+    ).toBe(403);
+    expect(checkOrigin(request({ host: '10.0.0.7' }), remote)?.status).toBe(403);
+  });
+
+  it('reads host names without ports, IPv6 included', () => {
+    expect(hostnameOf('Example.COM:443')).toBe('example.com');
+    expect(hostnameOf('[::1]:3000')).toBe('[::1]');
+  });
+});
