@@ -95,6 +95,7 @@ export const searchTool = defineTool({
       cursor: args.cursor,
       limit: pageSize(args.limit, ctx),
       excerpt: 'highlight',
+      expand: ['content.space'],
       signal: ctx.signal,
     });
     const results = page.items.map((r) =>

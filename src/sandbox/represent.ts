@@ -107,8 +107,8 @@ export function spaceJson(
     authorId: space.authorId,
     createdAt: space.createdAt,
     homepageId: space.homepageId ?? null,
-    description,
-    icon: null,
+    // The spec has no null for these: a field not asked for is left out.
+    ...(description ? { description } : {}),
     _links: options.single
       ? { webui: `/spaces/${space.key}`, base: ctx.base }
       : { webui: `/spaces/${space.key}` },

@@ -7,6 +7,8 @@ export interface SearchParams {
   cursor?: string | undefined;
   limit?: number;
   excerpt?: 'highlight' | 'indexed' | 'none' | 'highlight_unescaped' | 'indexed_unescaped';
+  /** Related objects to include, e.g. `content.space` for each result's space key. */
+  expand?: readonly string[];
   signal?: AbortSignal | undefined;
 }
 
@@ -19,7 +21,13 @@ export interface SearchPage extends Paged<SearchResult> {
 /** v1 GET /search (read:content-details): CQL search, cursor-paged through `_links.next`. */
 export async function searchContent(client: ConfluenceClient, params: SearchParams): Promise<SearchPage> {
   const { data, headers } = await client.request<SearchResponse>('GET', 'rest/api/search', {
-    query: { cql: params.cql, cursor: params.cursor, limit: params.limit, excerpt: params.excerpt },
+    query: {
+      cql: params.cql,
+      cursor: params.cursor,
+      limit: params.limit,
+      excerpt: params.excerpt,
+      expand: params.expand,
+    },
     signal: params.signal,
     subject: 'search',
   });

@@ -1,0 +1,256 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../../src/config/schema.js';
+import type { ConfluenceAuth } from '../../src/confluence/auth.js';
+import { ConfluenceClient } from '../../src/confluence/client.js';
+import { ConflictError } from '../../src/confluence/errors/index.js';
+import * as api from '../../src/confluence/index.js';
+import { GRANULAR_SCOPES } from '../../src/confluence/scopes.js';
+import { silentLogger } from '../../src/log.js';
+import { singleUserRuntime } from '../../src/runtime.js';
+import { type Sandbox, sandboxRoutes, startSandbox } from '../../src/sandbox/index.js';
+import { createServer } from '../../src/server.js';
+import { recordingFetch } from '../support/recording-fetch.js';
+import {
+  type ContractSpecs,
+  type Exchange,
+  formatViolations,
+  loadContractSpecs,
+  operationScopes,
+  validateExchange,
+} from './openapi.js';
+
+let specs: ContractSpecs;
+let sandbox: Sandbox;
+const exchanges: Exchange[] = [];
+
+function clientFor(auth: ConfluenceAuth): ConfluenceClient {
+  return new ConfluenceClient({
+    auth,
+    timeoutMs: 10_000,
+    userAgent: 'contract-test',
+    fetch: recordingFetch(exchanges),
+  });
+}
+
+beforeAll(async () => {
+  // Fails loudly, naming the directory, when ../shared/confluence-openapi is missing.
+  specs = loadContractSpecs();
+  sandbox = await startSandbox();
+});
+
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+/** Drives every endpoint function of the client once or more, by both routes, against the sandbox. */
+async function exerciseClient(client: ConfluenceClient) {
+  const eng = await api.findSpaceByKey(client, { key: 'ENG' });
+  if (!eng) throw new Error('ENG space missing from the sandbox');
+  const spaces = await api.listSpaces(client, {
+    type: 'global',
+    status: 'current',
+    sort: 'key',
+    descriptionFormat: 'plain',
+    limit: 2,
+  });
+  await api.listSpaces(client, {
+    cursor: spaces.nextCursor,
+    limit: 2,
+    type: 'global',
+    status: 'current',
+    sort: 'key',
+    descriptionFormat: 'plain',
+  });
+  await api.listSpaces(client, { ids: [eng.id], labels: ['engineering'] });
+  await api.getSpace(client, { id: eng.id, descriptionFormat: 'view', includeLabels: true });
+  const pages = await api.listPages(client, {
+    spaceIds: [eng.id],
+    status: ['current'],
+    sort: '-modified-date',
+    limit: 3,
+  });
+  await api.listPages(client, {
+    spaceIds: [eng.id],
+    status: ['current'],
+    sort: '-modified-date',
+    limit: 3,
+    cursor: pages.nextCursor,
+  });
+  const [guide] = (await api.listPages(client, { title: 'Deployment guide', bodyFormat: 'storage' })).items;
+  if (!guide) throw new Error('Deployment guide missing');
+  await api.getPage(client, { id: guide.id, bodyFormat: 'storage', includeLabels: true });
+  await api.getPage(client, { id: guide.id, bodyFormat: 'view' });
+  await api.getPage(client, { id: guide.id, version: 1 });
+  const versions = await api.listPageVersions(client, { id: guide.id, limit: 1 });
+  await api.listPageVersions(client, { id: guide.id, limit: 1, cursor: versions.nextCursor });
+  const adrs = (await api.listPages(client, { title: 'Architecture decision records' })).items[0];
+  if (!adrs) throw new Error('ADR index missing');
+  const children = await api.listPageChildren(client, { id: adrs.id, limit: 25 });
+  await api.listPageChildren(client, { id: adrs.id, limit: 25, cursor: children.nextCursor });
+  await api.listPageDescendants(client, { id: eng.homepageId as string, depth: 3, limit: 50 });
+  await api.listPageLabels(client, { id: guide.id });
+  await api.listSpaceLabels(client, { id: eng.id });
+  const labels = await api.listLabels(client, { prefix: ['global'], limit: 5 });
+  await api.listPagesWithLabel(client, { labelId: labels.items[0]?.id as string, limit: 5 });
+
+  const created = await api.createPage(client, {
+    spaceId: eng.id,
+    parentId: guide.id,
+    title: `Contract test page ${Date.now()} ${Math.random()}`,
+    body: { representation: 'storage', value: '<h1>Hello</h1><p>From the contract test.</p>' },
+  });
+  const updated = await api.updatePage(client, {
+    id: created.id,
+    title: `${created.title} (edited)`,
+    status: 'current',
+    body: { representation: 'storage', value: '<p>Edited.</p>' },
+    version: (created.version?.number ?? 1) + 1,
+    versionMessage: 'contract test edit',
+  });
+  await expect(
+    api.updatePage(client, {
+      id: created.id,
+      title: updated.title,
+      status: 'current',
+      body: { representation: 'storage', value: '<p>Stale.</p>' },
+      version: 2,
+    }),
+  ).rejects.toBeInstanceOf(ConflictError);
+  await api.addLabels(client, { pageId: created.id, names: ['contract', 'needs-review'] });
+  await api.removeLabel(client, { pageId: created.id, name: 'needs-review' });
+  await api.deletePage(client, { id: created.id });
+  await api.deletePage(client, { id: created.id, purge: true });
+
+  const me = await api.getCurrentUser(client);
+  await api.getUsers(client, { accountIds: [me.accountId as string] });
+  const users = await api.searchUsers(client, { cql: 'user.fullname ~ "a"', limit: 2 });
+  await api.searchUsers(client, { cql: 'user.fullname ~ "a"', limit: 2, cursor: users.nextCursor });
+  const groups = await api.listGroups(client, { limit: 3 });
+  await api.listGroups(client, { limit: 3, cursor: groups.nextCursor });
+  await api.searchGroups(client, { query: 'eng' });
+  await api.listGroupMembers(client, { groupId: groups.items[0]?.id as string, limit: 5 });
+  await api.getSystemInfo(client);
+  const found = await api.searchContent(client, {
+    cql: 'type = page AND space = ENG',
+    limit: 5,
+    excerpt: 'highlight',
+    expand: ['content.space'],
+  });
+  await api.searchContent(client, { cql: 'type = page AND space = ENG', limit: 5, cursor: found.nextCursor });
+}
+
+describe('contract: every request the client builds and every sandbox answer match the OpenAPI specs', () => {
+  it('with a personal API token on the site route', async () => {
+    const start = exchanges.length;
+    const user = sandbox.demoUser;
+    await exerciseClient(
+      clientFor({
+        type: 'api-token',
+        siteUrl: sandbox.url,
+        email: user.email,
+        apiToken: user.apiToken as string,
+      }),
+    );
+    const mine = exchanges.slice(start);
+    expect(mine.length).toBeGreaterThan(35);
+    const violations = mine.flatMap((e) => validateExchange(specs, e));
+    expect(violations, formatViolations(violations)).toEqual([]);
+  });
+
+  it('with an OAuth token through the gateway', async () => {
+    const start = exchanges.length;
+    const token = sandbox.mintAccessToken(sandbox.demoUser.accountId, GRANULAR_SCOPES);
+    await exerciseClient(
+      clientFor({
+        type: 'oauth',
+        apiBaseUrl: sandbox.url,
+        cloudId: sandbox.site.cloudId,
+        accessToken: () => token,
+      }),
+    );
+    const mine = exchanges.slice(start);
+    expect(mine.every((e) => e.url.includes(`/ex/confluence/${sandbox.site.cloudId}/wiki/`))).toBe(true);
+    const violations = mine.flatMap((e) => validateExchange(specs, e));
+    expect(violations, formatViolations(violations)).toEqual([]);
+  });
+
+  it('for the requests every tool makes', async () => {
+    const start = exchanges.length;
+    const user = sandbox.demoUser;
+    const { tools, runtime } = singleUserRuntime(
+      configSchema.parse({}),
+      { type: 'api-token', siteUrl: sandbox.url, email: user.email, apiToken: user.apiToken as string },
+      silentLogger,
+      recordingFetch(exchanges),
+    );
+    const server = createServer(tools, runtime);
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: 'contract', version: '1' });
+    await Promise.all([server.connect(b), client.connect(a)]);
+    const called = new Set<string>();
+    const call = async (name: string, args: Record<string, unknown>) => {
+      called.add(name);
+      const result = await client.callTool({ name, arguments: args });
+      expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+      return result.structuredContent as Record<string, unknown>;
+    };
+    await call('confluence_list_spaces', {
+      type: 'global',
+      status: 'current',
+      labels: ['engineering'],
+      keys: ['ENG'],
+    });
+    const listed = await call('confluence_list_pages', { space: 'ENG', sort: 'title', limit: 5 });
+    await call('confluence_list_pages', {
+      space: 'ENG',
+      sort: 'title',
+      limit: 5,
+      cursor: listed.next_cursor,
+    });
+    const id = ((listed.pages as { id: string }[])[0] as { id: string }).id;
+    await call('confluence_get_page', { page: id });
+    await call('confluence_get_page', { page: id, body_format: 'none' });
+    await call('confluence_get_page', { page: id, version: 1, body_format: 'storage' });
+    const found = await call('confluence_search', {
+      query: 'deploy',
+      space: 'ENG',
+      label: 'runbook',
+      limit: 2,
+    });
+    await call('confluence_search', { cql: 'type = page', limit: 2, cursor: found.next_cursor });
+    await client.close();
+    await server.close();
+    expect([...called].sort()).toEqual(tools.map((t) => t.name).sort());
+    const mine = exchanges.slice(start);
+    const violations = mine.flatMap((e) => validateExchange(specs, e));
+    expect(violations, formatViolations(violations)).toEqual([]);
+  });
+
+  it("enforces on each sandbox route exactly the scopes the spec's x-atlassian-oauth2-scopes lists", () => {
+    const mismatches: string[] = [];
+    for (const r of sandboxRoutes()) {
+      const v2 = r.pattern.startsWith('/api/v2/');
+      const specPath = (v2 ? r.pattern.slice('/api/v2'.length) : `/wiki${r.pattern}`).replace(
+        /:([^/]+)/g,
+        '{$1}',
+      );
+      if (!r.scopes.length) {
+        // Retired endpoints the sandbox answers with 410: the spec no longer has them.
+        expect(() => operationScopes(specs, r.method, specPath)).toThrow();
+        continue;
+      }
+      const expected = operationScopes(specs, r.method, specPath)
+        .map((s) => [...s].sort().join(' '))
+        .sort();
+      const actual = r.scopes.map((s) => [...s].sort().join(' ')).sort();
+      if (JSON.stringify(expected) !== JSON.stringify(actual)) {
+        mismatches.push(
+          `${r.method} ${specPath}: spec ${JSON.stringify(expected)}, sandbox ${JSON.stringify(actual)}`,
+        );
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
