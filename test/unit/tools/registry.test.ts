@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { TOOLSETS } from '../../../src/config/schema.js';
+import { GRANULAR_SCOPES } from '../../../src/confluence/scopes.js';
+import { ALL_TOOLS, selectTools } from '../../../tools/registry.js';
+
+describe('the tool registry', () => {
+  it('has unique names in confluence_<verb>_<noun> form', () => {
+    const names = ALL_TOOLS.map((t) => t.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^confluence_[a-z]+(_[a-z]+)*$/);
+  });
+
+  it('gives every tool a title, a description for the model, annotations, scopes, a toolset and an output schema', () => {
+    for (const tool of ALL_TOOLS) {
+      expect(tool.title.length, tool.name).toBeGreaterThan(3);
+      expect(tool.description.length, tool.name).toBeGreaterThan(60);
+      expect(typeof tool.annotations.readOnlyHint, tool.name).toBe('boolean');
+      expect(tool.scopes.length, tool.name).toBeGreaterThan(0);
+      for (const scope of tool.scopes) expect(GRANULAR_SCOPES).toContain(scope);
+      expect(TOOLSETS).toContain(tool.toolset);
+      expect(Object.keys(tool.output).length, tool.name).toBeGreaterThan(0);
+      for (const [field, schema] of Object.entries(tool.input)) {
+        expect((schema as z.ZodType).description, `${tool.name}.${field} needs a description`).toBeTruthy();
+      }
+    }
+  });
+
+  it('selects by toolset, and read-only mode keeps exactly the tools marked readOnlyHint', () => {
+    expect(selectTools(ALL_TOOLS, { toolsets: ['search'], readOnly: false }).map((t) => t.name)).toEqual([
+      'confluence_search',
+    ]);
+    const readOnly = selectTools(ALL_TOOLS, { toolsets: [...TOOLSETS], readOnly: true });
+    expect(readOnly).toEqual(ALL_TOOLS.filter((t) => t.annotations.readOnlyHint));
+    const writable = {
+      ...ALL_TOOLS[0],
+      name: 'confluence_write_thing',
+      annotations: { readOnlyHint: false },
+    };
+    expect(
+      selectTools([...ALL_TOOLS, writable] as typeof ALL_TOOLS, { toolsets: [...TOOLSETS], readOnly: true }),
+    ).not.toContain(writable);
+  });
+});
