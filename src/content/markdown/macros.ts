@@ -1,0 +1,267 @@
+import { attr, child, collapsedText, collapseWhitespace, isBlankText, textContent } from '../dom.js';
+import { escapeHtml, escapeText, linkDestination } from '../escape.js';
+import type { InlineState, RenderContext } from '../options.js';
+import type { StorageElement, StorageNode } from '../parse.js';
+import { renderBlocks, renderQuote, renderStrayText, writeCodeBlock, writeParagraph } from './blocks.js';
+import {
+  appendWrapped,
+  type InlineBuffer,
+  inlineCode,
+  renderInlineNodes,
+  renderInlineToString,
+} from './inline.js';
+import { attachmentDestination } from './links.js';
+import type { MarkdownWriter } from './writer.js';
+
+/**
+ * Confluence's panel macros as GitHub alerts, by colour: `info` is blue, `tip` (and `success`) green, `note`
+ * yellow (the editor's "warning" panel), `warning` red (the editor's "error" panel).
+ */
+const ALERTS: Readonly<Record<string, string>> = {
+  info: 'NOTE',
+  tip: 'TIP',
+  success: 'TIP',
+  note: 'WARNING',
+  warning: 'CAUTION',
+  error: 'CAUTION',
+};
+
+/** Macros that show generated content; they become a short bracketed marker. */
+const MARKERS: Readonly<Record<string, string>> = {
+  toc: 'Table of contents',
+  children: 'Child pages',
+  pagetree: 'Page tree',
+  pagetreesearch: 'Page tree search',
+  'recently-updated': 'Recently updated',
+  'recently-updated-dashboard': 'Recently updated',
+  contentbylabel: 'Content by label',
+  'content-report-table': 'Content report',
+  'blog-posts': 'Blog posts',
+  livesearch: 'Search',
+  contributors: 'Contributors',
+  'contributors-summary': 'Contributors',
+  attachments: 'Attachments',
+  'tasks-report-macro': 'Task report',
+  detailssummary: 'Page properties report',
+  listlabels: 'Labels',
+  'popular-labels': 'Popular labels',
+  'related-labels': 'Related labels',
+  index: 'Page index',
+  'space-details': 'Space details',
+  'create-from-template': 'Create from template',
+};
+
+/** Parameters worth keeping in a marker, because they say what the generated list contains. */
+const MARKER_PARAMETERS = new Set(['labels', 'cql', 'spaces', 'label']);
+
+/** Macros whose body is page content shown as is. */
+const TRANSPARENT = new Set(['excerpt', 'details', 'section', 'column', 'div', 'toc-zone', 'center']);
+
+const FILE_VIEWERS = new Set(['view-file', 'viewpdf', 'viewdoc', 'viewxls', 'viewppt', 'multimedia']);
+
+/** The macro's name, lower-cased. */
+export function macroName(macro: StorageElement): string {
+  return (attr(macro, 'ac:name') ?? '').trim().toLowerCase();
+}
+
+function parameters(macro: StorageElement): StorageElement[] {
+  return macro.children.filter(
+    (node): node is StorageElement =>
+      node.type === 'element' && (node.name === 'ac:parameter' || node.name === 'ac:default-parameter'),
+  );
+}
+
+function parameterName(parameter: StorageElement): string {
+  return parameter.name === 'ac:default-parameter' ? '' : (attr(parameter, 'ac:name') ?? '').trim();
+}
+
+function describeReference(reference: StorageElement): string {
+  const space = attr(reference, 'ri:space-key');
+  const title = attr(reference, 'ri:content-title');
+  if (title !== undefined) return `${space ? `${space}:` : ''}${title}`;
+  return (
+    attr(reference, 'ri:account-id') ??
+    attr(reference, 'ri:filename') ??
+    attr(reference, 'ri:value') ??
+    space ??
+    attr(reference, 'ri:content-id') ??
+    collapsedText(reference)
+  );
+}
+
+function collectValues(nodes: readonly StorageNode[], values: string[]): void {
+  for (const node of nodes) {
+    if (node.type === 'text') values.push(node.text);
+    else if (node.name.startsWith('ri:')) values.push(` ${describeReference(node)} `);
+    else collectValues(node.children, values);
+  }
+}
+
+/** A parameter's value as text; references (`ri:page`, `ri:user`, ...) become what they name. */
+function parameterValue(parameter: StorageElement): string {
+  const values: string[] = [];
+  collectValues(parameter.children, values);
+  return collapseWhitespace(values.join('')).trim();
+}
+
+function parameter(macro: StorageElement, name: string): string | undefined {
+  const found = parameters(macro).find((candidate) => parameterName(candidate) === name);
+  return found === undefined ? undefined : parameterValue(found);
+}
+
+function describeParameters(macro: StorageElement, only?: ReadonlySet<string>): string {
+  const described: string[] = [];
+  for (const candidate of parameters(macro)) {
+    const name = parameterName(candidate);
+    if (only !== undefined && !only.has(name)) continue;
+    let value = parameterValue(candidate);
+    if (value === '') continue;
+    if (value.length > 200) value = `${value.slice(0, 200)}…`;
+    described.push(escapeText(name === '' ? value : `${name}=${value}`, { inLinkText: true }));
+  }
+  return described.length > 0 ? ` (${described.join(', ')})` : '';
+}
+
+/** The placeholder for a macro that has no Markdown form: `[Confluence macro: jira (key=ENG-1)]`. */
+function placeholder(macro: StorageElement): string {
+  const name = escapeText(macroName(macro) || 'unnamed', { inLinkText: true });
+  return `[Confluence macro: ${name}${describeParameters(macro)}]`;
+}
+
+function marker(macro: StorageElement, label: string): string {
+  return `[${label}${describeParameters(macro, MARKER_PARAMETERS)}]`;
+}
+
+/** `` `[STATUS: DONE (green)]` ``: the lozenge's title and colour. */
+function statusLozenge(macro: StorageElement): string {
+  const title = (parameter(macro, 'title') ?? '').toUpperCase();
+  const colour = parameter(macro, 'colour') ?? parameter(macro, 'color');
+  const label = `STATUS${title ? `: ${title}` : ''}${colour ? ` (${colour.toLowerCase()})` : ''}`;
+  return inlineCode(`[${label}]`);
+}
+
+function codeInfo(macro: StorageElement, withLanguage: boolean): string {
+  const raw = withLanguage ? (parameter(macro, 'language') ?? parameter(macro, '') ?? '').toLowerCase() : '';
+  const aliases: Record<string, string> = { 'html/xml': 'xml', 'c#': 'csharp', 'c++': 'cpp', none: '' };
+  const language = (aliases[raw] ?? raw).replace(/[^\w+#.-]/g, '');
+  const title = (parameter(macro, 'title') ?? '').replace(/[`"]/g, "'");
+  return title ? `${language || 'text'} title="${title}"` : language;
+}
+
+function bodyText(body: StorageElement | undefined): string {
+  return body === undefined ? '' : textContent(body);
+}
+
+function fileLink(macro: StorageElement, ctx: RenderContext): string | undefined {
+  const name = parameters(macro).find((candidate) => parameterName(candidate) === 'name');
+  const attachment = name === undefined ? undefined : child(name, 'ri:attachment');
+  if (attachment === undefined) return undefined;
+  const filename = escapeText(attr(attachment, 'ri:filename') ?? '', { inLinkText: true });
+  return `[${filename}](${linkDestination(attachmentDestination(attachment, ctx))})`;
+}
+
+/** True for macros rendered as blocks of their own; the others flow inside a paragraph. */
+export function isBlockMacro(macro: StorageElement): boolean {
+  const name = macroName(macro);
+  if (name === 'code' || name === 'noformat' || name === 'panel' || name === 'quote' || name === 'expand')
+    return true;
+  if (ALERTS[name] !== undefined) return true;
+  if (name === 'excerpt') return parameter(macro, 'atlassian-macro-output-type')?.toUpperCase() !== 'INLINE';
+  if (TRANSPARENT.has(name)) return true;
+  if (MARKERS[name] !== undefined || name === 'status' || name === 'anchor' || FILE_VIEWERS.has(name))
+    return false;
+  return child(macro, 'ac:rich-text-body') !== undefined || child(macro, 'ac:plain-text-body') !== undefined;
+}
+
+function writeTitledQuote(
+  alert: string | undefined,
+  title: string | undefined,
+  body: readonly StorageNode[],
+  ctx: RenderContext,
+  writer: MarkdownWriter,
+): void {
+  writer.enter(undefined, '> ');
+  if (alert !== undefined) {
+    writer.write([`[!${alert}]`], 'alert');
+    writer.setSeparator('newline');
+  }
+  if (title) writer.write([`**${escapeText(title)}**`], 'title');
+  renderBlocks(body, ctx, writer);
+  writer.exit();
+}
+
+/** Renders a macro that stands as a block. */
+export function renderBlockMacro(macro: StorageElement, ctx: RenderContext, writer: MarkdownWriter): void {
+  const name = macroName(macro);
+  const richBody = child(macro, 'ac:rich-text-body');
+  const plainBody = child(macro, 'ac:plain-text-body');
+  const body = richBody?.children ?? [];
+  const alert = ALERTS[name];
+  if (name === 'code' || name === 'noformat') {
+    writeCodeBlock(writer, bodyText(plainBody ?? richBody), codeInfo(macro, name === 'code'));
+  } else if (alert !== undefined || name === 'panel') {
+    writeTitledQuote(alert, parameter(macro, 'title'), body, ctx, writer);
+  } else if (name === 'quote') {
+    renderQuote(body, ctx, writer);
+  } else if (name === 'expand') {
+    const title = parameter(macro, 'title') || 'Click here to expand...';
+    writer.write(['<details>', `<summary>${escapeHtml(title)}</summary>`], 'details');
+    renderBlocks(body, ctx, writer);
+    writer.write(['</details>'], 'details');
+  } else if (TRANSPARENT.has(name)) {
+    renderBlocks(body, ctx, writer);
+  } else if (!isBlockMacro(macro)) {
+    writeParagraph(renderInlineToString([macro], ctx), writer);
+    return;
+  } else {
+    writeParagraph(placeholder(macro), writer);
+    if (richBody !== undefined) renderBlocks(body, ctx, writer);
+    else if (plainBody !== undefined) writeCodeBlock(writer, bodyText(plainBody));
+  }
+  renderStrayText(macro, ctx, writer);
+}
+
+function strayText(macro: StorageElement): StorageNode[] {
+  return macro.children.filter((node) => node.type === 'text' && !isBlankText(node));
+}
+
+/** Renders a macro inside a paragraph. */
+export function renderInlineMacro(
+  macro: StorageElement,
+  ctx: RenderContext,
+  state: InlineState,
+  out: InlineBuffer,
+): void {
+  const name = macroName(macro);
+  const richBody = child(macro, 'ac:rich-text-body');
+  const plainBody = child(macro, 'ac:plain-text-body');
+  const label = MARKERS[name];
+  if (name === 'status') {
+    out.append(statusLozenge(macro));
+  } else if (name === 'anchor') {
+    // Anchors are link targets with nothing to show.
+  } else if (label !== undefined) {
+    out.append(marker(macro, label));
+  } else if (name === 'code' || name === 'noformat') {
+    out.append(inlineCode(bodyText(plainBody ?? richBody)));
+  } else if (FILE_VIEWERS.has(name) && fileLink(macro, ctx) !== undefined) {
+    out.append(fileLink(macro, ctx) ?? '');
+  } else if (
+    ALERTS[name] !== undefined ||
+    TRANSPARENT.has(name) ||
+    ['panel', 'quote', 'expand'].includes(name)
+  ) {
+    const title = parameter(macro, 'title');
+    if (title) appendWrapped(out, ` ${escapeText(title)} `, '**', '**');
+    if (richBody !== undefined) renderInlineNodes(richBody.children, ctx, state, out);
+  } else {
+    out.append(placeholder(macro));
+    if (richBody !== undefined) {
+      out.append(' ');
+      renderInlineNodes(richBody.children, ctx, state, out);
+    } else if (plainBody !== undefined) {
+      out.append(` ${inlineCode(bodyText(plainBody))}`);
+    }
+  }
+  renderInlineNodes(strayText(macro), ctx, state, out);
+}

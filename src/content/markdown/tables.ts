@@ -1,0 +1,156 @@
+import { attr, isBlankText } from '../dom.js';
+import type { RenderContext } from '../options.js';
+import type { StorageElement, StorageNode } from '../parse.js';
+import { isBlockNode, renderBlocks, renderBlocksToString, writeParagraph } from './blocks.js';
+import { renderInlineToString } from './inline.js';
+import type { MarkdownWriter } from './writer.js';
+
+interface Table {
+  readonly caption: StorageElement | undefined;
+  readonly rows: StorageElement[][];
+  readonly stray: StorageNode[];
+}
+
+function syntheticCell(node: StorageNode): StorageElement {
+  return { type: 'element', name: 'td', attrs: {}, children: [node] };
+}
+
+function cellsOf(row: StorageElement): StorageElement[] {
+  const cells: StorageElement[] = [];
+  for (const node of row.children) {
+    if (node.type === 'element' && (node.name === 'td' || node.name === 'th')) cells.push(node);
+    else if (!isBlankText(node)) cells.push(syntheticCell(node));
+  }
+  return cells;
+}
+
+/** Rows from the table's own `tr`s and those of its `thead`/`tbody`/`tfoot`; anything else is kept as stray. */
+function readTable(table: StorageElement): Table {
+  const rows: StorageElement[][] = [];
+  const stray: StorageNode[] = [];
+  let caption: StorageElement | undefined;
+  const visit = (nodes: readonly StorageNode[], inSection: boolean): void => {
+    for (const node of nodes) {
+      if (node.type === 'text') {
+        if (!isBlankText(node)) stray.push(node);
+      } else if (node.name === 'tr') {
+        rows.push(cellsOf(node));
+      } else if (!inSection && (node.name === 'thead' || node.name === 'tbody' || node.name === 'tfoot')) {
+        visit(node.children, true);
+      } else if (node.name === 'caption') {
+        caption = node;
+      } else if (node.name !== 'colgroup' && node.name !== 'col') {
+        stray.push(node);
+      }
+    }
+  };
+  visit(table.children, false);
+  return { caption, rows, stray };
+}
+
+function span(cell: StorageElement, name: string): number {
+  const value = Number.parseInt(attr(cell, name) ?? '1', 10);
+  return value > 1 ? Math.min(value, 1000) : 1;
+}
+
+function hasContent(nodes: readonly StorageNode[]): boolean {
+  return nodes.some((node) => (node.type === 'text' ? !isBlankText(node) : node.name !== 'br'));
+}
+
+/**
+ * True when the cell holds at most one paragraph of inline content: more paragraphs, lists, code, nested
+ * tables and other blocks cannot be written in a pipe-table cell.
+ */
+function isInlineCell(cell: StorageElement): boolean {
+  let blocks = 0;
+  let inInlineRun = false;
+  for (const node of cell.children) {
+    if (!isBlockNode(node)) {
+      if (!inInlineRun && !isBlankText(node)) {
+        inInlineRun = true;
+        blocks++;
+      }
+      continue;
+    }
+    inInlineRun = false;
+    if (
+      node.type !== 'element' ||
+      (node.name !== 'p' && node.name !== 'div') ||
+      node.children.some(isBlockNode)
+    ) {
+      return false;
+    }
+    if (hasContent(node.children)) blocks++;
+  }
+  return blocks <= 1;
+}
+
+function isSimpleCell(cell: StorageElement): boolean {
+  return span(cell, 'colspan') === 1 && span(cell, 'rowspan') === 1 && isInlineCell(cell);
+}
+
+/** A cell's inline Markdown on one line, line breaks as `<br>`. */
+function inlineCell(cell: StorageElement, ctx: RenderContext): string {
+  const parts: string[] = [];
+  for (const line of renderInlineToString(cell.children, ctx).split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed !== '') parts.push(trimmed);
+  }
+  return parts.join('<br>');
+}
+
+function writePipeTable(rows: readonly StorageElement[][], ctx: RenderContext, writer: MarkdownWriter): void {
+  const cellCtx: RenderContext = { ...ctx, inListItem: false };
+  let columns = 0;
+  for (const row of rows) columns = Math.max(columns, row.length);
+  const lines: string[] = [];
+  rows.forEach((row, index) => {
+    const cells: string[] = [];
+    for (let column = 0; column < columns; column++) {
+      const cell = row[column];
+      // GFM splits rows on `|` before reading inline code, so every pipe is escaped, even inside code.
+      cells.push(cell === undefined ? '' : inlineCell(cell, cellCtx).replace(/\|/g, '\\|'));
+    }
+    lines.push(`| ${cells.join(' | ')} |`);
+    if (index === 0) lines.push(`|${' --- |'.repeat(columns)}`);
+  });
+  writer.write(lines, 'table');
+}
+
+function htmlCellLines(cell: StorageElement, ctx: RenderContext): string[] {
+  const tag = cell.name === 'th' ? 'th' : 'td';
+  const colspan = span(cell, 'colspan');
+  const rowspan = span(cell, 'rowspan');
+  const attrs = `${colspan > 1 ? ` colspan="${colspan}"` : ''}${rowspan > 1 ? ` rowspan="${rowspan}"` : ''}`;
+  if (isInlineCell(cell)) return [`<${tag}${attrs}>${inlineCell(cell, ctx)}</${tag}>`];
+  // Blank lines around the Markdown let GitHub render it inside the HTML cell.
+  const markdown = renderBlocksToString(cell.children, ctx);
+  return [`<${tag}${attrs}>`, '', ...markdown.split('\n'), '', `</${tag}>`];
+}
+
+function writeHtmlTable(rows: readonly StorageElement[][], ctx: RenderContext, writer: MarkdownWriter): void {
+  const cellCtx: RenderContext = { ...ctx, inListItem: false };
+  const lines = ['<table>'];
+  for (const row of rows) {
+    lines.push('<tr>');
+    for (const cell of row) lines.push(...htmlCellLines(cell, cellCtx));
+    lines.push('</tr>');
+  }
+  lines.push('</table>');
+  writer.write(lines, 'table');
+}
+
+/**
+ * Renders a table as a GitHub pipe table (first row as header) when every cell is a single unmerged run of
+ * inline content, otherwise as an HTML table whose cells hold Markdown.
+ */
+export function renderTable(table: StorageElement, ctx: RenderContext, writer: MarkdownWriter): void {
+  const { caption, rows, stray } = readTable(table);
+  if (caption !== undefined) writeParagraph(renderInlineToString(caption.children, ctx), writer);
+  const nonEmpty = rows.filter((row) => row.length > 0);
+  if (nonEmpty.length > 0) {
+    if (nonEmpty.every((row) => row.every(isSimpleCell))) writePipeTable(nonEmpty, ctx, writer);
+    else writeHtmlTable(nonEmpty, ctx, writer);
+  }
+  renderBlocks(stray, ctx, writer);
+}
