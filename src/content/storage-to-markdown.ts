@@ -17,7 +17,9 @@ export type { StorageToMarkdownOptions } from './options.js';
  * - panels: GitHub alerts (info NOTE, tip/success TIP, note WARNING, warning/error CAUTION) with the title as a
  *   bold first line; the generic `panel` macro as a plain quote;
  * - status: `` `[STATUS: TITLE (colour)]` ``; expand: `<details><summary>Title</summary>` around the body;
+ * - generated content (toc, children, pagetree, ...): a marker such as `[Table of contents]`; anchors: nothing;
  * - unknown macro: `[Confluence macro: name (param=value, …)]` followed by its body;
+ * - layouts: cells in reading order, cells of one section separated by `---`;
  * - underline `<u>`, sub/superscript `<sub>`/`<sup>`, hard line break a trailing `\`;
  * - tables: pipe tables when every cell is one unmerged paragraph, else an HTML table with Markdown cells.
  */
