@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { getPage, listPages } from '../src/confluence/index.js';
+import { getPage, getUsers, listPages } from '../src/confluence/index.js';
 import { pageIdFromReference, webUrl } from '../src/confluence/links.js';
 import type { Page } from '../src/confluence/types.js';
 import { storageToMarkdown } from '../src/content/storage-to-markdown.js';
-import { defineTool, ToolInputError } from './define.js';
+import { defineTool, type ToolContext, ToolInputError } from './define.js';
 import { compact, line, moreText, pageSize, pagingInput, pagingOutput, versionOutput } from './shared.js';
 import { resolveSpaceId } from './spaces.js';
 
@@ -37,6 +37,32 @@ export function sliceText(text: string, offset: number, max: number): { part: st
   if (end < text.length && /[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end -= 1;
   const part = text.slice(offset, end);
   return end < text.length ? { part, next: end } : { part };
+}
+
+/**
+ * Markdown for a page body, with mentions named: account ids are looked up in one users-bulk call. The lookup is
+ * a courtesy (it needs read:user): when it fails, mentions keep their ids and the page still reads.
+ */
+async function pageMarkdown(storage: string, ctx: ToolContext): Promise<string> {
+  const ids = new Set<string>();
+  const plain = storageToMarkdown(storage, {
+    userName: (id) => {
+      ids.add(id);
+      return undefined;
+    },
+  });
+  if (!ids.size) return plain;
+  const names = new Map<string, string>();
+  try {
+    const users = await getUsers(ctx.confluence, { accountIds: [...ids].slice(0, 250), signal: ctx.signal });
+    for (const user of users)
+      if (user.accountId && user.displayName) names.set(user.accountId, user.displayName);
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    ctx.log.debug('mention names unavailable', { error: (error as Error).message });
+    return plain;
+  }
+  return storageToMarkdown(storage, { userName: (id) => names.get(id) });
 }
 
 export const getPageTool = defineTool({
@@ -94,7 +120,7 @@ export const getPageTool = defineTool({
       signal: ctx.signal,
     });
     const storage = page.body?.storage?.value ?? '';
-    const full = args.body_format === 'markdown' ? storageToMarkdown(storage) : storage;
+    const full = args.body_format === 'markdown' ? await pageMarkdown(storage, ctx) : storage;
     const max = Math.min(args.max_chars ?? ctx.limits.maxResultChars, ctx.limits.maxResultChars);
     if (args.body_format !== 'none' && args.offset > full.length) {
       throw new ToolInputError(

@@ -77,6 +77,16 @@ describe('confluence-mcp dev, over Streamable HTTP', () => {
     expect(textOf(result)).toContain('# Deployment guide');
   });
 
+  it('names the people a page mentions, keeping their account ids', async () => {
+    const listed = await call('confluence_list_pages', { space: 'ENG', title: 'Platform sync 2026-03-23' });
+    const id = (listed.structuredContent as { pages: { id: string }[] }).pages[0]?.id;
+    const result = await call('confluence_get_page', { page: id });
+    const body = (result.structuredContent as { body: string }).body;
+    expect(body).toMatch(/\[@[A-Z][a-z]+ [A-Z][a-z]+\]\(confluence-user:712020:[0-9a-f-]+\)/);
+    expect(body).not.toMatch(/\[@712020:/);
+    expect(body).toMatch(/^- \[[ x]\] /m);
+  });
+
   it('reads the same page by its URL and by its tiny link, and in storage format', async () => {
     const listed = await call('confluence_list_pages', { space: 'ENG', title: 'Deployment guide' });
     const summary = (listed.structuredContent as { pages: { id: string; web_url: string }[] }).pages[0];

@@ -247,7 +247,7 @@ describe('sandbox OAuth server', () => {
 
     const token = async (body: Record<string, string>) => {
       const r = await fetch(new URL('/oauth/token', sandbox.url), json('POST', body));
-      return { status: r.status, body: await r.json() };
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
     };
     const wrongSecret = await token({
       grant_type: 'authorization_code',
