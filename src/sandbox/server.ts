@@ -7,6 +7,7 @@ import { type Logger, silentLogger } from '../log.js';
 import type { ApiContext, ApiRoute } from './api.js';
 import { type FaultRule, Faults, faultFromJson } from './faults.js';
 import { HttpError, parseJson, type Reply, readBody, send, v2Error } from './http.js';
+import { type CallerTokenRequest, createSandboxIdp, type SandboxIdpInfo } from './idp.js';
 import type { SandboxUser } from './model.js';
 import {
   accessibleResources,
@@ -64,6 +65,10 @@ export interface Sandbox {
   autoApproveAccountId: string | undefined;
   /** A bearer token for the gateway, as if a user had consented to `scopes`. */
   mintAccessToken(accountId: string, scopes?: readonly string[], seconds?: number): string;
+  /** The MCP caller's identity provider: issuer `{url}/idp`, JWKS at `{url}/idp/jwks.json`. */
+  readonly idp: SandboxIdpInfo;
+  /** A signed RS256 `at+jwt` bearer token for the MCP server, as a caller's identity provider would issue. */
+  mintCallerToken(request: CallerTokenRequest): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -128,6 +133,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const router = buildRouter();
   const pending = new Map<string, PendingAuthorization>();
   let origin = '';
+  const idp = await createSandboxIdp(() => origin);
   const siteUrl = (s: Site) => (s === site ? origin : `${origin}/site/${s.name}`);
 
   const sandbox: Sandbox = {
@@ -154,6 +160,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         },
         seconds,
       ),
+    idp: idp.info,
+    mintCallerToken: (request) => idp.mint(request),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -256,6 +264,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       case 'POST /__sandbox/auto-approve':
         sandbox.autoApproveAccountId = typeof o.accountId === 'string' ? o.accountId : undefined;
         return { status: 204 };
+      case 'POST /__sandbox/idp/token':
+        return idp.mintReply(input);
       case 'GET /__sandbox/stats':
         return { status: 200, body: { token: oauth.stats } };
       default: {
@@ -303,6 +313,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (url.pathname.startsWith('/__sandbox/')) return send(res, await admin(req, url));
     if (await applyFault(req, res, url)) return;
     if (url.pathname === '/healthz') return send(res, { status: 200, body: { status: 'ok' } });
+    const idpReply = idp.route(req.method ?? 'GET', url.pathname);
+    if (idpReply) return send(res, idpReply);
     if (url.pathname === '/authorize') {
       const host = oauthHost();
       return send(

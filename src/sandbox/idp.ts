@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { HttpError, type Reply } from './http.js';
+
+/** A bearer token for this MCP server, as the caller's identity provider would issue it. */
+export interface CallerTokenRequest {
+  subject: string;
+  /** The MCP server's resource URL, e.g. `http://localhost:3000/mcp`. */
+  audience: string;
+  /** 3600 by default; zero or less mints a token that has already expired. */
+  expiresInSeconds?: number;
+  name?: string;
+  email?: string;
+  scopes?: readonly string[];
+}
+
+/** Where a resource server finds the sandbox identity provider. */
+export interface SandboxIdpInfo {
+  /** `{sandbox.url}/idp`, the `iss` of every token it mints. */
+  readonly issuer: string;
+  /** `{sandbox.url}/idp/jwks.json`. */
+  readonly jwksUrl: string;
+}
+
+/** The caller's identity provider inside the sandbox: one RS256 key, its JWKS, discovery, and minting. */
+export interface SandboxIdp {
+  readonly info: SandboxIdpInfo;
+  mint(request: CallerTokenRequest): Promise<string>;
+  /** Answers `GET /idp/jwks.json` and `GET /idp/.well-known/openid-configuration`; undefined for anything else. */
+  route(method: string, pathname: string): Reply | undefined;
+  /** The admin endpoint: mints from a JSON body with the fields of {@link CallerTokenRequest}. */
+  mintReply(input: unknown): Promise<Reply>;
+}
+
+/** The OAuth client every minted token names, as a gateway would be. */
+export const SANDBOX_IDP_CLIENT_ID = 'sandbox-gateway';
+
+const badRequest = (message: string) => new HttpError(400, { error: 'invalid_request', message });
+
+function requestFromJson(input: unknown): CallerTokenRequest {
+  const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const text = (name: string, required: boolean) => {
+    const value = o[name];
+    if (value === undefined && !required) return undefined;
+    if (typeof value !== 'string' || !value) throw badRequest(`${name} must be a non-empty string`);
+    return value;
+  };
+  const seconds = o.expiresInSeconds;
+  if (seconds !== undefined && (typeof seconds !== 'number' || !Number.isFinite(seconds))) {
+    throw badRequest('expiresInSeconds must be a number');
+  }
+  const scopes = o.scopes;
+  if (scopes !== undefined && (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string'))) {
+    throw badRequest('scopes must be an array of strings');
+  }
+  const request: CallerTokenRequest = {
+    subject: text('subject', true) as string,
+    audience: text('audience', true) as string,
+  };
+  const name = text('name', false);
+  const email = text('email', false);
+  if (seconds !== undefined) request.expiresInSeconds = seconds;
+  if (name !== undefined) request.name = name;
+  if (email !== undefined) request.email = email;
+  if (scopes !== undefined) request.scopes = scopes as string[];
+  return request;
+}
+
+/**
+ * Creates the identity provider with a fresh key pair. `origin` is read on each use, since the sandbox knows its
+ * port only once it listens. Times come from the real clock, not the sandbox's: the MCP server verifying these
+ * tokens runs on the real clock too.
+ */
+export async function createSandboxIdp(origin: () => string): Promise<SandboxIdp> {
+  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const jwk: JWK = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(jwk);
+  const jwks = { keys: [{ ...jwk, kid, alg: 'RS256', use: 'sig' }] };
+  const info: SandboxIdpInfo = {
+    get issuer() {
+      return `${origin()}/idp`;
+    },
+    get jwksUrl() {
+      return `${origin()}/idp/jwks.json`;
+    },
+  };
+
+  async function mint(request: CallerTokenRequest): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    const claims: Record<string, unknown> = { client_id: SANDBOX_IDP_CLIENT_ID };
+    if (request.scopes?.length) claims.scope = request.scopes.join(' ');
+    if (request.name !== undefined) claims.name = request.name;
+    if (request.email !== undefined) claims.email = request.email;
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid, typ: 'at+jwt' })
+      .setIssuer(info.issuer)
+      .setSubject(request.subject)
+      .setAudience(request.audience)
+      .setIssuedAt(now)
+      .setExpirationTime(now + (request.expiresInSeconds ?? 3600))
+      .setJti(randomUUID())
+      .sign(privateKey);
+  }
+
+  return {
+    info,
+    mint,
+    route(method, pathname) {
+      if (method !== 'GET' && method !== 'HEAD') return undefined;
+      if (pathname === '/idp/jwks.json') {
+        return { status: 200, body: jwks, headers: { 'cache-control': 'public, max-age=300' } };
+      }
+      if (pathname === '/idp/.well-known/openid-configuration') {
+        return {
+          status: 200,
+          body: {
+            issuer: info.issuer,
+            jwks_uri: info.jwksUrl,
+            subject_types_supported: ['public'],
+            id_token_signing_alg_values_supported: ['RS256'],
+          },
+        };
+      }
+      return undefined;
+    },
+    async mintReply(input) {
+      const request = requestFromJson(input);
+      const accessToken = await mint(request);
+      return {
+        status: 200,
+        body: {
+          access_token: accessToken,
+          token_type: 'Bearer',
+          expires_in: request.expiresInSeconds ?? 3600,
+        },
+        headers: { 'cache-control': 'no-store' },
+      };
+    },
+  };
+}
