@@ -93,8 +93,10 @@ function stringClaim(payload: JWTPayload, name: string): string | undefined {
 }
 
 function checkTyp(header: JWTHeaderParameters): void {
-  if (header.typ === undefined) return;
-  const typ = header.typ.toLowerCase();
+  const raw: unknown = header.typ;
+  if (raw === undefined) return;
+  if (typeof raw !== 'string') throw invalid('not an access token');
+  const typ = raw.toLowerCase();
   if (!ACCEPTED_TYP.has(typ.includes('/') ? typ : `application/${typ}`)) throw invalid('not an access token');
 }
 

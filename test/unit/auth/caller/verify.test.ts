@@ -193,6 +193,11 @@ describe('createCallerVerifier rejects', () => {
     },
     { name: 'an ID token', token: () => token({ typ: 'id_token+jwt' }), reason: 'not an access token' },
     { name: 'a DPoP proof', token: () => token({ typ: 'dpop+jwt' }), reason: 'not an access token' },
+    {
+      name: 'a typ that is not a string',
+      token: () => token({ typ: 7 as unknown as string }),
+      reason: 'not an access token',
+    },
     { name: 'garbage', token: async () => 'not-a-jwt', reason: 'malformed token' },
     { name: 'an empty token', token: async () => '', reason: 'missing token' },
     { name: 'a header that is not JSON', token: async () => 'AAAA.BBBB.CCCC', reason: 'malformed token' },
