@@ -1,0 +1,12 @@
+/** Another holder kept the named lock for longer than the caller was willing to wait. */
+export class LockTimeoutError extends Error {
+  override readonly name = 'LockTimeoutError';
+  readonly lockName: string;
+  readonly waitMs: number;
+
+  constructor(lockName: string, waitMs: number) {
+    super(`lock "${lockName}" not acquired within ${waitMs} ms`);
+    this.lockName = lockName;
+    this.waitMs = waitMs;
+  }
+}

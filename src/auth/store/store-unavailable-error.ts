@@ -1,0 +1,13 @@
+/**
+ * The token store cannot be used right now (Redis unreachable or too slow, store file locked or unreadable, store
+ * closed). `reason` says why in words that never contain a token, a key, a password or a connection URL.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  readonly reason: string;
+
+  constructor(reason: string) {
+    super(`token store unavailable: ${reason}`);
+    this.reason = reason;
+  }
+}
