@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { credentialFromEnv } from './config/credentials.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { type Config, configJsonSchema } from './config/schema.js';
 import { runDemo, sandboxBanner } from './demo.js';
 import { createLogger, type Logger } from './log.js';
 import { PACKAGE } from './paths.js';
-import { singleUserRuntime } from './runtime.js';
+import { buildRuntime } from './runtime.js';
+import { LOCAL_CALLER } from './auth/session.js';
+import { generateEncryptionKey } from './auth/store/index.js';
+import { startLoopbackConnectServer } from './transports/loopback.js';
+import { isLoopback } from './transports/http-guard.js';
 import { startSandbox } from './sandbox/index.js';
 import { startHttpServer } from './transports/http.js';
 import { runStdio } from './transports/stdio.js';
@@ -18,6 +21,9 @@ Usage:
   confluence-mcp http [--port N]    serve MCP over Streamable HTTP at /mcp
   confluence-mcp dev [--port N]     start the local sandbox and an HTTP server wired to it (try it here)
   confluence-mcp sandbox [--port N] start only the sandbox: a local fake of Confluence Cloud and Atlassian OAuth
+  confluence-mcp login              connect your Atlassian account for stdio use (OAuth; opens a local callback)
+  confluence-mcp logout             forget that connection
+  confluence-mcp gen-key            print a new key for CONFLUENCE_MCP_ENCRYPTION_KEYS
   confluence-mcp config-schema      print the JSON Schema of mcp.config.json
 
 Options:
@@ -69,8 +75,10 @@ async function main(argv: string[]): Promise<void> {
   if (values.version) return void process.stdout.write(`${PACKAGE.version}\n`);
   const command = positionals[0] ?? 'stdio';
   if (positionals.length > 1) throw new ConfigError(`Unexpected argument "${positionals[1]}". See --help.`);
-  if (command === 'config-schema')
+  if (command === 'config-schema') {
     return void process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  }
+  if (command === 'gen-key') return void process.stdout.write(`${generateEncryptionKey()}\n`);
 
   const overrides: Record<string, unknown> = {
     'http.host': values.host,
@@ -81,18 +89,57 @@ async function main(argv: string[]): Promise<void> {
 
   switch (command) {
     case 'stdio': {
-      const auth = credentialFromEnv(process.env, config.atlassian.apiBaseUrl);
-      if (!auth)
-        log.warn('no Confluence credentials in the environment: tool calls will say how to set them');
-      const { tools, runtime } = singleUserRuntime(config, auth, log);
-      await runStdio(tools, runtime, log);
+      const rt = await buildRuntime(config, log, { mode: 'stdio' });
+      const loopback = rt.flow
+        ? await startLoopbackConnectServer(rt.flow, config.connect.loopbackPort, log)
+        : undefined;
+      await runStdio(rt.tools, rt.runtime, log);
+      await loopback?.close();
+      await rt.close();
       return;
     }
     case 'http': {
-      const auth = credentialFromEnv(process.env, config.atlassian.apiBaseUrl);
-      const { tools, runtime } = singleUserRuntime(config, auth, log);
-      const running = await startHttpServer({ http: config.http, tools, runtime, log });
+      if (!isLoopback(config.http.host) && !config.callerAuth.issuer) {
+        throw new ConfigError(
+          `Listening on ${config.http.host} reaches beyond this machine, so callers must be verified: set callerAuth.issuer (and callerAuth.jwksUrl), or listen on 127.0.0.1.`,
+        );
+      }
+      const running = await startHttpServer({
+        http: config.http,
+        log,
+        build: (publicUrl) => buildRuntime(config, log, { mode: 'http', publicUrl }),
+      });
       onShutdown(log, running.close);
+      return;
+    }
+    case 'login': {
+      const rt = await buildRuntime(config, log, { mode: 'stdio' });
+      if (!rt.flow) {
+        throw new ConfigError(
+          'login needs an Atlassian OAuth app: set atlassian.clientId in the configuration and ATLASSIAN_CLIENT_SECRET in the environment.',
+        );
+      }
+      const loopback = await startLoopbackConnectServer(rt.flow, config.connect.loopbackPort, log, { required: true });
+      const link = await rt.flow.createLink(LOCAL_CALLER);
+      process.stdout.write(`Open this link in your browser to connect your Atlassian account:\n\n  ${link}\n\nWaiting...\n`);
+      const deadline = Date.now() + config.connect.linkTtlSeconds * 1000 + 60_000;
+      let description = await rt.runtime.sessions.describe(LOCAL_CALLER);
+      while (!description.connected && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 1000));
+        description = await rt.runtime.sessions.describe(LOCAL_CALLER);
+      }
+      await loopback?.close();
+      await rt.close();
+      if (!description.connected) throw new ConfigError('No connection was made before the link expired. Run login again.');
+      const sites = (description.sites ?? []).map((s) => s.url).join(', ');
+      process.stdout.write(`Connected${description.account?.name ? ` as ${description.account.name}` : ''} to ${sites}.\n`);
+      return;
+    }
+    case 'logout': {
+      const rt = await buildRuntime(config, log, { mode: 'stdio' });
+      const removed = await rt.runtime.sessions.disconnect(LOCAL_CALLER);
+      await rt.close();
+      process.stdout.write(removed ? 'Disconnected: the stored Atlassian tokens were deleted.\n' : 'There was no connection.\n');
       return;
     }
     case 'sandbox': {

@@ -1,16 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from './config/schema.js';
 import type { Logger } from './log.js';
 import { PACKAGE_ROOT } from './paths.js';
-import { singleUserRuntime } from './runtime.js';
+import { buildRuntime } from './runtime.js';
 import { type Sandbox, startSandbox } from './sandbox/index.js';
 import { startHttpServer } from './transports/http.js';
 
 /** Credentials that work against a running sandbox, as environment variables. */
-export function sandboxEnv(sandbox: Sandbox): {
-  apiToken: Record<string, string>;
-  accessToken: Record<string, string>;
-} {
+export function sandboxEnv(sandbox: Sandbox): { apiToken: Record<string, string>; accessToken: Record<string, string> } {
   return {
     apiToken: {
       CONFLUENCE_SITE_URL: sandbox.url,
@@ -38,6 +36,7 @@ export function sandboxBanner(sandbox: Sandbox): string {
   Site (API tokens):      ${sandbox.url}/wiki            e.g. ${sandbox.url}/wiki/api/v2/spaces
   Gateway (OAuth tokens): ${sandbox.url}/ex/confluence/${sandbox.site.cloudId}/wiki
   OAuth server:           ${sandbox.url}/authorize, ${sandbox.url}/oauth/token
+  Caller identity (IdP):  issuer ${sandbox.idp.issuer}, JWKS ${sandbox.idp.jwksUrl}
 
   As ${sandbox.demoUser.displayName}, with a personal API token:
 ${env(creds.apiToken)}
@@ -51,56 +50,84 @@ Press Ctrl+C to stop.
 }
 
 /**
- * The runnable default: the sandbox and an HTTP MCP server wired to it, acting as the sandbox's demo user.
+ * The runnable default: the sandbox, playing both Confluence Cloud (with Atlassian's OAuth server) and the callers'
+ * identity provider, and an HTTP MCP server wired to it with per-user OAuth and the in-memory token store.
  */
 export async function runDemo(config: Config, sandboxPort: number, log: Logger) {
-  const sandbox = await startSandbox({
-    host: config.http.host,
-    port: sandboxPort,
-    log: log.child({ component: 'sandbox' }),
-  });
-  const creds = sandboxEnv(sandbox);
-  const auth = {
-    type: 'api-token' as const,
-    siteUrl: sandbox.url,
-    email: sandbox.demoUser.email,
-    apiToken: sandbox.demoUser.apiToken ?? '',
+  const sandbox = await startSandbox({ host: config.http.host, port: sandboxPort, log: log.child({ component: 'sandbox' }) });
+  const client = { clientId: 'confluence-mcp-dev', clientSecret: randomBytes(24).toString('base64url') };
+  const demoConfig: Config = {
+    ...config,
+    atlassian: { ...config.atlassian, authBaseUrl: sandbox.url, apiBaseUrl: sandbox.url, clientId: client.clientId },
+    callerAuth: { ...config.callerAuth, issuer: sandbox.idp.issuer, jwksUrl: sandbox.idp.jwksUrl },
+    tokenStore: { ...config.tokenStore, url: 'memory://' },
   };
-  const { tools, runtime } = singleUserRuntime(config, auth, log);
   let http: Awaited<ReturnType<typeof startHttpServer>>;
   try {
-    http = await startHttpServer({ http: config.http, tools, runtime, log });
+    http = await startHttpServer({
+      http: demoConfig.http,
+      log,
+      build: (publicUrl) => {
+        sandbox.oauth.registerClient({ ...client, redirectUris: [`${publicUrl}${demoConfig.atlassian.callbackPath}`] });
+        return buildRuntime(demoConfig, log, {
+          mode: 'http',
+          publicUrl,
+          env: { ATLASSIAN_CLIENT_SECRET: client.clientSecret },
+        });
+      },
+    });
   } catch (error) {
     await sandbox.close();
     throw error;
   }
+  const callerToken = await sandbox.mintCallerToken({
+    subject: 'demo-user',
+    audience: http.mcpUrl,
+    name: 'Demo user',
+    email: 'demo-user@example.test',
+    expiresInSeconds: 24 * 3600,
+  });
   const cli = join(PACKAGE_ROOT, 'dist', 'src', 'cli.js');
   const stdioConfig = {
-    mcpServers: { confluence: { command: 'node', args: [cli, 'stdio'], env: creds.apiToken } },
+    mcpServers: { confluence: { command: 'node', args: [cli, 'stdio'], env: sandboxEnv(sandbox).apiToken } },
   };
   const remoteConfig = {
-    mcpServers: { confluence: { command: 'npx', args: ['-y', 'mcp-remote', http.mcpUrl] } },
+    mcpServers: {
+      confluence: {
+        command: 'npx',
+        args: ['-y', 'mcp-remote', http.mcpUrl, '--header', `Authorization: Bearer ${callerToken}`],
+      },
+    },
   };
   const banner = `
-confluence-mcp is running against a local sandbox of Confluence Cloud (${sandbox.site.pages.size} pages, as ${sandbox.demoUser.displayName}).
+confluence-mcp is running against a local sandbox of Confluence Cloud (${sandbox.site.pages.size} pages).
 
   MCP endpoint (Streamable HTTP):  ${http.mcpUrl}
   Sandbox site:                    ${sandbox.url}/wiki
 
-Connect with the MCP Inspector:
-  npx @modelcontextprotocol/inspector      then choose "Streamable HTTP" and enter ${http.mcpUrl}
-  npx @modelcontextprotocol/inspector --cli ${http.mcpUrl} --transport http --method tools/list
+Every MCP request needs a bearer token from the sandbox's identity provider. One for "Demo user", valid 24 h:
 
-Connect Claude Desktop (claude_desktop_config.json), over stdio against the sandbox:
-${JSON.stringify(stdioConfig, null, 2)}
-or through the HTTP endpoint:
+  Authorization: Bearer ${callerToken}
+
+The first tool call answers with a link to connect an Atlassian account: open it, continue, and approve on the
+sandbox's consent page (pick any account; ${sandbox.demoUser.displayName} sees the most).
+
+Connect with the MCP Inspector:
+  npx @modelcontextprotocol/inspector      then choose "Streamable HTTP", enter ${http.mcpUrl}
+                                           and add the Authorization header above
+  npx @modelcontextprotocol/inspector --cli ${http.mcpUrl} --transport http --header "Authorization: Bearer ${callerToken}" --method tools/list
+
+Connect Claude Desktop (claude_desktop_config.json), through the HTTP endpoint:
 ${JSON.stringify(remoteConfig, null, 2)}
+or over stdio, with the sandbox's personal API token:
+${JSON.stringify(stdioConfig, null, 2)}
 
 Press Ctrl+C to stop.
 `;
   return {
     sandbox,
     http,
+    callerToken,
     banner,
     close: async () => {
       await http.close();

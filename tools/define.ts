@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ConnectionDescription } from '../src/auth/session.js';
 import type { Toolset } from '../src/config/schema.js';
 import type { ConfluenceClient } from '../src/confluence/client.js';
 import type { GranularScope } from '../src/confluence/scopes.js';
@@ -11,9 +12,18 @@ export interface ToolLimits {
   maxPageSize: number;
 }
 
+/** The caller's own connection, for the account tools. */
+export interface AccountOps {
+  describe(): Promise<ConnectionDescription>;
+  /** Forgets the caller's connection; false when there was none to forget. */
+  disconnect(): Promise<boolean>;
+}
+
 /** What a tool handler gets besides its arguments: a ready Confluence client for the caller, and bounds. */
 export interface ToolContext {
+  /** Acts as the caller on the chosen site. Only tools that declare scopes get one. */
   confluence: ConfluenceClient;
+  account: AccountOps;
   /** Aborts when the MCP request is cancelled; pass it to every Confluence call. */
   signal: AbortSignal;
   limits: ToolLimits;
@@ -46,7 +56,7 @@ export interface ToolDefinition<
   input: I;
   output: O;
   annotations: ToolAnnotations;
-  /** The granular OAuth scopes every call needs. */
+  /** The granular OAuth scopes every call needs; none means the tool never calls Confluence (account tools). */
   scopes: readonly GranularScope[];
   // A method, not a function property: method parameters are bivariant, so every tool fits AnyToolDefinition.
   handler(args: z.output<z.ZodObject<I>>, ctx: ToolContext): Promise<ToolResult<z.input<z.ZodObject<O>>>>;

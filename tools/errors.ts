@@ -1,4 +1,7 @@
-import { NotConnectedError } from '../src/auth/connection.js';
+import { MissingScopeError, NotConnectedError, UnknownSiteError } from '../src/auth/session.js';
+import { StoreUnavailableError } from '../src/auth/store/store-unavailable-error.js';
+import { ClientCredentialsError, OAuthUnavailableError } from '../src/auth/atlassian/oauth-client.js';
+import { LockTimeoutError } from '../src/auth/store/lock-timeout-error.js';
 import {
   BadRequestError,
   ConflictError,
@@ -39,7 +42,27 @@ function retryWhen(error: RateLimitError): string {
 /** The model-facing text for an expected failure, or undefined for a bug (which must not be dressed up). */
 export function describeExpectedError(error: unknown): string | undefined {
   if (error instanceof ToolInputError) return `Invalid arguments: ${error.message}`;
-  if (error instanceof NotConnectedError) return `Not connected to Confluence. ${error.message}`;
+  if (error instanceof NotConnectedError) {
+    return error.connectUrl
+      ? `Not connected to Confluence. ${error.message} Ask the user to open this link and approve access, then call the tool again: ${error.connectUrl}`
+      : `Not connected to Confluence. ${error.message}`;
+  }
+  if (error instanceof MissingScopeError) {
+    return `Missing OAuth scope: ${error.message} This tool needs it; retrying will not help.${error.connectUrl ? ` Ask the user to reconnect and approve it: ${error.connectUrl}` : ''}`;
+  }
+  if (error instanceof UnknownSiteError) return `Unknown site: ${error.message}`;
+  if (error instanceof StoreUnavailableError) {
+    return 'The token store is unavailable, so your Confluence connection cannot be read right now. Nothing is lost: retry in a minute.';
+  }
+  if (error instanceof LockTimeoutError) {
+    return 'Your Confluence connection is being renewed by another request that is taking long. Retry in a few seconds.';
+  }
+  if (error instanceof OAuthUnavailableError) {
+    return "Atlassian's sign-in service could not renew your access right now. Retry in a minute; your connection is kept.";
+  }
+  if (error instanceof ClientCredentialsError) {
+    return "Atlassian refused this server's app credentials. This is a server configuration problem: tell its operator.";
+  }
   if (error instanceof InvalidCursorError) {
     return 'The cursor is not valid for this list. Call again without `cursor` to start from the first page.';
   }

@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { type ClientCapabilities, UrlElicitationRequiredError } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import {
+  type Caller,
+  type CallerSession,
+  MissingScopeError,
+  NotConnectedError,
+  type SessionProvider,
+} from '../src/auth/session.js';
 import type { Toolset } from '../src/config/schema.js';
-import type { ConfluenceClient } from '../src/confluence/client.js';
 import type { Logger } from '../src/log.js';
-import type { AnyToolDefinition, ToolLimits } from './define.js';
+import { disconnectTool, getConnectionTool } from './account.js';
+import type { AnyToolDefinition, ToolContext, ToolLimits } from './define.js';
 import { describeExpectedError, toolErrorResult } from './errors.js';
 import { getPageTool, listPagesTool } from './pages.js';
 import { searchTool } from './search.js';
@@ -15,6 +24,8 @@ export const ALL_TOOLS: readonly AnyToolDefinition[] = [
   listPagesTool,
   listSpacesTool,
   searchTool,
+  getConnectionTool,
+  disconnectTool,
 ];
 
 /** The operator's choice of tools: which toolsets, and whether only read-only tools. */
@@ -24,68 +35,107 @@ export interface ToolSelection {
 }
 
 /** The tools a selection offers. Read-only mode keeps exactly the tools annotated `readOnlyHint: true`. */
-export function selectTools(
-  tools: readonly AnyToolDefinition[],
-  selection: ToolSelection,
-): AnyToolDefinition[] {
+export function selectTools(tools: readonly AnyToolDefinition[], selection: ToolSelection): AnyToolDefinition[] {
   return tools.filter(
-    (tool) =>
-      selection.toolsets.includes(tool.toolset) && (!selection.readOnly || tool.annotations.readOnlyHint),
+    (tool) => selection.toolsets.includes(tool.toolset) && (!selection.readOnly || tool.annotations.readOnlyHint),
   );
 }
 
-/** What running a tool needs from the server: the caller's Confluence client, bounds and a logger. */
+/** The handler's view of a request, as much as the registry needs. */
+export interface RequestExtra {
+  authInfo?: { extra?: Record<string, unknown> } | undefined;
+  signal: AbortSignal;
+}
+
+/** What running a tool needs from the server: how to reach Confluence for the caller, bounds and a logger. */
 export interface ToolRuntime {
-  /** The client acting for the caller of this request (the MCP handler's `extra`). */
-  clientFor(extra: { authInfo?: unknown; signal: AbortSignal }): Promise<ConfluenceClient>;
+  sessions: SessionProvider;
+  /** The verified caller of a request; undefined when the transport has none (then sessions decide). */
+  callerOf(extra: RequestExtra): Caller | undefined;
+  /** Capabilities the caller's client declared at initialize, for transports that cannot keep them (stateless). */
+  rememberedCapabilities?(caller: Caller | undefined): Promise<ClientCapabilities | undefined>;
   limits: ToolLimits;
   log: Logger;
 }
 
+/** Added to every tool that calls Confluence: connections can reach several sites. */
+const siteArgument = z
+  .string()
+  .min(1)
+  .max(500)
+  .optional()
+  .describe('Which Confluence site (name, URL or cloud id) if you have several; default: your first.');
+
 /**
  * Registers tools on an MCP server. The only tools module that knows the SDK: handlers get parsed arguments and
- * a ready context, and expected failures come back as `isError` results that say what to do next.
+ * a ready context; a caller who must connect first is asked to (URL elicitation where the client supports it);
+ * expected failures come back as `isError` results that say what to do next.
  */
-export function registerTools(
-  server: McpServer,
-  tools: readonly AnyToolDefinition[],
-  runtime: ToolRuntime,
-): void {
+export function registerTools(server: McpServer, tools: readonly AnyToolDefinition[], runtime: ToolRuntime): void {
+  const { sessions, log } = runtime;
+
+  async function canElicitUrl(caller: Caller | undefined): Promise<boolean> {
+    const capabilities =
+      server.server.getClientCapabilities() ?? (await runtime.rememberedCapabilities?.(caller).catch(() => undefined));
+    return Boolean(capabilities?.elicitation && 'url' in capabilities.elicitation);
+  }
+
   for (const tool of tools) {
+    const usesConfluence = tool.scopes.length > 0;
     server.registerTool(
       tool.name,
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: tool.input,
+        inputSchema: usesConfluence ? { ...tool.input, site: siteArgument } : tool.input,
         outputSchema: tool.output,
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (args: Record<string, unknown>, extra) => {
         const started = performance.now();
+        const caller = runtime.callerOf(extra);
         try {
-          const confluence = await runtime.clientFor(extra);
-          const result = await tool.handler(args, {
-            confluence,
+          let session: CallerSession | undefined;
+          if (usesConfluence) {
+            session = await sessions.session(caller, args.site as string | undefined, extra.signal);
+            const missing = session.grantedScopes ? tool.scopes.filter((s) => !session?.grantedScopes?.has(s)) : [];
+            if (missing.length) {
+              throw new MissingScopeError(missing, caller && (await sessions.connectUrl?.(caller)));
+            }
+          }
+          const ctx: ToolContext = {
+            get confluence() {
+              if (!session) throw new Error(`${tool.name} declares no scopes, so it has no Confluence client`);
+              return session.confluence;
+            },
+            account: { describe: () => sessions.describe(caller), disconnect: () => sessions.disconnect(caller) },
             signal: extra.signal,
             limits: runtime.limits,
-            log: runtime.log,
-          });
-          runtime.log.debug('tool call', { tool: tool.name, ms: Math.round(performance.now() - started) });
-          return {
-            content: [{ type: 'text' as const, text: result.text }],
-            structuredContent: result.structured,
+            log,
           };
+          const result = await tool.handler(args, ctx);
+          log.debug('tool call', { tool: tool.name, ms: Math.round(performance.now() - started) });
+          return { content: [{ type: 'text' as const, text: result.text }], structuredContent: result.structured };
         } catch (error) {
           // A cancelled call has no one waiting for its result.
           if (extra.signal.aborted) throw error;
+          if (error instanceof NotConnectedError && error.connectUrl && (await canElicitUrl(caller))) {
+            throw new UrlElicitationRequiredError([
+              {
+                mode: 'url',
+                url: error.connectUrl,
+                message: `${error.message} Connect your Atlassian account to use Confluence.`,
+                elicitationId: randomUUID(),
+              },
+            ]);
+          }
           const incident = randomUUID().slice(0, 8);
           const expected = describeExpectedError(error) !== undefined;
-          runtime.log[expected ? 'info' : 'error']('tool call failed', {
+          log[expected ? 'info' : 'error']('tool call failed', {
             tool: tool.name,
             incident,
             ms: Math.round(performance.now() - started),
-            error: expected ? (error as Error).message : error,
+            error: expected ? (error as Error).name : error,
           });
           return toolErrorResult(error, incident);
         }

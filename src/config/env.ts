@@ -39,6 +39,11 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
     parse: (v) => v.split(/[\s,]+/).filter(Boolean),
   },
   { variable: 'CONFLUENCE_MCP_TOKEN_STORE_URL', path: ['tokenStore', 'url'], parse: text },
+  { variable: 'CONFLUENCE_MCP_CALLER_ISSUER', path: ['callerAuth', 'issuer'], parse: text },
+  { variable: 'CONFLUENCE_MCP_CALLER_JWKS_URL', path: ['callerAuth', 'jwksUrl'], parse: text },
+  { variable: 'CONFLUENCE_MCP_CALLER_AUDIENCE', path: ['callerAuth', 'audience'], parse: text },
+  { variable: 'CONFLUENCE_MCP_CALLER_ALGORITHMS', path: ['callerAuth', 'algorithms'], parse: list },
+  { variable: 'CONFLUENCE_MCP_LOOPBACK_PORT', path: ['connect', 'loopbackPort'], parse: integer },
   { variable: 'CONFLUENCE_MCP_TOOLSETS', path: ['tools', 'toolsets'], parse: list },
   { variable: 'CONFLUENCE_MCP_READ_ONLY', path: ['tools', 'readOnly'], parse: boolean },
   { variable: 'CONFLUENCE_MCP_REQUEST_TIMEOUT_MS', path: ['limits', 'requestTimeoutMs'], parse: integer },
@@ -57,4 +62,5 @@ export const SECRET_KEYS: readonly { key: RegExp; variable: string }[] = [
   { key: /^refresh_?token$/i, variable: '(none: refresh tokens live in the token store)' },
   { key: /^(encryption_?keys?|token_?key)$/i, variable: 'CONFLUENCE_MCP_ENCRYPTION_KEYS' },
   { key: /^(password|secret)$/i, variable: 'an environment variable' },
+  { key: /^(public_?key|private_?key)$/i, variable: 'CONFLUENCE_MCP_CALLER_PUBLIC_KEY' },
 ];

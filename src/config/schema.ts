@@ -19,9 +19,12 @@ const url = (what: string) =>
     .url({ protocol: /^https?$/, error: `expected an http(s) URL for ${what}` })
     .transform((u) => u.replace(/\/+$/, ''));
 
-const storeUrl = z.string().refine((value) => /^(memory:\/\/|redis:\/\/|rediss:\/\/|file:\/\/)/.test(value), {
-  error: 'expected memory://, redis://host:port, rediss://host:port or file:///path',
-});
+const storeUrl = z
+  .string()
+  .refine((value) => /^(memory:\/\/|redis:\/\/|rediss:\/\/|redis\+cluster:\/\/|file:\/\/)/.test(value), {
+    error:
+      'expected memory://, redis://host:port, rediss://host:port, redis+cluster://host:port,... or file:///path',
+  });
 
 const httpSchema = z
   .strictObject({
@@ -77,6 +80,65 @@ const atlassianSchema = z
   })
   .describe('Atlassian Cloud endpoints and the OAuth app.');
 
+const CALLER_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
+
+const callerAuthSchema = z
+  .strictObject({
+    issuer: url('callerAuth.issuer')
+      .optional()
+      .describe(
+        'Issuer of the bearer tokens callers present on /mcp; required for per-user OAuth over HTTP.',
+      ),
+    jwksUrl: url('callerAuth.jwksUrl')
+      .optional()
+      .describe("The issuer's JWKS; or put one public key in CONFLUENCE_MCP_CALLER_PUBLIC_KEY."),
+    audience: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The `aud` callers' tokens must carry: this server's resource URL, default {publicUrl}/mcp."),
+    algorithms: z
+      .array(z.enum(CALLER_ALGORITHMS))
+      .min(1)
+      .default(['RS256', 'PS256', 'ES256', 'EdDSA'])
+      .describe('Signature algorithms accepted (asymmetric only).'),
+    clockToleranceSeconds: z.int().min(0).max(300).default(30).describe('Leeway for exp and nbf.'),
+  })
+  .describe('Verifying who calls /mcp (an OAuth 2.1 resource server).');
+
+const connectSchema = z
+  .strictObject({
+    linkTtlSeconds: z.int().min(60).max(3600).default(600).describe('How long a connect link works.'),
+    refreshSkewSeconds: z
+      .int()
+      .min(0)
+      .max(600)
+      .default(60)
+      .describe(
+        'Renew an access token this long before it expires (the gateway may not answer 401 for expired ones).',
+      ),
+    loopbackPort: z
+      .int()
+      .min(1024)
+      .max(65535)
+      .default(8765)
+      .describe(
+        'Port of the local callback server for stdio logins (register http://127.0.0.1:PORT{callbackPath}).',
+      ),
+  })
+  .describe('Connecting users to Atlassian.');
+
 const limitsSchema = z
   .strictObject({
     requestTimeoutMs: z
@@ -108,11 +170,20 @@ export const configSchema = z
     transport: z.enum(['stdio', 'http']).default('stdio').describe('Transport when no command is given.'),
     http: httpSchema.prefault({}),
     atlassian: atlassianSchema.prefault({}),
+    callerAuth: callerAuthSchema.prefault({}),
+    connect: connectSchema.prefault({}),
     tokenStore: z
       .strictObject({
         url: storeUrl
           .default('memory://')
-          .describe('Where per-user tokens live: memory://, redis://, file:///path.'),
+          .describe(
+            'Where per-user tokens live: memory://, redis://, rediss://, redis+cluster://, file:///path.',
+          ),
+        namespace: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,32}$/)
+          .default('cmcp')
+          .describe('Prefix of every stored key, so deployments can share a Redis.'),
       })
       .prefault({}),
     tools: z

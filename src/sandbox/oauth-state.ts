@@ -80,9 +80,18 @@ export class OAuthState {
   /** Token endpoint calls by grant type, for tests that count refreshes. */
   readonly stats = { authorization_code: 0, refresh_token: 0 };
   readonly #now: () => number;
+  readonly #accessSeconds: number;
+  /** Every token issued, so tests can check none is stored or logged in plain text. */
+  readonly #issued: string[] = [];
 
-  constructor(now: () => number) {
+  constructor(now: () => number, options: { accessTokenSeconds?: number } = {}) {
     this.#now = now;
+    this.#accessSeconds = options.accessTokenSeconds ?? TOKEN_RULES.accessTokenSeconds;
+  }
+
+  /** Every access and refresh token this server has issued. */
+  issuedTokens(): readonly string[] {
+    return this.#issued;
   }
 
   registerClient(client: {
@@ -107,11 +116,9 @@ export class OAuthState {
   }
 
   /** Mints an access token directly (for printed demo credentials and tests). */
-  mintAccessToken(
-    grant: Omit<AccessTokenRecord, 'expiresAt'>,
-    seconds: number = TOKEN_RULES.accessTokenSeconds,
-  ) {
+  mintAccessToken(grant: Omit<AccessTokenRecord, 'expiresAt'>, seconds: number = this.#accessSeconds) {
     const accessToken = token('sbx-at-');
+    this.#issued.push(accessToken);
     this.#access.set(accessToken, { ...grant, expiresAt: this.#now() + seconds * 1000 });
     return accessToken;
   }
@@ -133,12 +140,13 @@ export class OAuthState {
     });
     const body: Extract<TokenOutcome, { ok: true }>['body'] = {
       access_token: accessToken,
-      expires_in: TOKEN_RULES.accessTokenSeconds,
+      expires_in: this.#accessSeconds,
       token_type: 'Bearer',
       scope: [...grant.scopes].join(' '),
     };
     if (withRefresh) {
       const refreshToken = token('sbx-rt-');
+      this.#issued.push(refreshToken);
       this.#refresh.set(refreshToken, { ...grant, issuedAt: this.#now() });
       body.refresh_token = refreshToken;
     }

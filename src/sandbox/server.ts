@@ -43,6 +43,8 @@ export interface SandboxOptions {
   /** OAuth apps to register; one is always registered and printed. */
   clients?: readonly { clientId: string; clientSecret: string; redirectUris: readonly string[] }[];
   latencyMs?: number;
+  /** Lifetime of issued access tokens; Atlassian's is an hour. Tests shorten it to watch refreshes happen. */
+  accessTokenSeconds?: number;
   log?: Logger;
 }
 
@@ -123,7 +125,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   );
   const site = sites[0] as Site;
   const demoUser = users.get(seeds[0]?.users[0]?.accountId ?? '') as SandboxUser;
-  const oauth = new OAuthState(clock.now);
+  const oauth = new OAuthState(clock.now, { accessTokenSeconds: options.accessTokenSeconds });
   const faults = new Faults();
   faults.latencyMs = options.latencyMs ?? 0;
   const adminKey = randomBytes(18).toString('base64url');

@@ -1,0 +1,144 @@
+import type { ConfluenceAuth } from '../confluence/auth.js';
+import { ConfluenceClient } from '../confluence/client.js';
+
+/** Who is calling, as the transport established it. */
+export interface Caller {
+  /** Stable key of the user: issuer and subject of their verified token (`local` for the stdio user). */
+  userKey: string;
+  /** How to name the caller to a person (confirmation pages): name, email or subject. */
+  label: string;
+}
+
+/** The stdio user: one person, on their own machine. */
+export const LOCAL_CALLER: Caller = { userKey: 'local', label: 'you (this computer)' };
+
+/** Why a caller has no usable connection. */
+export type NotConnectedReason = 'none' | 'expired' | 'revoked' | 'no-credentials' | 'no-identity';
+
+/** The caller has no usable Confluence connection; the message (and connect URL, if any) say how to make one. */
+export class NotConnectedError extends Error {
+  override readonly name = 'NotConnectedError';
+  constructor(
+    message: string,
+    readonly reason: NotConnectedReason,
+    readonly connectUrl?: string,
+  ) {
+    super(message);
+  }
+
+  /** The same error, now carrying a link to connect. */
+  withConnectUrl(url: string): NotConnectedError {
+    return new NotConnectedError(this.message, this.reason, url);
+  }
+}
+
+/** The caller's connection lacks scopes a tool needs; reconnecting with them is the only fix. */
+export class MissingScopeError extends Error {
+  override readonly name = 'MissingScopeError';
+  constructor(
+    readonly scopes: readonly string[],
+    readonly connectUrl?: string,
+  ) {
+    super(`Your Atlassian connection was not granted ${scopes.join(', ')}.`);
+  }
+}
+
+/** The caller named a site their connection does not reach. */
+export class UnknownSiteError extends Error {
+  override readonly name = 'UnknownSiteError';
+}
+
+/** What a tool call gets: a client acting for the caller, and what the connection was granted. */
+export interface CallerSession {
+  confluence: ConfluenceClient;
+  /** Granted OAuth scopes; undefined when unknown (API tokens carry the user's full rights). */
+  grantedScopes: ReadonlySet<string> | undefined;
+}
+
+/** A connection as tools may report it: never a token. */
+export interface ConnectionDescription {
+  connected: boolean;
+  kind: 'oauth' | 'api-token' | 'access-token' | 'none';
+  account?: { account_id?: string; name?: string; email?: string };
+  sites?: { cloud_id?: string; name: string; url: string; default: boolean }[];
+  scopes?: string[];
+  access_token_expires_at?: string;
+  connected_at?: string;
+  connect_url?: string;
+}
+
+/** How calls reach Confluence for each caller: static credentials, or per-user OAuth connections. */
+export interface SessionProvider {
+  /** The session for a caller and site (name, URL or cloud id; the default site when absent). */
+  session(caller: Caller | undefined, site: string | undefined, signal: AbortSignal): Promise<CallerSession>;
+  describe(caller: Caller | undefined): Promise<ConnectionDescription>;
+  disconnect(caller: Caller | undefined): Promise<boolean>;
+  /** A fresh link to (re)connect, when this provider connects users itself. */
+  connectUrl?(caller: Caller): Promise<string>;
+}
+
+export interface ClientSettings {
+  timeoutMs: number;
+  userAgent: string;
+  fetch?: typeof fetch;
+}
+
+/** Whether `wanted` (name, URL, host or id) names the site at `url` with id `id`. */
+export function siteMatches(wanted: string, site: { url: string; name?: string; id?: string }): boolean {
+  const w = wanted.trim().toLowerCase().replace(/\/+$/, '').replace(/\/wiki$/, '');
+  if (!w) return false;
+  if (site.id && w === site.id.toLowerCase()) return true;
+  if (site.name && w === site.name.toLowerCase()) return true;
+  const url = site.url.toLowerCase().replace(/\/+$/, '');
+  let host = '';
+  try {
+    host = new URL(url).host;
+  } catch {
+    // a site without a URL matches by name or id only
+  }
+  return w === url || w === host || (host !== '' && w === host.split('.')[0]);
+}
+
+/**
+ * One credential for every caller: a personal API token or an access token from the environment. Right for stdio
+ * and for a single-user HTTP server; per-user OAuth replaces it for many users.
+ */
+export function staticSessions(auth: ConfluenceAuth | undefined, settings: ClientSettings): SessionProvider {
+  const client = auth ? new ConfluenceClient({ auth, ...settings }) : undefined;
+  const siteUrl = auth?.type === 'api-token' ? auth.siteUrl.replace(/\/wiki\/?$/, '') : undefined;
+  const cloudId = auth?.type === 'oauth' ? auth.cloudId : undefined;
+  return {
+    async session(_caller, site) {
+      if (!client) {
+        throw new NotConnectedError(
+          'This server has no Confluence credentials. Set CONFLUENCE_SITE_URL, ATLASSIAN_EMAIL and ATLASSIAN_API_TOKEN (or ATLASSIAN_ACCESS_TOKEN and CONFLUENCE_CLOUD_ID) in its environment and restart it.',
+          'no-credentials',
+        );
+      }
+      if (site && !siteMatches(site, { url: siteUrl ?? '', ...(cloudId ? { id: cloudId } : {}) })) {
+        throw new UnknownSiteError(
+          `This server is set up for one site (${siteUrl ?? cloudId}), not "${site}". Leave out site, or use that one.`,
+        );
+      }
+      return { confluence: client, grantedScopes: undefined };
+    },
+    async describe() {
+      if (!auth) return { connected: false, kind: 'none' };
+      return auth.type === 'api-token'
+        ? {
+            connected: true,
+            kind: 'api-token',
+            account: { email: auth.email },
+            sites: [{ name: new URL(siteUrl as string).host, url: siteUrl as string, default: true }],
+          }
+        : {
+            connected: true,
+            kind: 'access-token',
+            sites: [{ cloud_id: auth.cloudId, name: auth.cloudId, url: '', default: true }],
+          };
+    },
+    async disconnect() {
+      return false;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { defineTool } from './define.js';
+import { compact } from './shared.js';
+
+const connectionOutput = {
+  connected: z.boolean(),
+  kind: z.enum(['oauth', 'api-token', 'access-token', 'none']).describe('How this server reaches Confluence for you.'),
+  account: z
+    .object({ account_id: z.string().optional(), name: z.string().optional(), email: z.string().optional() })
+    .optional(),
+  sites: z
+    .array(z.object({ cloud_id: z.string().optional(), name: z.string(), url: z.string(), default: z.boolean() }))
+    .optional(),
+  scopes: z.array(z.string()).optional().describe('OAuth scopes you granted.'),
+  access_token_expires_at: z.string().optional(),
+  connected_at: z.string().optional(),
+  connect_url: z.string().optional().describe('Open to connect, when not connected.'),
+};
+
+export const getConnectionTool = defineTool({
+  name: 'confluence_get_connection',
+  title: 'Show my Confluence connection',
+  description:
+    'Shows how you are connected to Confluence: the Atlassian account, the sites you can use (the default first; pass one as `site` to other tools), the scopes you granted and when the access token expires. Never shows a token. When you are not connected, gives the link to connect.',
+  toolset: 'account',
+  input: {},
+  output: connectionOutput,
+  annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+  scopes: [],
+  async handler(_args, ctx) {
+    const d = await ctx.account.describe();
+    if (!d.connected) {
+      const how = d.connect_url ? `Open this link to connect your Atlassian account: ${d.connect_url}` : '';
+      return { text: `Not connected to Confluence. ${how}`.trim(), structured: compact({ ...d }) };
+    }
+    const lines = [
+      `Connected to Confluence (${d.kind})${d.account?.name ? ` as ${d.account.name}` : ''}${d.account?.email ? ` <${d.account.email}>` : ''}.`,
+      ...(d.sites ?? []).map((s) => `- ${s.name} ${s.url}${s.default ? ' (default)' : ''}`),
+      d.scopes ? `Scopes: ${d.scopes.join(', ')}` : '',
+      d.access_token_expires_at ? `Access token valid until ${d.access_token_expires_at} (renewed automatically).` : '',
+    ];
+    return { text: lines.filter(Boolean).join('\n'), structured: compact({ ...d }) };
+  },
+});
+
+export const disconnectTool = defineTool({
+  name: 'confluence_disconnect',
+  title: 'Disconnect my Confluence account',
+  description:
+    'Forgets your Atlassian connection on this server: its tokens are deleted and later calls ask you to connect again. To also revoke the app at Atlassian, remove it under your Atlassian account settings (Connected apps).',
+  toolset: 'account',
+  input: {},
+  output: { disconnected: z.boolean().describe('False when there was no connection to forget.') },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  scopes: [],
+  async handler(_args, ctx) {
+    const disconnected = await ctx.account.disconnect();
+    return {
+      text: disconnected
+        ? 'Disconnected: your Atlassian tokens were deleted from this server. To revoke the app itself, use your Atlassian account settings (Connected apps).'
+        : 'There was no Atlassian connection to forget.',
+      structured: { disconnected },
+    };
+  },
+});
