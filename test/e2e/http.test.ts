@@ -2,14 +2,18 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ID } from '../../src/sandbox/seed/users.js';
+import { Browser, connectLinkIn, connectThroughSandbox } from '../support/browser.js';
 import { type CliProcess, startCli } from '../support/cli.js';
 import { textOf } from '../support/mcp.js';
 
-// The README's first command runs `confluence-mcp dev`: the sandbox and the HTTP server, as real processes.
+// The README's first command runs `confluence-mcp dev`: the sandbox and the HTTP server (per-user OAuth, the sandbox
+// as identity provider and Atlassian), as a real process.
 describe('confluence-mcp dev, over Streamable HTTP', () => {
   let cli: CliProcess;
   let mcpUrl: string;
   let sandboxUrl: string;
+  let token: string;
   let client: Client;
 
   const call = async (name: string, args: Record<string, unknown>) =>
@@ -19,8 +23,20 @@ describe('confluence-mcp dev, over Streamable HTTP', () => {
     cli = startCli(['dev', '--port', '0', '--sandbox-port', '0']);
     mcpUrl = (await cli.waitFor(/MCP endpoint \(Streamable HTTP\):\s+(\S+)/))[1] as string;
     sandboxUrl = ((await cli.waitFor(/Sandbox site:\s+(\S+)\/wiki/))[1] as string).replace(/\/$/, '');
+    token = (await cli.waitFor(/Authorization: Bearer (\S+)/))[1] as string;
     client = new Client({ name: 'e2e', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl)));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(mcpUrl), {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      }),
+    );
+    // As a person would: the first call asks to connect; the link leads through the sandbox's consent page.
+    const first = (await client.callTool({
+      name: 'confluence_list_spaces',
+      arguments: {},
+    })) as CallToolResult;
+    const outcome = await connectThroughSandbox(new Browser(), connectLinkIn(textOf(first)), ID.priya);
+    expect(outcome.status, outcome.text).toBe(200);
   });
 
   afterAll(async () => {
@@ -34,18 +50,30 @@ describe('confluence-mcp dev, over Streamable HTTP', () => {
     expect(cli.stdout()).toContain(mcpUrl);
   });
 
-  it('lists the four tools with schemas and annotations', async () => {
+  it('lists the tools with schemas and annotations', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual([
-      'confluence_get_page',
-      'confluence_list_pages',
-      'confluence_list_spaces',
-      'confluence_search',
-    ]);
+    expect(tools.map((t) => t.name)).toEqual(
+      expect.arrayContaining([
+        'confluence_get_page',
+        'confluence_list_pages',
+        'confluence_list_spaces',
+        'confluence_search',
+      ]),
+    );
     for (const tool of tools) {
-      expect(tool.annotations?.readOnlyHint).toBe(true);
+      expect(typeof tool.annotations?.readOnlyHint).toBe('boolean');
       expect(tool.outputSchema).toBeDefined();
     }
+  });
+
+  it('refuses MCP requests without a bearer token', async () => {
+    const response = await fetch(mcpUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toContain('resource_metadata=');
   });
 
   it('reads a seeded page: title, version, web URL and a Markdown body with headings, lists, tables and code', async () => {
@@ -161,7 +189,11 @@ describe('confluence-mcp dev, over Streamable HTTP', () => {
     expect((await fetch(mcpUrl, { method: 'DELETE' })).status).toBe(405);
     const big = await fetch(mcpUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${token}`,
+      },
       body: JSON.stringify({
         jsonrpc: '2.0',
         id: 1,
@@ -178,6 +210,6 @@ describe('confluence-mcp dev, over Streamable HTTP', () => {
     const lines = cli.stderr().trim().split('\n').filter(Boolean);
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
-    expect(cli.stderr()).not.toMatch(/ATATT|sbx-at-|Basic /);
+    expect(cli.stderr()).not.toMatch(/ATATT|sbx-at-|sbx-rt-|Basic |Bearer /);
   });
 });

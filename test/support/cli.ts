@@ -10,8 +10,8 @@ export interface CliProcess {
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
-  /** Resolves with the first match of `pattern` in stdout, or rejects after `timeoutMs` or on exit. */
-  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpExecArray>;
+  /** Resolves with the first match of `pattern` in stdout (or stderr), or rejects after `timeoutMs` or on exit. */
+  waitFor: (pattern: RegExp, timeoutMs?: number, stream?: 'stdout' | 'stderr') => Promise<RegExpExecArray>;
   stop: () => Promise<void>;
 }
 
@@ -34,10 +34,11 @@ export function startCli(args: string[], env: Record<string, string> = {}): CliP
     child,
     stdout: () => out,
     stderr: () => err,
-    waitFor: (pattern, timeoutMs = 15_000) =>
+    waitFor: (pattern, timeoutMs = 15_000, stream = 'stdout') =>
       new Promise((resolve, reject) => {
+        const source = stream === 'stdout' ? child.stdout : child.stderr;
         const check = () => {
-          const match = pattern.exec(out);
+          const match = pattern.exec(stream === 'stdout' ? out : err);
           if (match) {
             cleanup();
             resolve(match);
@@ -53,10 +54,10 @@ export function startCli(args: string[], env: Record<string, string> = {}): CliP
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);
-          child.stdout?.off('data', check);
+          source?.off('data', check);
           child.off('exit', onExit);
         };
-        child.stdout?.on('data', check);
+        source?.on('data', check);
         child.once('exit', onExit);
         check();
       }),

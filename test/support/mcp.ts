@@ -4,7 +4,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type Config, configSchema } from '../../src/config/schema.js';
 import type { ConfluenceAuth } from '../../src/confluence/auth.js';
 import { silentLogger } from '../../src/log.js';
-import { singleUserRuntime } from '../../src/runtime.js';
+import { staticRuntime } from '../../src/runtime.js';
 import { createServer } from '../../src/server.js';
 
 /** A personal-API-token credential for a site msw answers for. */
@@ -21,7 +21,7 @@ export async function connectInMemory(
   options: { auth?: ConfluenceAuth; config?: Record<string, unknown> } = {},
 ) {
   const config: Config = configSchema.parse(options.config ?? {});
-  const { tools, runtime } = singleUserRuntime(config, options.auth ?? apiTokenAuth, silentLogger);
+  const { tools, runtime } = staticRuntime(config, options.auth ?? apiTokenAuth, silentLogger);
   const server = createServer(tools, runtime);
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'test-client', version: '1.0.0' });

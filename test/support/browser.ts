@@ -1,0 +1,108 @@
+/**
+ * A minimal browser for the connect flow: a cookie jar per origin+path, manual redirects, form posts. Enough to
+ * walk a person's path through this server's pages and the sandbox's consent page over real HTTP.
+ */
+export class Browser {
+  readonly #cookies = new Map<string, { value: string; path: string; origin: string }>();
+
+  #cookieHeader(url: URL): string {
+    return [...this.#cookies.entries()]
+      .filter(([, c]) => c.origin === url.origin && url.pathname.startsWith(c.path))
+      .map(([name, c]) => `${name.split('|')[0]}=${c.value}`)
+      .join('; ');
+  }
+
+  #store(url: URL, headers: Headers): void {
+    for (const line of headers.getSetCookie()) {
+      const [pair = '', ...attrs] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const path =
+        attrs
+          .map((a) => a.trim())
+          .find((a) => a.toLowerCase().startsWith('path='))
+          ?.slice(5) ?? '/';
+      const expired = attrs.some((a) => /max-age=0/i.test(a.trim()));
+      const key = `${name}|${url.origin}|${path}`;
+      if (expired || !value) this.#cookies.delete(key);
+      else this.#cookies.set(key, { value, path, origin: url.origin });
+    }
+  }
+
+  /**
+   * One request; returns the response with its body read as text. Does not follow redirects. `via` sends it to
+   * another origin while the browser believes it is at `href` (an instance behind the same public URL).
+   */
+  async request(method: string, href: string, form?: Record<string, string>, via?: string) {
+    const url = new URL(href);
+    const headers: Record<string, string> = {};
+    const cookie = this.#cookieHeader(url);
+    if (cookie) headers.cookie = cookie;
+    let body: string | undefined;
+    if (form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      headers.origin = url.origin;
+      body = new URLSearchParams(form).toString();
+    }
+    const target = via ? new URL(`${url.pathname}${url.search}`, via) : url;
+    const response = await fetch(target, { method, headers, body, redirect: 'manual' });
+    this.#store(url, response.headers);
+    const text = await response.text();
+    return {
+      status: response.status,
+      location: response.headers.get('location') ?? undefined,
+      text,
+      headers: response.headers,
+    };
+  }
+}
+
+/** The value of a hidden form field on a page. */
+export function field(html: string, name: string): string {
+  const value = new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
+  if (value === undefined) throw new Error(`no field ${name} on the page:\n${html.slice(0, 500)}`);
+  return value;
+}
+
+/** The link a not-connected tool result tells the user to open. */
+export function connectLinkIn(text: string): string {
+  const link = /(https?:\/\/\S+\/connect\/[A-Za-z0-9_-]+)/.exec(text)?.[1];
+  if (!link) throw new Error(`no connect link in: ${text}`);
+  return link;
+}
+
+export interface ConnectOutcome {
+  status: number;
+  text: string;
+}
+
+/**
+ * Walks a connect link as a person would: the confirmation page, "Continue", the sandbox's consent page as
+ * `accountId`, then the callback. `callbackOrigin` sends the callback to another instance (a fleet behind one URL).
+ */
+export async function connectThroughSandbox(
+  browser: Browser,
+  link: string,
+  accountId: string,
+  options: { decision?: 'approve' | 'deny'; callbackOrigin?: string } = {},
+): Promise<ConnectOutcome> {
+  const confirm = await browser.request('GET', link);
+  if (confirm.status !== 200) return { status: confirm.status, text: confirm.text };
+  const started = await browser.request('POST', link, {
+    csrf: field(confirm.text, 'csrf'),
+    decision: 'continue',
+  });
+  if (started.status !== 303 || !started.location) return { status: started.status, text: started.text };
+  const consent = await browser.request('GET', started.location);
+  const authorize = new URL('/authorize', started.location).toString();
+  const decided = await browser.request('POST', authorize, {
+    request: field(consent.text, 'request'),
+    decision: options.decision ?? 'approve',
+    account_id: accountId,
+  });
+  if (!decided.location)
+    throw new Error(`the sandbox did not redirect back: ${decided.status} ${decided.text}`);
+  const done = await browser.request('GET', decided.location, undefined, options.callbackOrigin);
+  return { status: done.status, text: done.text };
+}

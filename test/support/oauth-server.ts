@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult, ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { type CliProcess, startCli } from './cli.js';
+import { freePort } from './redis.js';
+
+export interface OAuthServerOptions {
+  /** The port to listen on; a free one when absent. */
+  port?: number;
+  /** The URL users and the OAuth redirect use (a fleet shares one); this server's own URL when absent. */
+  publicUrl?: string;
+  storeUrl?: string;
+  namespace?: string;
+  encryptionKeys: string;
+  refreshSkewSeconds?: number;
+  scopes?: string[];
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface OAuthServer {
+  cli: CliProcess;
+  url: string;
+  publicUrl: string;
+  mcpUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Registers an OAuth app with the sandbox for these redirect URIs. */
+export function registerApp(
+  sandbox: Sandbox,
+  clientId: string,
+  clientSecret: string,
+  publicUrls: string[],
+): void {
+  sandbox.oauth.registerClient({
+    clientId,
+    clientSecret,
+    redirectUris: publicUrls.map((u) => `${u}/integration-callback`),
+  });
+}
+
+/** Starts `confluence-mcp http` as its own process, with per-user OAuth against the sandbox. */
+export async function startOAuthServer(sandbox: Sandbox, options: OAuthServerOptions): Promise<OAuthServer> {
+  const port = options.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const publicUrl = options.publicUrl ?? url;
+  const dir = mkdtempSync(join(tmpdir(), 'cmcp-e2e-'));
+  const configFile = join(dir, 'mcp.config.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      http: { host: '127.0.0.1', port, publicUrl },
+      atlassian: {
+        authBaseUrl: sandbox.url,
+        apiBaseUrl: sandbox.url,
+        clientId: options.clientId,
+        ...(options.scopes ? { scopes: options.scopes } : {}),
+      },
+      callerAuth: { issuer: sandbox.idp.issuer, jwksUrl: sandbox.idp.jwksUrl, audience: `${publicUrl}/mcp` },
+      connect: { refreshSkewSeconds: options.refreshSkewSeconds ?? 60 },
+      tokenStore: { url: options.storeUrl ?? 'memory://', namespace: options.namespace ?? 'cmcp' },
+      log: { level: 'info' },
+    }),
+  );
+  const cli = startCli(['http', '--config', configFile], {
+    ATLASSIAN_CLIENT_SECRET: options.clientSecret,
+    CONFLUENCE_MCP_ENCRYPTION_KEYS: options.encryptionKeys,
+  });
+  await cli.waitFor(/serving MCP over Streamable HTTP/, 15_000, 'stderr');
+  return { cli, url, publicUrl, mcpUrl: `${url}/mcp`, stop: () => cli.stop() };
+}
+
+/** A real MCP client for one caller (bearer token), optionally declaring capabilities. */
+export async function mcpClient(mcpUrl: string, token: string, capabilities: ClientCapabilities = {}) {
+  const client = new Client({ name: 'e2e-user', version: '1.0.0' }, { capabilities });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(mcpUrl), {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
+  );
+  return {
+    client,
+    call: async (name: string, args: Record<string, unknown> = {}) =>
+      (await client.callTool({ name, arguments: args })) as CallToolResult,
+    close: () => client.close(),
+  };
+}
