@@ -1,17 +1,17 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { LOCAL_CALLER } from './auth/session.js';
+import { generateEncryptionKey } from './auth/store/index.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { type Config, configJsonSchema } from './config/schema.js';
 import { runDemo, sandboxBanner } from './demo.js';
 import { createLogger, type Logger } from './log.js';
 import { PACKAGE } from './paths.js';
 import { buildRuntime } from './runtime.js';
-import { LOCAL_CALLER } from './auth/session.js';
-import { generateEncryptionKey } from './auth/store/index.js';
-import { startLoopbackConnectServer } from './transports/loopback.js';
-import { isLoopback } from './transports/http-guard.js';
 import { startSandbox } from './sandbox/index.js';
 import { startHttpServer } from './transports/http.js';
+import { isLoopback } from './transports/http-guard.js';
+import { startLoopbackConnectServer } from './transports/loopback.js';
 import { runStdio } from './transports/stdio.js';
 
 const USAGE = `confluence-mcp ${PACKAGE.version}: an MCP server for Confluence Cloud
@@ -119,9 +119,13 @@ async function main(argv: string[]): Promise<void> {
           'login needs an Atlassian OAuth app: set atlassian.clientId in the configuration and ATLASSIAN_CLIENT_SECRET in the environment.',
         );
       }
-      const loopback = await startLoopbackConnectServer(rt.flow, config.connect.loopbackPort, log, { required: true });
+      const loopback = await startLoopbackConnectServer(rt.flow, config.connect.loopbackPort, log, {
+        required: true,
+      });
       const link = await rt.flow.createLink(LOCAL_CALLER);
-      process.stdout.write(`Open this link in your browser to connect your Atlassian account:\n\n  ${link}\n\nWaiting...\n`);
+      process.stdout.write(
+        `Open this link in your browser to connect your Atlassian account:\n\n  ${link}\n\nWaiting...\n`,
+      );
       const deadline = Date.now() + config.connect.linkTtlSeconds * 1000 + 60_000;
       let description = await rt.runtime.sessions.describe(LOCAL_CALLER);
       while (!description.connected && Date.now() < deadline) {
@@ -130,16 +134,21 @@ async function main(argv: string[]): Promise<void> {
       }
       await loopback?.close();
       await rt.close();
-      if (!description.connected) throw new ConfigError('No connection was made before the link expired. Run login again.');
+      if (!description.connected)
+        throw new ConfigError('No connection was made before the link expired. Run login again.');
       const sites = (description.sites ?? []).map((s) => s.url).join(', ');
-      process.stdout.write(`Connected${description.account?.name ? ` as ${description.account.name}` : ''} to ${sites}.\n`);
+      process.stdout.write(
+        `Connected${description.account?.name ? ` as ${description.account.name}` : ''} to ${sites}.\n`,
+      );
       return;
     }
     case 'logout': {
       const rt = await buildRuntime(config, log, { mode: 'stdio' });
       const removed = await rt.runtime.sessions.disconnect(LOCAL_CALLER);
       await rt.close();
-      process.stdout.write(removed ? 'Disconnected: the stored Atlassian tokens were deleted.\n' : 'There was no connection.\n');
+      process.stdout.write(
+        removed ? 'Disconnected: the stored Atlassian tokens were deleted.\n' : 'There was no connection.\n',
+      );
       return;
     }
     case 'sandbox': {

@@ -8,7 +8,10 @@ import { type Sandbox, startSandbox } from './sandbox/index.js';
 import { startHttpServer } from './transports/http.js';
 
 /** Credentials that work against a running sandbox, as environment variables. */
-export function sandboxEnv(sandbox: Sandbox): { apiToken: Record<string, string>; accessToken: Record<string, string> } {
+export function sandboxEnv(sandbox: Sandbox): {
+  apiToken: Record<string, string>;
+  accessToken: Record<string, string>;
+} {
   return {
     apiToken: {
       CONFLUENCE_SITE_URL: sandbox.url,
@@ -54,11 +57,20 @@ Press Ctrl+C to stop.
  * identity provider, and an HTTP MCP server wired to it with per-user OAuth and the in-memory token store.
  */
 export async function runDemo(config: Config, sandboxPort: number, log: Logger) {
-  const sandbox = await startSandbox({ host: config.http.host, port: sandboxPort, log: log.child({ component: 'sandbox' }) });
+  const sandbox = await startSandbox({
+    host: config.http.host,
+    port: sandboxPort,
+    log: log.child({ component: 'sandbox' }),
+  });
   const client = { clientId: 'confluence-mcp-dev', clientSecret: randomBytes(24).toString('base64url') };
   const demoConfig: Config = {
     ...config,
-    atlassian: { ...config.atlassian, authBaseUrl: sandbox.url, apiBaseUrl: sandbox.url, clientId: client.clientId },
+    atlassian: {
+      ...config.atlassian,
+      authBaseUrl: sandbox.url,
+      apiBaseUrl: sandbox.url,
+      clientId: client.clientId,
+    },
     callerAuth: { ...config.callerAuth, issuer: sandbox.idp.issuer, jwksUrl: sandbox.idp.jwksUrl },
     tokenStore: { ...config.tokenStore, url: 'memory://' },
   };
@@ -68,7 +80,10 @@ export async function runDemo(config: Config, sandboxPort: number, log: Logger) 
       http: demoConfig.http,
       log,
       build: (publicUrl) => {
-        sandbox.oauth.registerClient({ ...client, redirectUris: [`${publicUrl}${demoConfig.atlassian.callbackPath}`] });
+        sandbox.oauth.registerClient({
+          ...client,
+          redirectUris: [`${publicUrl}${demoConfig.atlassian.callbackPath}`],
+        });
         return buildRuntime(demoConfig, log, {
           mode: 'http',
           publicUrl,

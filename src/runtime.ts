@@ -53,6 +53,17 @@ export interface RuntimeOptions {
   fetch?: typeof fetch;
 }
 
+/** Calls `fn` at most once per `ms`: a store that is down reports every reconnection attempt. */
+function throttle<A extends unknown[]>(ms: number, fn: (...args: A) => void): (...args: A) => void {
+  let last = 0;
+  return (...args) => {
+    const now = Date.now();
+    if (now - last < ms) return;
+    last = now;
+    fn(...args);
+  };
+}
+
 /** Whether this configuration connects each user through OAuth (an app id in config, its secret in the env). */
 export function usesOAuth(config: Config, env: NodeJS.ProcessEnv): boolean {
   return Boolean(config.atlassian.clientId && env.ATLASSIAN_CLIENT_SECRET);
@@ -140,7 +151,9 @@ export async function buildRuntime(
     keys: keyring,
     namespace: config.tokenStore.namespace,
     onCorrupt: (event) => log.warn('unreadable token store value', { reason: event.reason }),
-    onConnectionError: (reason) => log.warn('token store connection trouble', { reason }),
+    onConnectionError: throttle(30_000, (reason: string) =>
+      log.warn('token store connection trouble', { reason }),
+    ),
   });
   const hashUserKey = (userKey: string) => userKeyHash(userKey, keyring);
   const oauth = new AtlassianOAuth({

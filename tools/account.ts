@@ -4,12 +4,16 @@ import { compact } from './shared.js';
 
 const connectionOutput = {
   connected: z.boolean(),
-  kind: z.enum(['oauth', 'api-token', 'access-token', 'none']).describe('How this server reaches Confluence for you.'),
+  kind: z
+    .enum(['oauth', 'api-token', 'access-token', 'none'])
+    .describe('How this server reaches Confluence for you.'),
   account: z
     .object({ account_id: z.string().optional(), name: z.string().optional(), email: z.string().optional() })
     .optional(),
   sites: z
-    .array(z.object({ cloud_id: z.string().optional(), name: z.string(), url: z.string(), default: z.boolean() }))
+    .array(
+      z.object({ cloud_id: z.string().optional(), name: z.string(), url: z.string(), default: z.boolean() }),
+    )
     .optional(),
   scopes: z.array(z.string()).optional().describe('OAuth scopes you granted.'),
   access_token_expires_at: z.string().optional(),
@@ -37,7 +41,9 @@ export const getConnectionTool = defineTool({
       `Connected to Confluence (${d.kind})${d.account?.name ? ` as ${d.account.name}` : ''}${d.account?.email ? ` <${d.account.email}>` : ''}.`,
       ...(d.sites ?? []).map((s) => `- ${s.name} ${s.url}${s.default ? ' (default)' : ''}`),
       d.scopes ? `Scopes: ${d.scopes.join(', ')}` : '',
-      d.access_token_expires_at ? `Access token valid until ${d.access_token_expires_at} (renewed automatically).` : '',
+      d.access_token_expires_at
+        ? `Access token valid until ${d.access_token_expires_at} (renewed automatically).`
+        : '',
     ];
     return { text: lines.filter(Boolean).join('\n'), structured: compact({ ...d }) };
   },

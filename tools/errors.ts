@@ -1,7 +1,7 @@
-import { MissingScopeError, NotConnectedError, UnknownSiteError } from '../src/auth/session.js';
-import { StoreUnavailableError } from '../src/auth/store/store-unavailable-error.js';
 import { ClientCredentialsError, OAuthUnavailableError } from '../src/auth/atlassian/oauth-client.js';
+import { MissingScopeError, NotConnectedError, UnknownSiteError } from '../src/auth/session.js';
 import { LockTimeoutError } from '../src/auth/store/lock-timeout-error.js';
+import { StoreUnavailableError } from '../src/auth/store/store-unavailable-error.js';
 import {
   BadRequestError,
   ConflictError,

@@ -35,9 +35,13 @@ export interface ToolSelection {
 }
 
 /** The tools a selection offers. Read-only mode keeps exactly the tools annotated `readOnlyHint: true`. */
-export function selectTools(tools: readonly AnyToolDefinition[], selection: ToolSelection): AnyToolDefinition[] {
+export function selectTools(
+  tools: readonly AnyToolDefinition[],
+  selection: ToolSelection,
+): AnyToolDefinition[] {
   return tools.filter(
-    (tool) => selection.toolsets.includes(tool.toolset) && (!selection.readOnly || tool.annotations.readOnlyHint),
+    (tool) =>
+      selection.toolsets.includes(tool.toolset) && (!selection.readOnly || tool.annotations.readOnlyHint),
   );
 }
 
@@ -71,12 +75,17 @@ const siteArgument = z
  * a ready context; a caller who must connect first is asked to (URL elicitation where the client supports it);
  * expected failures come back as `isError` results that say what to do next.
  */
-export function registerTools(server: McpServer, tools: readonly AnyToolDefinition[], runtime: ToolRuntime): void {
+export function registerTools(
+  server: McpServer,
+  tools: readonly AnyToolDefinition[],
+  runtime: ToolRuntime,
+): void {
   const { sessions, log } = runtime;
 
   async function canElicitUrl(caller: Caller | undefined): Promise<boolean> {
     const capabilities =
-      server.server.getClientCapabilities() ?? (await runtime.rememberedCapabilities?.(caller).catch(() => undefined));
+      server.server.getClientCapabilities() ??
+      (await runtime.rememberedCapabilities?.(caller).catch(() => undefined));
     return Boolean(capabilities?.elicitation && 'url' in capabilities.elicitation);
   }
 
@@ -98,24 +107,33 @@ export function registerTools(server: McpServer, tools: readonly AnyToolDefiniti
           let session: CallerSession | undefined;
           if (usesConfluence) {
             session = await sessions.session(caller, args.site as string | undefined, extra.signal);
-            const missing = session.grantedScopes ? tool.scopes.filter((s) => !session?.grantedScopes?.has(s)) : [];
+            const missing = session.grantedScopes
+              ? tool.scopes.filter((s) => !session?.grantedScopes?.has(s))
+              : [];
             if (missing.length) {
               throw new MissingScopeError(missing, caller && (await sessions.connectUrl?.(caller)));
             }
           }
           const ctx: ToolContext = {
             get confluence() {
-              if (!session) throw new Error(`${tool.name} declares no scopes, so it has no Confluence client`);
+              if (!session)
+                throw new Error(`${tool.name} declares no scopes, so it has no Confluence client`);
               return session.confluence;
             },
-            account: { describe: () => sessions.describe(caller), disconnect: () => sessions.disconnect(caller) },
+            account: {
+              describe: () => sessions.describe(caller),
+              disconnect: () => sessions.disconnect(caller),
+            },
             signal: extra.signal,
             limits: runtime.limits,
             log,
           };
           const result = await tool.handler(args, ctx);
           log.debug('tool call', { tool: tool.name, ms: Math.round(performance.now() - started) });
-          return { content: [{ type: 'text' as const, text: result.text }], structuredContent: result.structured };
+          return {
+            content: [{ type: 'text' as const, text: result.text }],
+            structuredContent: result.structured,
+          };
         } catch (error) {
           // A cancelled call has no one waiting for its result.
           if (extra.signal.aborted) throw error;

@@ -85,7 +85,11 @@ export interface ClientSettings {
 
 /** Whether `wanted` (name, URL, host or id) names the site at `url` with id `id`. */
 export function siteMatches(wanted: string, site: { url: string; name?: string; id?: string }): boolean {
-  const w = wanted.trim().toLowerCase().replace(/\/+$/, '').replace(/\/wiki$/, '');
+  const w = wanted
+    .trim()
+    .toLowerCase()
+    .replace(/\/+$/, '')
+    .replace(/\/wiki$/, '');
   if (!w) return false;
   if (site.id && w === site.id.toLowerCase()) return true;
   if (site.name && w === site.name.toLowerCase()) return true;

@@ -48,7 +48,13 @@ class RequestError extends Error {
   }
 }
 
-function jsonRpcError(res: ServerResponse, status: number, code: number, message: string, headers = {}): void {
+function jsonRpcError(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  headers = {},
+): void {
   if (res.headersSent) return void res.end();
   res
     .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers })
@@ -56,12 +62,15 @@ function jsonRpcError(res: ServerResponse, status: number, code: number, message
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+    .end(JSON.stringify(body));
 }
 
 async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(type)) throw new RequestError(415, -32600, 'Content-Type must be application/json');
+  if (!/^application\/json\b/i.test(type))
+    throw new RequestError(415, -32600, 'Content-Type must be application/json');
   if (Number(req.headers['content-length'] ?? 0) > limit) {
     throw new RequestError(413, -32600, `Request body larger than ${limit} bytes`);
   }
@@ -118,7 +127,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     try {
       const caller = await auth.verifier.verify(token);
-      const label = caller.claims.name ?? caller.claims.email ?? caller.claims.preferred_username ?? caller.subject;
+      const label =
+        caller.claims.name ?? caller.claims.email ?? caller.claims.preferred_username ?? caller.subject;
       const who: Caller = { userKey: caller.userKey, label };
       return {
         token,
@@ -131,10 +141,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     } catch (error) {
       if (error instanceof InvalidCallerTokenError) {
         const status = error.error === 'insufficient_scope' ? 403 : 401;
-        throw new RequestError(status, -32001, `Invalid token: ${error.message}`, { 'www-authenticate': challenge(error) });
+        throw new RequestError(status, -32001, `Invalid token: ${error.message}`, {
+          'www-authenticate': challenge(error),
+        });
       }
       if (error instanceof CallerKeysUnavailableError) {
-        throw new RequestError(503, -32001, "The caller's identity provider cannot be reached; retry shortly");
+        throw new RequestError(
+          503,
+          -32001,
+          "The caller's identity provider cannot be reached; retry shortly",
+        );
       }
       throw error;
     }
@@ -142,7 +158,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   async function mcp(req: IncomingMessage, res: ServerResponse, rt: ServerRuntime): Promise<void> {
     if (req.method !== 'POST') {
-      return jsonRpcError(res, 405, -32000, 'Method not allowed: this server is stateless; use POST', { allow: 'POST' });
+      return jsonRpcError(res, 405, -32000, 'Method not allowed: this server is stateless; use POST', {
+        allow: 'POST',
+      });
     }
     const authInfo = await authenticate(req, rt);
     const body = await readJsonBody(req, http.maxBodyBytes);
@@ -164,11 +182,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     await transport.handleRequest(req, res, body);
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, path: string, rt: ServerRuntime): Promise<void> {
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    rt: ServerRuntime,
+  ): Promise<void> {
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       return sendJson(res, 200, { status: 'ok', name: PACKAGE.name, version: PACKAGE.version });
     }
-    if (metadataPaths && rt.callerAuth && (path === metadataPaths.pathSuffixed || path === metadataPaths.root)) {
+    if (
+      metadataPaths &&
+      rt.callerAuth &&
+      (path === metadataPaths.pathSuffixed || path === metadataPaths.root)
+    ) {
       return sendJson(
         res,
         200,
@@ -188,12 +215,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const path = (req.url ?? '/').split('?')[0] as string;
     const refused = checkOrigin(req, policy);
     if (refused) {
-      log.warn('refused request', { reason: refused.reason, origin: req.headers.origin, host: req.headers.host });
+      log.warn('refused request', {
+        reason: refused.reason,
+        origin: req.headers.origin,
+        host: req.headers.host,
+      });
       return jsonRpcError(res, refused.status, -32000, refused.reason);
     }
     if (!runtime) return jsonRpcError(res, 503, -32000, 'Starting up; retry shortly', { 'retry-after': '1' });
     route(req, res, path, runtime).catch((error: unknown) => {
-      if (error instanceof RequestError) return jsonRpcError(res, error.status, error.code, error.message, error.headers);
+      if (error instanceof RequestError)
+        return jsonRpcError(res, error.status, error.code, error.message, error.headers);
       log.error('request failed', { error, path });
       jsonRpcError(res, 500, -32603, 'Internal error');
     });
@@ -213,7 +245,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     policy = originPolicy({ ...http, publicUrl });
   }
   if (!isLoopback(http.host) && !http.publicUrl && !http.allowedHosts.length) {
-    log.warn('listening beyond loopback without http.publicUrl or http.allowedHosts: only localhost Host headers are accepted');
+    log.warn(
+      'listening beyond loopback without http.publicUrl or http.allowedHosts: only localhost Host headers are accepted',
+    );
   }
   try {
     runtime = await options.build(publicUrl);
@@ -223,11 +257,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }
   if (runtime.callerAuth) metadataPaths = resourceMetadataPaths(runtime.callerAuth.resource);
   if (!runtime.callerAuth && !isLoopback(http.host)) {
-    log.warn('serving beyond loopback without verifying callers: anyone who reaches /mcp acts with this server’s credential');
+    log.warn(
+      'serving beyond loopback without verifying callers: anyone who reaches /mcp acts with this server’s credential',
+    );
   }
   const mcpUrl = `${publicUrl}/mcp`;
   const built = runtime;
-  log.info('serving MCP over Streamable HTTP', { url: mcpUrl, tools: built.tools.length, callers: built.callerAuth ? 'verified' : 'unverified' });
+  log.info('serving MCP over Streamable HTTP', {
+    url: mcpUrl,
+    tools: built.tools.length,
+    callers: built.callerAuth ? 'verified' : 'unverified',
+  });
   return {
     url,
     publicUrl,

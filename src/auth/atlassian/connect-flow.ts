@@ -4,7 +4,12 @@ import { jwtVerify, SignJWT } from 'jose';
 import type { Logger } from '../../log.js';
 import type { Caller } from '../session.js';
 import type { ConnectionManager } from './connections.js';
-import { type AtlassianOAuth, type AtlassianSite, ClientCredentialsError, InvalidGrantError } from './oauth-client.js';
+import {
+  type AtlassianOAuth,
+  type AtlassianSite,
+  ClientCredentialsError,
+  InvalidGrantError,
+} from './oauth-client.js';
 import { cookies, html, sendPage } from './pages.js';
 import type { StorePort } from './store-port.js';
 
@@ -21,7 +26,10 @@ export interface ConnectFlowOptions {
   /** HMAC key for the `state` parameter (32 bytes). */
   stateKey: Uint8Array;
   /** Learns the Atlassian account a new access token belongs to (for the success page); best effort. */
-  whoAmI?: (accessToken: string, site: AtlassianSite) => Promise<{ accountId?: string; name?: string; email?: string }>;
+  whoAmI?: (
+    accessToken: string,
+    site: AtlassianSite,
+  ) => Promise<{ accountId?: string; name?: string; email?: string }>;
   linkTtlMs?: number;
   log: Logger;
   now?: () => number;
@@ -77,7 +85,11 @@ export class ConnectFlow {
   /** A link to start connecting, for this caller only; it carries no credential and no personal data. */
   async createLink(caller: Caller): Promise<string> {
     const id = random();
-    await this.#o.store.set<LinkRecord>(`link:${id}`, { userKey: caller.userKey, label: caller.label, csrf: random() }, this.#o.linkTtlMs);
+    await this.#o.store.set<LinkRecord>(
+      `link:${id}`,
+      { userKey: caller.userKey, label: caller.label, csrf: random() },
+      this.#o.linkTtlMs,
+    );
     return `${this.#o.publicUrl}/connect/${id}`;
   }
 
@@ -203,10 +215,23 @@ export class ConnectFlow {
     const error = url.searchParams.get('error');
     if (error) {
       const text = error === 'access_denied' ? 'You declined access' : `Atlassian reported: ${error}`;
-      return sendPage(res, 200, 'Nothing was connected', html`<p>${text}. You can close this window.</p>`, clear);
+      return sendPage(
+        res,
+        200,
+        'Nothing was connected',
+        html`<p>${text}. You can close this window.</p>`,
+        clear,
+      );
     }
     const code = url.searchParams.get('code');
-    if (!code) return sendPage(res, 400, 'Nothing was connected', html`<p>Atlassian sent no authorization code.</p>`, clear);
+    if (!code)
+      return sendPage(
+        res,
+        400,
+        'Nothing was connected',
+        html`<p>Atlassian sent no authorization code.</p>`,
+        clear,
+      );
     try {
       const tokens = await this.#o.oauth.exchangeCode(code);
       const resources = await this.#o.oauth.accessibleResources(tokens.accessToken);
@@ -220,11 +245,15 @@ export class ConnectFlow {
           clear,
         );
       }
-      const account = await this.#o.whoAmI?.(tokens.accessToken, sites[0] as AtlassianSite).catch(() => undefined);
+      const account = await this.#o
+        .whoAmI?.(tokens.accessToken, sites[0] as AtlassianSite)
+        .catch(() => undefined);
       await this.#o.manager.save(state.userKey, tokens, sites, account);
       this.#o.log.info('atlassian account connected', { sites: sites.length });
       const siteList = sites.map((s) => html`<li>${s.name} (${s.url})</li>`.html).join('');
-      const who = account?.name ? html` as <strong>${account.name}</strong>${account.email ? ` (${account.email})` : ''}` : html``;
+      const who = account?.name
+        ? html` as <strong>${account.name}</strong>${account.email ? ` (${account.email})` : ''}`
+        : html``;
       return sendPage(
         res,
         200,
@@ -240,7 +269,13 @@ export class ConnectFlow {
           : error instanceof ClientCredentialsError
             ? 'This server’s Atlassian app is misconfigured; tell its operator.'
             : 'Atlassian could not be reached; try again in a moment.';
-      return sendPage(res, 502, 'Nothing was connected', html`<p>${reason} Ask your assistant for a new link.</p>`, clear);
+      return sendPage(
+        res,
+        502,
+        'Nothing was connected',
+        html`<p>${reason} Ask your assistant for a new link.</p>`,
+        clear,
+      );
     }
   }
 

@@ -40,7 +40,8 @@ const ABSOLUTE_MS = 365 * 86_400_000;
  * refresh token before anyone uses the new access token.
  */
 export class ConnectionManager {
-  readonly #o: Required<Omit<ConnectionManagerOptions, 'store' | 'oauth' | 'hashUserKey'>> & ConnectionManagerOptions;
+  readonly #o: Required<Omit<ConnectionManagerOptions, 'store' | 'oauth' | 'hashUserKey'>> &
+    ConnectionManagerOptions;
   readonly #inflight = new Map<string, Promise<ConnectionRecord>>();
 
   constructor(options: ConnectionManagerOptions) {
@@ -110,37 +111,47 @@ export class ConnectionManager {
   async #refresh(userKey: string): Promise<ConnectionRecord> {
     const key = this.#key(userKey);
     const { store, oauth, lockTtlMs, lockWaitMs } = this.#o;
-    return store.withLock(`refresh:${this.#o.hashUserKey(userKey)}`, { ttlMs: lockTtlMs, waitMs: lockWaitMs }, async () => {
-      // Read again under the lock: another process may have refreshed while this one waited.
-      const record = await store.get<ConnectionRecord>(key);
-      if (!record) throw new NotConnectedError('You have not connected an Atlassian account yet.', 'none');
-      if (this.fresh(record)) return record;
-      if (!record.refreshToken) {
-        throw new NotConnectedError('Your Atlassian connection has expired and cannot be renewed.', 'expired');
-      }
-      let tokens: TokenSet;
-      try {
-        tokens = await oauth.refresh(record.refreshToken);
-      } catch (error) {
-        if (error instanceof InvalidGrantError) {
-          // Never retried: the grant is dead (revoked, expired, or rotated away). Only a new consent helps.
-          await store.delete(key);
-          throw new NotConnectedError('Atlassian has ended your connection (revoked or expired).', 'revoked');
+    return store.withLock(
+      `refresh:${this.#o.hashUserKey(userKey)}`,
+      { ttlMs: lockTtlMs, waitMs: lockWaitMs },
+      async () => {
+        // Read again under the lock: another process may have refreshed while this one waited.
+        const record = await store.get<ConnectionRecord>(key);
+        if (!record) throw new NotConnectedError('You have not connected an Atlassian account yet.', 'none');
+        if (this.fresh(record)) return record;
+        if (!record.refreshToken) {
+          throw new NotConnectedError(
+            'Your Atlassian connection has expired and cannot be renewed.',
+            'expired',
+          );
         }
-        throw error;
-      }
-      const next: ConnectionRecord = {
-        ...record,
-        accessToken: tokens.accessToken,
-        accessExpiresAt: tokens.expiresAt,
-        scopes: tokens.scopes.length ? tokens.scopes : record.scopes,
-        refreshedAt: this.#o.now(),
-        ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
-      };
-      // Persisted before it is returned: the old refresh token is now rotated, so losing the new one would cost the
-      // user their connection (Atlassian's 10-minute reuse leeway is the only cover if this write fails).
-      await store.set(key, next, this.#ttl(next));
-      return next;
-    });
+        let tokens: TokenSet;
+        try {
+          tokens = await oauth.refresh(record.refreshToken);
+        } catch (error) {
+          if (error instanceof InvalidGrantError) {
+            // Never retried: the grant is dead (revoked, expired, or rotated away). Only a new consent helps.
+            await store.delete(key);
+            throw new NotConnectedError(
+              'Atlassian has ended your connection (revoked or expired).',
+              'revoked',
+            );
+          }
+          throw error;
+        }
+        const next: ConnectionRecord = {
+          ...record,
+          accessToken: tokens.accessToken,
+          accessExpiresAt: tokens.expiresAt,
+          scopes: tokens.scopes.length ? tokens.scopes : record.scopes,
+          refreshedAt: this.#o.now(),
+          ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+        };
+        // Persisted before it is returned: the old refresh token is now rotated, so losing the new one would cost the
+        // user their connection (Atlassian's 10-minute reuse leeway is the only cover if this write fails).
+        await store.set(key, next, this.#ttl(next));
+        return next;
+      },
+    );
   }
 }

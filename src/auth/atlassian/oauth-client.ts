@@ -101,11 +101,14 @@ export class AtlassianOAuth {
     const url = new URL('/oauth/token/accessible-resources', this.#options.apiBaseUrl);
     let body: unknown;
     try {
-      body = await this.#http.get(url, { headers: { authorization: `Bearer ${accessToken}` }, signal }).json();
+      body = await this.#http
+        .get(url, { headers: { authorization: `Bearer ${accessToken}` }, signal })
+        .json();
     } catch (error) {
       throw await this.#failure(error, signal);
     }
-    if (!Array.isArray(body)) throw new OAuthUnavailableError('accessible-resources answered something other than a list');
+    if (!Array.isArray(body))
+      throw new OAuthUnavailableError('accessible-resources answered something other than a list');
     return body.flatMap((r: Record<string, unknown>) =>
       typeof r.id === 'string'
         ? [
@@ -140,7 +143,8 @@ export class AtlassianOAuth {
       // Without offline_access there is no refresh token; a refresh that returns none keeps the one it used.
       refreshToken: typeof body.refresh_token === 'string' ? body.refresh_token : previousRefresh,
       expiresAt: this.#now() + body.expires_in * 1000,
-      scopes: typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : [...this.#options.scopes],
+      scopes:
+        typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : [...this.#options.scopes],
     };
   }
 
@@ -148,10 +152,14 @@ export class AtlassianOAuth {
     if (signal?.aborted) return signal.reason ?? error;
     if (error instanceof HTTPError) {
       const body = (await error.response.json().catch(() => ({}))) as { error?: string };
-      if (body.error === 'invalid_grant') return new InvalidGrantError('Atlassian no longer accepts this grant');
-      if (error.response.status === 401) return new ClientCredentialsError('Atlassian refused the app credentials');
+      if (body.error === 'invalid_grant')
+        return new InvalidGrantError('Atlassian no longer accepts this grant');
+      if (error.response.status === 401)
+        return new ClientCredentialsError('Atlassian refused the app credentials');
       return new OAuthUnavailableError(`Atlassian's OAuth server answered ${error.response.status}`);
     }
-    return new OAuthUnavailableError(`Atlassian's OAuth server could not be reached: ${(error as Error).message}`);
+    return new OAuthUnavailableError(
+      `Atlassian's OAuth server could not be reached: ${(error as Error).message}`,
+    );
   }
 }

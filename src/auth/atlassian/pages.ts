@@ -1,7 +1,12 @@
 import type { ServerResponse } from 'node:http';
 
-const escape = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const escapeHtml = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 /** Text for a page: plain strings are escaped; `html` marks trusted markup built here. */
 export type Fragment = string | { html: string };
@@ -9,7 +14,7 @@ export type Fragment = string | { html: string };
 export function html(strings: TemplateStringsArray, ...values: Fragment[]): { html: string } {
   let out = strings[0] ?? '';
   values.forEach((value, i) => {
-    out += (typeof value === 'string' ? escape(value) : value.html) + (strings[i + 1] ?? '');
+    out += (typeof value === 'string' ? escapeHtml(value) : value.html) + (strings[i + 1] ?? '');
   });
   return { html: out };
 }
@@ -27,10 +32,10 @@ export function sendPage(
   /** Origins a form here may end up at (the consent redirect after a POST counts in some browsers). */
   formTargets: readonly string[] = [],
 ): void {
-  const document = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)}</title>
+  const document = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#172b4d}
 h1{font-size:1.4rem}button{font-size:1rem;padding:.5rem 1.2rem;margin-right:.5rem}.who{background:#f4f5f7;padding:.6rem .8rem;border-radius:4px}</style></head>
-<body><h1>${escape(title)}</h1>${body.html}</body></html>`;
+<body><h1>${escapeHtml(title)}</h1>${body.html}</body></html>`;
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',

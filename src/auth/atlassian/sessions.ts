@@ -34,7 +34,8 @@ export class OAuthSessions implements SessionProvider {
   ) {}
 
   #identify(caller: Caller | undefined): Caller {
-    if (!caller) throw new NotConnectedError('This request carries no verified user identity.', 'no-identity');
+    if (!caller)
+      throw new NotConnectedError('This request carries no verified user identity.', 'no-identity');
     return caller;
   }
 
@@ -61,7 +62,8 @@ export class OAuthSessions implements SessionProvider {
             known = await this.manager.current(who.userKey, known);
             return known.accessToken;
           } catch (error) {
-            if (error instanceof NotConnectedError) throw error.withConnectUrl(await this.flow.createLink(who));
+            if (error instanceof NotConnectedError)
+              throw error.withConnectUrl(await this.flow.createLink(who));
             throw error;
           }
         },
@@ -82,7 +84,12 @@ export class OAuthSessions implements SessionProvider {
       connected: true,
       kind: 'oauth',
       ...(Object.keys(account).length ? { account } : {}),
-      sites: record.sites.map((s, i) => ({ cloud_id: s.cloudId, name: s.name, url: s.url, default: i === 0 })),
+      sites: record.sites.map((s, i) => ({
+        cloud_id: s.cloudId,
+        name: s.name,
+        url: s.url,
+        default: i === 0,
+      })),
       scopes: record.scopes,
       access_token_expires_at: new Date(record.accessExpiresAt).toISOString(),
       connected_at: new Date(record.createdAt).toISOString(),
