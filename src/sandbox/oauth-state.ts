@@ -89,6 +89,14 @@ export class OAuthState {
     this.#accessSeconds = options.accessTokenSeconds ?? TOKEN_RULES.accessTokenSeconds;
   }
 
+  /** Revokes every refresh-token family of an account, as a user removing the app in their Atlassian settings. */
+  revokeAccount(accountId: string): void {
+    for (const record of this.#refresh.values()) {
+      const family = record.accountId === accountId ? this.#families.get(record.family) : undefined;
+      if (family) family.revoked = true;
+    }
+  }
+
   /** Every access and refresh token this server has issued. */
   issuedTokens(): readonly string[] {
     return this.#issued;
