@@ -44,7 +44,7 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-async function connect(server: OAuthServer, subject: string, accountId = ID.priya) {
+async function connect(server: OAuthServer, subject: string, accountId: string = ID.priya) {
   const session = await mcpClient(
     server.mcpUrl,
     await sandbox.mintCallerToken({ subject, audience: server.mcpUrl }),
