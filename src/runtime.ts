@@ -3,9 +3,11 @@ import { pathToFileURL } from 'node:url';
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { AnyToolDefinition } from '../tools/define.js';
 import type { ToolRuntime } from '../tools/registry.js';
+import { LOGIN_CALLBACK_PATH } from './auth/atlassian/browser-login.js';
 import { ConnectFlow } from './auth/atlassian/connect-flow.js';
 import { ConnectionManager } from './auth/atlassian/connections.js';
 import { AtlassianOAuth } from './auth/atlassian/oauth-client.js';
+import { OidcLoginClient } from './auth/atlassian/oidc-login.js';
 import { OAuthSessions } from './auth/atlassian/sessions.js';
 import { type CallerVerifier, createCallerVerifier } from './auth/caller/index.js';
 import { localConfigDir, localEncryptionKeys } from './auth/local-keys.js';
@@ -92,6 +94,41 @@ function keyringFrom(
 }
 
 /**
+ * The identity provider people sign in at before connecting (HTTP only: the stdio user is on their own machine).
+ * Its subjects are compared with callers' subjects, so it must be the very issuer of the callers' tokens.
+ */
+function browserLoginFrom(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  options: RuntimeOptions,
+  publicUrl: string,
+): OidcLoginClient | undefined {
+  const login = config.connect.browserLogin;
+  if (!login || options.mode !== 'http') return undefined;
+  if (login.issuer !== config.callerAuth.issuer) {
+    throw new ConfigError(
+      `connect.browserLogin.issuer (${login.issuer}) must equal callerAuth.issuer (${config.callerAuth.issuer ?? 'not set'}): the person signing in is compared with the caller by issuer and subject, and subjects from different issuers cannot be compared.`,
+    );
+  }
+  const secret = env.CONFLUENCE_MCP_BROWSER_LOGIN_CLIENT_SECRET;
+  return new OidcLoginClient({
+    issuer: login.issuer,
+    clientId: login.clientId,
+    ...(secret ? { clientSecret: secret } : {}),
+    redirectUri: `${publicUrl}${LOGIN_CALLBACK_PATH}`,
+    scopes: login.scopes,
+    ...(login.authorizationEndpoint ? { authorizationEndpoint: login.authorizationEndpoint } : {}),
+    ...(login.tokenEndpoint ? { tokenEndpoint: login.tokenEndpoint } : {}),
+    ...(login.jwksUrl ? { jwksUrl: login.jwksUrl } : {}),
+    algorithms: config.callerAuth.algorithms,
+    clockToleranceSeconds: config.callerAuth.clockToleranceSeconds,
+    timeoutMs: config.limits.requestTimeoutMs,
+    userAgent: USER_AGENT,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+}
+
+/**
  * Wires configuration into what the transports serve: per-user OAuth connections (a token store, Atlassian's OAuth
  * server, the connect flow) when an app is configured, otherwise the one credential in the environment.
  */
@@ -141,6 +178,7 @@ export async function buildRuntime(
       'Per-user OAuth over HTTP needs verified callers: set callerAuth.issuer (and callerAuth.jwksUrl or CONFLUENCE_MCP_CALLER_PUBLIC_KEY).',
     );
   }
+  const browserLogin = browserLoginFrom(config, env, options, publicUrl);
   const storeUrl =
     options.mode === 'stdio' && config.tokenStore.url === 'memory://'
       ? pathToFileURL(join(localConfigDir(env), 'tokens.json')).toString()
@@ -182,6 +220,7 @@ export async function buildRuntime(
     authOrigin: new URL(config.atlassian.authBaseUrl).origin,
     stateKey: keyring.hmac('confluence-mcp oauth state key v1'),
     linkTtlMs: config.connect.linkTtlSeconds * 1000,
+    ...(browserLogin ? { browserLogin } : {}),
     log,
     whoAmI: async (accessToken, site) => {
       const client = new ConfluenceClient({

@@ -44,6 +44,16 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { variable: 'CONFLUENCE_MCP_CALLER_AUDIENCE', path: ['callerAuth', 'audience'], parse: text },
   { variable: 'CONFLUENCE_MCP_CALLER_ALGORITHMS', path: ['callerAuth', 'algorithms'], parse: list },
   { variable: 'CONFLUENCE_MCP_LOOPBACK_PORT', path: ['connect', 'loopbackPort'], parse: integer },
+  {
+    variable: 'CONFLUENCE_MCP_BROWSER_LOGIN_ISSUER',
+    path: ['connect', 'browserLogin', 'issuer'],
+    parse: text,
+  },
+  {
+    variable: 'CONFLUENCE_MCP_BROWSER_LOGIN_CLIENT_ID',
+    path: ['connect', 'browserLogin', 'clientId'],
+    parse: text,
+  },
   { variable: 'CONFLUENCE_MCP_TOOLSETS', path: ['tools', 'toolsets'], parse: list },
   { variable: 'CONFLUENCE_MCP_READ_ONLY', path: ['tools', 'readOnly'], parse: boolean },
   { variable: 'CONFLUENCE_MCP_REQUEST_TIMEOUT_MS', path: ['limits', 'requestTimeoutMs'], parse: integer },

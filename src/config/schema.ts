@@ -136,6 +136,36 @@ const connectSchema = z
       .describe(
         'Port of the local callback server for stdio logins (register http://127.0.0.1:PORT{callbackPath}).',
       ),
+    browserLogin: z
+      .strictObject({
+        issuer: url('connect.browserLogin.issuer').describe(
+          'OpenID Connect issuer people sign in at; must equal callerAuth.issuer so subjects compare.',
+        ),
+        clientId: z
+          .string()
+          .min(1)
+          .describe(
+            'OAuth client id registered at the issuer with redirect URI {publicUrl}/connect/login-callback (public client with PKCE; a secret, if any, comes from CONFLUENCE_MCP_BROWSER_LOGIN_CLIENT_SECRET).',
+          ),
+        authorizationEndpoint: url('connect.browserLogin.authorizationEndpoint')
+          .optional()
+          .describe('Default: from {issuer}/.well-known/openid-configuration.'),
+        tokenEndpoint: url('connect.browserLogin.tokenEndpoint')
+          .optional()
+          .describe('Default: from {issuer}/.well-known/openid-configuration.'),
+        jwksUrl: url('connect.browserLogin.jwksUrl')
+          .optional()
+          .describe('Keys that sign ID tokens; default: jwks_uri from discovery.'),
+        scopes: z
+          .array(z.string().min(1))
+          .min(1)
+          .default(['openid'])
+          .describe('Scopes requested at sign-in.'),
+      })
+      .optional()
+      .describe(
+        "Make whoever opens a connect link sign in at the callers' identity provider, and connect only if they are the user the link was made for (HTTP only). Without it, a confirmation page names that user.",
+      ),
   })
   .describe('Connecting users to Atlassian.');
 

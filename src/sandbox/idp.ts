@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { HttpError, type Reply } from './http.js';
+import { IdpLogin } from './idp-login.js';
 
 /** A bearer token for this MCP server, as the caller's identity provider would issue it. */
 export interface CallerTokenRequest {
@@ -28,6 +29,8 @@ export interface SandboxIdp {
   mint(request: CallerTokenRequest): Promise<string>;
   /** Answers `GET /idp/jwks.json` and `GET /idp/.well-known/openid-configuration`; undefined for anything else. */
   route(method: string, pathname: string): Reply | undefined;
+  /** OpenID Connect sign-in for browsers: `/idp/authorize` and `/idp/token`, with its clients and auto-login. */
+  readonly login: IdpLogin;
   /** The admin endpoint: mints from a JSON body with the fields of {@link CallerTokenRequest}. */
   mintReply(input: unknown): Promise<Reply>;
 }
@@ -85,6 +88,20 @@ export async function createSandboxIdp(origin: () => string): Promise<SandboxIdp
     },
   };
 
+  const login = new IdpLogin({
+    signIdToken: async ({ sub, aud, nonce, name, lifetimeSeconds }) => {
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({ name, auth_time: now, ...(nonce !== undefined ? { nonce } : {}) })
+        .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+        .setIssuer(info.issuer)
+        .setSubject(sub)
+        .setAudience(aud)
+        .setIssuedAt(now)
+        .setExpirationTime(now + lifetimeSeconds)
+        .sign(privateKey);
+    },
+  });
+
   async function mint(request: CallerTokenRequest): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const claims: Record<string, unknown> = { client_id: SANDBOX_IDP_CLIENT_ID };
@@ -105,6 +122,7 @@ export async function createSandboxIdp(origin: () => string): Promise<SandboxIdp
   return {
     info,
     mint,
+    login,
     route(method, pathname) {
       if (method !== 'GET' && method !== 'HEAD') return undefined;
       if (pathname === '/idp/jwks.json') {
@@ -115,7 +133,14 @@ export async function createSandboxIdp(origin: () => string): Promise<SandboxIdp
           status: 200,
           body: {
             issuer: info.issuer,
+            authorization_endpoint: `${info.issuer}/authorize`,
+            token_endpoint: `${info.issuer}/token`,
             jwks_uri: info.jwksUrl,
+            response_types_supported: ['code'],
+            grant_types_supported: ['authorization_code'],
+            code_challenge_methods_supported: ['S256'],
+            scopes_supported: ['openid', 'profile'],
+            token_endpoint_auth_methods_supported: ['none', 'client_secret_post'],
             subject_types_supported: ['public'],
             id_token_signing_alg_values_supported: ['RS256'],
           },

@@ -71,6 +71,10 @@ export interface Sandbox {
   readonly idp: SandboxIdpInfo;
   /** A signed RS256 `at+jwt` bearer token for the MCP server, as a caller's identity provider would issue. */
   mintCallerToken(request: CallerTokenRequest): Promise<string>;
+  /** Lets a browser sign in at `{url}/idp/authorize` with client `clientId`, coming back to one of these URIs. */
+  registerIdpClient(clientId: string, redirectUris: readonly string[]): void;
+  /** Browser sign-ins at the identity provider succeed at once as this subject; undefined shows the page. */
+  idpAutoLogin: string | undefined;
   close(): Promise<void>;
 }
 
@@ -164,6 +168,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ),
     idp: idp.info,
     mintCallerToken: (request) => idp.mint(request),
+    registerIdpClient: (clientId, redirectUris) => idp.login.registerClient(clientId, redirectUris),
+    get idpAutoLogin() {
+      return idp.login.autoLogin;
+    },
+    set idpAutoLogin(subject) {
+      idp.login.autoLogin = subject;
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -268,6 +279,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return { status: 204 };
       case 'POST /__sandbox/idp/token':
         return idp.mintReply(input);
+      case 'POST /__sandbox/idp/clients':
+        idp.login.registerClient(String(o.clientId), (o.redirectUris as string[]) ?? []);
+        return { status: 204 };
+      case 'POST /__sandbox/idp/auto-login':
+        idp.login.autoLogin = typeof o.subject === 'string' ? o.subject : undefined;
+        return { status: 204 };
       case 'GET /__sandbox/stats':
         return { status: 200, body: { token: oauth.stats } };
       default: {
@@ -315,7 +332,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (url.pathname.startsWith('/__sandbox/')) return send(res, await admin(req, url));
     if (await applyFault(req, res, url)) return;
     if (url.pathname === '/healthz') return send(res, { status: 200, body: { status: 'ok' } });
-    const idpReply = idp.route(req.method ?? 'GET', url.pathname);
+    const idpReply = idp.route(req.method ?? 'GET', url.pathname) ?? (await idp.login.handle(req, url));
     if (idpReply) return send(res, idpReply);
     if (url.pathname === '/authorize') {
       const host = oauthHost();

@@ -94,8 +94,21 @@ export async function connectThroughSandbox(
     decision: 'continue',
   });
   if (started.status !== 303 || !started.location) return { status: started.status, text: started.text };
-  const consent = await browser.request('GET', started.location);
-  const authorize = new URL('/authorize', started.location).toString();
+  return consentAtSandbox(browser, started.location, accountId, options);
+}
+
+/**
+ * From a redirect to the sandbox's Atlassian consent page: consent (or deny) as `accountId`, then follow the
+ * redirect back to the server's callback.
+ */
+export async function consentAtSandbox(
+  browser: Browser,
+  consentUrl: string,
+  accountId: string,
+  options: { decision?: 'approve' | 'deny'; callbackOrigin?: string } = {},
+): Promise<ConnectOutcome> {
+  const consent = await browser.request('GET', consentUrl);
+  const authorize = new URL('/authorize', consentUrl).toString();
   const decided = await browser.request('POST', authorize, {
     request: field(consent.text, 'request'),
     decision: options.decision ?? 'approve',
@@ -105,4 +118,47 @@ export async function connectThroughSandbox(
     throw new Error(`the sandbox did not redirect back: ${decided.status} ${decided.text}`);
   const done = await browser.request('GET', decided.location, undefined, options.callbackOrigin);
   return { status: done.status, text: done.text };
+}
+
+/**
+ * From a redirect to the sandbox identity provider's sign-in (`/idp/authorize`): signs in as `subject` on its page,
+ * or cancels. Returns where the provider sends the browser back (the server's login callback); when the provider
+ * signs in by itself (`idpAutoLogin`) there is no page and that redirect comes at once.
+ */
+export async function signInAtSandboxIdp(
+  browser: Browser,
+  authorizeUrl: string,
+  choice: { subject: string } | 'cancel',
+): Promise<string> {
+  const shown = await browser.request('GET', authorizeUrl);
+  if (shown.status === 302 && shown.location) return shown.location;
+  if (shown.status !== 200) throw new Error(`no sign-in page: ${shown.status} ${shown.text}`);
+  const decided = await browser.request(
+    'POST',
+    new URL('/idp/authorize', authorizeUrl).toString(),
+    choice === 'cancel'
+      ? { request: field(shown.text, 'request'), decision: 'cancel' }
+      : { request: field(shown.text, 'request'), subject: choice.subject },
+  );
+  if (!decided.location)
+    throw new Error(`the identity provider did not redirect back: ${decided.status} ${decided.text}`);
+  return decided.location;
+}
+
+/**
+ * Walks a connect link on a server with browser login: the redirect to the identity provider, signing in there as
+ * `subject`, the login callback, then Atlassian consent as `accountId` when the server lets the browser continue.
+ */
+export async function connectWithBrowserLogin(
+  browser: Browser,
+  link: string,
+  subject: string,
+  accountId: string,
+): Promise<ConnectOutcome> {
+  const opened = await browser.request('GET', link);
+  if (opened.status !== 303 || !opened.location) return { status: opened.status, text: opened.text };
+  const callback = await signInAtSandboxIdp(browser, opened.location, { subject });
+  const back = await browser.request('GET', callback);
+  if (back.status !== 303 || !back.location) return { status: back.status, text: back.text };
+  return consentAtSandbox(browser, back.location, accountId);
 }

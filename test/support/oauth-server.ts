@@ -20,6 +20,8 @@ export interface OAuthServerOptions {
   scopes?: string[];
   clientId: string;
   clientSecret: string;
+  /** `connect.browserLogin`: people sign in at this issuer before connecting. */
+  browserLogin?: { issuer: string; clientId: string };
 }
 
 export interface OAuthServer {
@@ -62,7 +64,10 @@ export async function startOAuthServer(sandbox: Sandbox, options: OAuthServerOpt
         ...(options.scopes ? { scopes: options.scopes } : {}),
       },
       callerAuth: { issuer: sandbox.idp.issuer, jwksUrl: sandbox.idp.jwksUrl, audience: `${publicUrl}/mcp` },
-      connect: { refreshSkewSeconds: options.refreshSkewSeconds ?? 60 },
+      connect: {
+        refreshSkewSeconds: options.refreshSkewSeconds ?? 60,
+        ...(options.browserLogin ? { browserLogin: options.browserLogin } : {}),
+      },
       tokenStore: { url: options.storeUrl ?? 'memory://', namespace: options.namespace ?? 'cmcp' },
       log: { level: 'info' },
     }),

@@ -1,15 +1,17 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { jwtVerify, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import type { Logger } from '../../log.js';
 import type { Caller } from '../session.js';
-import type { ConnectionManager } from './connections.js';
 import {
-  type AtlassianOAuth,
-  type AtlassianSite,
-  ClientCredentialsError,
-  InvalidGrantError,
-} from './oauth-client.js';
+  type BrowserLoginProvider,
+  BrowserLoginStep,
+  CLEAR_LOGIN_COOKIE,
+  LOGIN_CALLBACK_PATH,
+} from './browser-login.js';
+import { finishConnect, type StateRecord } from './connect-callback.js';
+import type { ConnectionManager } from './connections.js';
+import { randomToken as random, sameSecret as same, sha256 } from './flow-secrets.js';
+import type { AtlassianOAuth, AtlassianSite } from './oauth-client.js';
 import { cookies, html, sendPage } from './pages.js';
 import type { StorePort } from './store-port.js';
 
@@ -31,6 +33,11 @@ export interface ConnectFlowOptions {
     site: AtlassianSite,
   ) => Promise<{ accountId?: string; name?: string; email?: string }>;
   linkTtlMs?: number;
+  /**
+   * Who opened the link is proven by signing in at the callers' identity provider (which must be the issuer of
+   * the callers' tokens, so subjects compare) instead of a confirmation page they might not read.
+   */
+  browserLogin?: BrowserLoginProvider;
   log: Logger;
   now?: () => number;
 }
@@ -41,22 +48,7 @@ interface LinkRecord {
   csrf: string;
 }
 
-interface StateRecord {
-  userKey: string;
-  label: string;
-  /** SHA-256 of the browser-binding cookie set when the flow started. */
-  binder: string;
-}
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
-const random = () => randomBytes(32).toString('base64url');
 const STATE_TTL_MS = 10 * 60_000;
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   let text = '';
@@ -69,17 +61,28 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 
 /**
  * Connecting a user's Atlassian account, and making sure the person in the browser is the user who was asked:
- * a single-use, short-lived link names the identity being linked and needs an explicit POST (with a CSRF token) to
+ * a single-use, short-lived link either makes them sign in at the callers' identity provider (browser login: the
+ * subject must be the link's) or names the identity being linked and needs an explicit POST (with a CSRF token) to
  * continue; the OAuth `state` is signed, expiring, single-use, bound to that user and to the browser that started
  * the flow (a cookie), so a link or callback sent to someone else cannot attach their account to another user.
  */
 export class ConnectFlow {
   readonly #o: ConnectFlowOptions & { linkTtlMs: number; now: () => number };
   readonly #secure: boolean;
+  readonly #login: BrowserLoginStep | undefined;
 
   constructor(options: ConnectFlowOptions) {
     this.#o = { linkTtlMs: 10 * 60_000, now: Date.now, ...options };
     this.#secure = options.publicUrl.startsWith('https:');
+    this.#login = options.browserLogin
+      ? new BrowserLoginStep({
+          store: options.store,
+          provider: options.browserLogin,
+          secure: this.#secure,
+          log: options.log,
+          ttlMs: STATE_TTL_MS,
+        })
+      : undefined;
   }
 
   /** A link to start connecting, for this caller only; it carries no credential and no personal data. */
@@ -95,15 +98,53 @@ export class ConnectFlow {
 
   /** Whether this flow serves the path. */
   handles(path: string): boolean {
-    return path === this.#o.callbackPath || /^\/connect\/[A-Za-z0-9_-]{20,100}$/.test(path);
+    return (
+      path === this.#o.callbackPath ||
+      (this.#login !== undefined && path === LOGIN_CALLBACK_PATH) ||
+      /^\/connect\/[A-Za-z0-9_-]{20,100}$/.test(path)
+    );
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (path === this.#o.callbackPath && req.method === 'GET') return this.#callback(req, res);
+    if (path === this.#o.callbackPath && req.method === 'GET') return finishConnect(this.#o, req, res);
+    if (this.#login && path === LOGIN_CALLBACK_PATH) {
+      if (req.method === 'GET') return this.#afterLogin(this.#login, req, res);
+      return void res.writeHead(405, { allow: 'GET' }).end();
+    }
     const id = path.slice('/connect/'.length);
+    // With browser login there is no confirmation form, so nothing may be posted to a link.
+    if (this.#login) {
+      if (req.method === 'GET') return this.#beginLogin(this.#login, res, id);
+      return void res.writeHead(405, { allow: 'GET' }).end();
+    }
     if (req.method === 'GET') return this.#confirm(res, id);
     if (req.method === 'POST') return this.#start(req, res, id);
     res.writeHead(405, { allow: 'GET, POST' }).end();
+  }
+
+  async #beginLogin(login: BrowserLoginStep, res: ServerResponse, id: string): Promise<void> {
+    if (!(await this.#o.store.get<LinkRecord>(`link:${id}`))) return this.#expiredLink(res);
+    return login.start(res, id);
+  }
+
+  async #afterLogin(login: BrowserLoginStep, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const who = await login.finish(req, res);
+    if (!who) return;
+    // Single use, whoever signed in: a link that reached the wrong person is spent.
+    const link = await this.#o.store.take<LinkRecord>(`link:${who.linkId}`);
+    if (!link) return this.#expiredLink(res, { 'set-cookie': CLEAR_LOGIN_COOKIE });
+    if (!same(who.userKey, link.userKey)) {
+      this.#o.log.warn('connect link opened by someone else; refused');
+      return sendPage(
+        res,
+        403,
+        'This link is not for you',
+        html`<p>You are signed in as <strong>${who.label}</strong>, but this link was made for someone else. Nothing was connected.</p>
+<p>If someone sent you this link, they may have tried to use your Atlassian account. You can close this window.</p>`,
+        { 'set-cookie': CLEAR_LOGIN_COOKIE },
+      );
+    }
+    return this.#continueToAtlassian(res, link, CLEAR_LOGIN_COOKIE);
   }
 
   async #confirm(res: ServerResponse, id: string): Promise<void> {
@@ -149,6 +190,11 @@ export class ConnectFlow {
         html`<p>If someone sent you this link, they may have tried to use your Atlassian account. You can close this window.</p>`,
       );
     }
+    return this.#continueToAtlassian(res, link, `cmcp_csrf=; Path=/connect/${id}; Max-Age=0`);
+  }
+
+  /** The person is known to be the link's user: a signed, single-use state bound to this browser, then consent. */
+  async #continueToAtlassian(res: ServerResponse, link: LinkRecord, clearCookie: string): Promise<void> {
     const nonce = random();
     const binder = random();
     await this.#o.store.set<StateRecord>(
@@ -166,125 +212,19 @@ export class ConnectFlow {
       'cache-control': 'no-store',
       'set-cookie': [
         `cmcp_oauth=${binder}; Path=${this.#o.callbackPath}; HttpOnly; SameSite=Lax; Max-Age=${STATE_TTL_MS / 1000}${this.#secure ? '; Secure' : ''}`,
-        `cmcp_csrf=; Path=/connect/${id}; Max-Age=0`,
+        clearCookie,
       ],
     });
     res.end();
   }
 
-  async #callback(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://callback.invalid');
-    const clear = { 'set-cookie': `cmcp_oauth=; Path=${this.#o.callbackPath}; Max-Age=0` };
-    let nonce: string;
-    try {
-      const { payload } = await jwtVerify(url.searchParams.get('state') ?? '', this.#o.stateKey, {
-        algorithms: ['HS256'],
-        currentDate: new Date(this.#o.now()),
-      });
-      if (typeof payload.n !== 'string') throw new Error('no nonce');
-      nonce = payload.n;
-    } catch {
-      return sendPage(
-        res,
-        400,
-        'This sign-in is not valid',
-        html`<p>The link was altered or is too old. Nothing was connected. Ask your assistant for a new link.</p>`,
-        clear,
-      );
-    }
-    const state = await this.#o.store.take<StateRecord>(`state:${nonce}`);
-    if (!state) {
-      return sendPage(
-        res,
-        400,
-        'This sign-in was already used or has expired',
-        html`<p>Nothing new was connected. If you still need to connect, ask your assistant for a new link.</p>`,
-        clear,
-      );
-    }
-    const binder = cookies(req.headers.cookie).get('cmcp_oauth') ?? '';
-    if (!same(sha256(binder), state.binder)) {
-      return sendPage(
-        res,
-        403,
-        'This sign-in was started in another browser',
-        html`<p>For your safety nothing was connected. Open the link from your assistant in this browser and start again.</p>`,
-        clear,
-      );
-    }
-    const error = url.searchParams.get('error');
-    if (error) {
-      const text = error === 'access_denied' ? 'You declined access' : `Atlassian reported: ${error}`;
-      return sendPage(
-        res,
-        200,
-        'Nothing was connected',
-        html`<p>${text}. You can close this window.</p>`,
-        clear,
-      );
-    }
-    const code = url.searchParams.get('code');
-    if (!code)
-      return sendPage(
-        res,
-        400,
-        'Nothing was connected',
-        html`<p>Atlassian sent no authorization code.</p>`,
-        clear,
-      );
-    try {
-      const tokens = await this.#o.oauth.exchangeCode(code);
-      const resources = await this.#o.oauth.accessibleResources(tokens.accessToken);
-      const sites = resources.filter((site) => site.scopes.some((s) => s.endsWith(':confluence')));
-      if (!sites.length) {
-        return sendPage(
-          res,
-          200,
-          'No Confluence site was allowed',
-          html`<p>None of the sites you approved has Confluence. Nothing was connected.</p>`,
-          clear,
-        );
-      }
-      const account = await this.#o
-        .whoAmI?.(tokens.accessToken, sites[0] as AtlassianSite)
-        .catch(() => undefined);
-      await this.#o.manager.save(state.userKey, tokens, sites, account);
-      this.#o.log.info('atlassian account connected', { sites: sites.length });
-      const siteList = sites.map((s) => html`<li>${s.name} (${s.url})</li>`.html).join('');
-      const who = account?.name
-        ? html` as <strong>${account.name}</strong>${account.email ? ` (${account.email})` : ''}`
-        : html``;
-      return sendPage(
-        res,
-        200,
-        'Confluence connected',
-        html`<p>Connected${who} for ${state.label}, on:</p><ul>${{ html: siteList }}</ul><p>You can close this window and return to your assistant.</p>`,
-        clear,
-      );
-    } catch (error) {
-      this.#o.log.warn('connect callback failed', { error: (error as Error).message });
-      const reason =
-        error instanceof InvalidGrantError
-          ? 'The authorization code was not accepted (it may have been used already).'
-          : error instanceof ClientCredentialsError
-            ? 'This server’s Atlassian app is misconfigured; tell its operator.'
-            : 'Atlassian could not be reached; try again in a moment.';
-      return sendPage(
-        res,
-        502,
-        'Nothing was connected',
-        html`<p>${reason} Ask your assistant for a new link.</p>`,
-        clear,
-      );
-    }
-  }
-
-  #expiredLink(res: ServerResponse): void {
+  #expiredLink(res: ServerResponse, headers: Record<string, string> = {}): void {
     sendPage(
       res,
       410,
       'This link has expired or was already used',
       html`<p>Connect links work once, for a few minutes. Ask your assistant again to get a new one.</p>`,
+      headers,
     );
   }
 }
