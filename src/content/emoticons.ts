@@ -1,8 +1,8 @@
 import { attr } from './dom.js';
 import type { StorageElement } from './parse.js';
 
-// Confluence's legacy emoticon names; newer pages also carry the emoji itself.
-const EMOTICONS: Readonly<Record<string, string>> = {
+/** Confluence's legacy emoticon names and their emoji; newer pages also carry the emoji itself. */
+export const EMOTICONS: Readonly<Record<string, string>> = {
   smile: '🙂',
   sad: '🙁',
   cheeky: '😛',

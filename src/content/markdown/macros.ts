@@ -1,5 +1,6 @@
 import { attr, child, collapsedText, collapseWhitespace, isBlankText, textContent } from '../dom.js';
 import { escapeHtml, escapeText, linkDestination } from '../escape.js';
+import { ALERTS, FILE_VIEWERS, MARKER_PARAMETERS, MARKERS, TRANSPARENT } from '../macro-forms.js';
 import type { InlineState, RenderContext } from '../options.js';
 import type { StorageElement, StorageNode } from '../parse.js';
 import { renderBlocks, renderQuote, renderStrayText, writeCodeBlock, writeParagraph } from './blocks.js';
@@ -12,52 +13,6 @@ import {
 } from './inline.js';
 import { attachmentDestination } from './links.js';
 import type { MarkdownWriter } from './writer.js';
-
-/**
- * Confluence's panel macros as GitHub alerts, by colour: `info` is blue, `tip` (and `success`) green, `note`
- * yellow (the editor's "warning" panel), `warning` red (the editor's "error" panel).
- */
-const ALERTS: Readonly<Record<string, string>> = {
-  info: 'NOTE',
-  tip: 'TIP',
-  success: 'TIP',
-  note: 'WARNING',
-  warning: 'CAUTION',
-  error: 'CAUTION',
-};
-
-/** Macros that show generated content; they become a short bracketed marker. */
-const MARKERS: Readonly<Record<string, string>> = {
-  toc: 'Table of contents',
-  children: 'Child pages',
-  pagetree: 'Page tree',
-  pagetreesearch: 'Page tree search',
-  'recently-updated': 'Recently updated',
-  'recently-updated-dashboard': 'Recently updated',
-  contentbylabel: 'Content by label',
-  'content-report-table': 'Content report',
-  'blog-posts': 'Blog posts',
-  livesearch: 'Search',
-  contributors: 'Contributors',
-  'contributors-summary': 'Contributors',
-  attachments: 'Attachments',
-  'tasks-report-macro': 'Task report',
-  detailssummary: 'Page properties report',
-  listlabels: 'Labels',
-  'popular-labels': 'Popular labels',
-  'related-labels': 'Related labels',
-  index: 'Page index',
-  'space-details': 'Space details',
-  'create-from-template': 'Create from template',
-};
-
-/** Parameters worth keeping in a marker, because they say what the generated list contains. */
-const MARKER_PARAMETERS = new Set(['labels', 'cql', 'spaces', 'label']);
-
-/** Macros whose body is page content shown as is. */
-const TRANSPARENT = new Set(['excerpt', 'details', 'section', 'column', 'div', 'toc-zone', 'center']);
-
-const FILE_VIEWERS = new Set(['view-file', 'viewpdf', 'viewdoc', 'viewxls', 'viewppt', 'multimedia']);
 
 /** The macro's name, lower-cased. */
 export function macroName(macro: StorageElement): string {

@@ -1,0 +1,121 @@
+import { DecodingMode, decodeHTML } from 'entities/decode';
+import { QuoteType, Tokenizer } from 'htmlparser2';
+import { INVALID_XML_CHARS } from './xhtml.js';
+
+const NAME = /^[\p{L}_:][\p{L}\p{N}_:.-]*$/u;
+
+/** Why an `&` starts no entity Confluence knows, or undefined when every `&` is a known entity. */
+function entityProblem(text: string): string | undefined {
+  for (let index = text.indexOf('&'); index !== -1; index = text.indexOf('&', index + 1)) {
+    const match = /^&(?:#\d{1,7}|#[xX][\da-fA-F]{1,6}|[A-Za-z][A-Za-z\d]{0,31});/.exec(
+      text.slice(index, index + 40),
+    );
+    if (match === null) return `"&" at "${text.slice(index, index + 12)}" is not escaped`;
+    const entity = match[0];
+    if (!entity.startsWith('&#') && decodeHTML(entity, DecodingMode.Strict) === entity) {
+      return `unknown entity ${entity}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Why storage is not well-formed XHTML as Confluence accepts it, or undefined when it is: tags balanced and
+ * properly nested, attribute values quoted and unique, `&` only in known entities (XML's or HTML's named ones,
+ * which Confluence declares), no `<` in text or attributes, no characters XML forbids. Confluence answers a body
+ * that fails these with 400.
+ */
+export function storageProblem(storage: string): string | undefined {
+  const stack: string[] = [];
+  let problem: string | undefined;
+  let name = '';
+  let attrName = '';
+  let attrValue = '';
+  let seen = new Set<string>();
+  // The tokenizer drops a tag the input ends inside without reporting it.
+  let inTag = false;
+  const fail = (message: string): void => {
+    problem ??= message;
+  };
+  INVALID_XML_CHARS.lastIndex = 0;
+  const invalid = INVALID_XML_CHARS.exec(storage);
+  if (invalid !== null) {
+    const code = invalid[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    return `character U+${code} at offset ${invalid.index} is not allowed in XML`;
+  }
+  const tokenizer = new Tokenizer(
+    { xmlMode: true, decodeEntities: false },
+    {
+      onattribname(start, end) {
+        attrName = storage.slice(start, end);
+        attrValue = '';
+        if (!NAME.test(attrName)) fail(`attribute name "${attrName}" on <${name}> is not valid`);
+        if (seen.has(attrName)) fail(`attribute ${attrName} is repeated on <${name}>`);
+        seen.add(attrName);
+      },
+      onattribdata(start, end) {
+        attrValue += storage.slice(start, end);
+      },
+      onattribentity() {},
+      onattribend(quote) {
+        if (quote === QuoteType.NoValue || quote === QuoteType.Unquoted) {
+          fail(`attribute ${attrName} on <${name}> has no quoted value`);
+        }
+        if (attrValue.includes('<')) fail(`attribute ${attrName} on <${name}> contains "<"`);
+        const entity = entityProblem(attrValue);
+        if (entity !== undefined) fail(`${entity} in attribute ${attrName} on <${name}>`);
+      },
+      oncdata(_start, _end, offset) {
+        if (offset === 0) fail('a CDATA section is not closed');
+      },
+      oncomment(start, end, offset) {
+        if (offset === 0) fail('a comment is not closed');
+        const content = storage.slice(start, end - offset);
+        if (content.includes('--') || content.endsWith('-')) fail('a comment contains "--"');
+      },
+      ondeclaration(start, end) {
+        fail(`declaration <!${storage.slice(start, Math.min(end, start + 20))}> is not allowed`);
+      },
+      onprocessinginstruction() {},
+      onend() {},
+      ontext(start, end) {
+        const text = storage.slice(start, end);
+        if (text.includes('<')) fail(`"<" at offset ${start + text.indexOf('<')} is not escaped`);
+        else if (text.includes(']]>')) fail('"]]>" appears in text');
+        const entity = entityProblem(text);
+        if (entity !== undefined) fail(entity);
+      },
+      ontextentity() {},
+      onopentagname(start, end) {
+        name = storage.slice(start, end);
+        seen = new Set();
+        inTag = true;
+        if (!NAME.test(name)) fail(`element name "${name}" is not valid`);
+      },
+      onopentagend() {
+        inTag = false;
+        stack.push(name);
+      },
+      onselfclosingtag() {
+        inTag = false;
+      },
+      onclosetag(start, end) {
+        const closing = storage.slice(start, end);
+        const open = stack.pop();
+        if (open === undefined) fail(`closing tag </${closing}> has no opening tag`);
+        else if (open !== closing) fail(`element <${open}> is closed by </${closing}>`);
+      },
+    },
+  );
+  tokenizer.write(storage);
+  tokenizer.end();
+  if (inTag) fail(`tag <${name}> is not finished`);
+  if (problem === undefined && stack.length > 0)
+    problem = `element <${stack[stack.length - 1]}> is not closed`;
+  return problem;
+}
+
+/** True when {@link storageProblem} finds nothing wrong. */
+export function isWellFormedStorage(storage: string): boolean {
+  return storageProblem(storage) === undefined;
+}
