@@ -44,11 +44,13 @@ export function writeParagraph(markdown: string, writer: MarkdownWriter): void {
   if (lines.length > 0) writer.write(lines, 'paragraph');
 }
 
-/** Writes a fenced code block holding the content exactly; a final newline is implied by the closing fence. */
+/**
+ * Writes a fenced code block holding the content exactly: its lines, then the closing fence, so content ending
+ * in a newline shows a last blank line and reads back byte for byte.
+ */
 export function writeCodeBlock(writer: MarkdownWriter, content: string, info = ''): void {
   const fence = codeFence(content);
   const lines = content === '' ? [] : content.split('\n');
-  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   writer.write([fence + info, ...lines, fence], 'code');
 }
 

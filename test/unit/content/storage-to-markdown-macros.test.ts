@@ -24,12 +24,12 @@ describe('storageToMarkdown: macros', () => {
     expect(storageToMarkdown(macro('code', plainBody(code)))).toBe(`\`\`\`\`\`\n${code}\n\`\`\`\`\``);
   });
 
-  it("keeps a code macro's title in the info string and implies a final newline", () => {
+  it("keeps a code macro's title in the info string and a final newline as a last blank line", () => {
     const storage = macro(
       'code',
       parameter('language', 'python') + parameter('title', 'setup.py') + plainBody('x\n'),
     );
-    expect(storageToMarkdown(storage)).toBe('```python title="setup.py"\nx\n```');
+    expect(storageToMarkdown(storage)).toBe('```python title="setup.py"\nx\n\n```');
   });
 
   it('joins CDATA sections split around a literal ]]>', () => {
