@@ -1,3 +1,5 @@
+import { KEEP_BLOCK_ELEMENT } from './keep.js';
+
 /** HTML elements that start a block of their own; inside inline content they still separate words. */
 export const BLOCK_ELEMENTS = new Set([
   'address',
@@ -44,6 +46,7 @@ export const BLOCK_ELEMENTS = new Set([
   'ac:task',
   'ac:rich-text-body',
   'ac:adf-extension',
+  KEEP_BLOCK_ELEMENT,
 ]);
 
 /** Elements whose content is never shown. */

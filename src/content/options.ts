@@ -13,6 +13,11 @@ export interface RenderContext {
   readonly options: StorageToMarkdownOptions;
   /** Inside a list item, where a nested list may follow a paragraph on the next line. */
   readonly inListItem: boolean;
+  /**
+   * Writing Markdown to be edited and converted back: placeholder elements become `confluence-keep` comments
+   * and code blocks carry every macro parameter.
+   */
+  readonly editable?: boolean;
 }
 
 /** Which inline wrappers are already open, so nesting them again adds nothing. */

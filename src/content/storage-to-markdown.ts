@@ -24,8 +24,12 @@ export type { StorageToMarkdownOptions } from './options.js';
  * - tables: pipe tables when every cell is one unmerged paragraph, else an HTML table with Markdown cells.
  */
 export function storageToMarkdown(storage: string, options: StorageToMarkdownOptions = {}): string {
+  return renderStorage(storage, { options, inListItem: false });
+}
+
+/** Renders storage with a given context; `editable` mode is used by `preservation.ts`. */
+export function renderStorage(storage: string, ctx: RenderContext): string {
   const root = parseStorage(storage);
-  const ctx: RenderContext = { options, inListItem: false };
   const writer = new MarkdownWriter();
   renderBlocks(root.children, ctx, writer);
   return writer.toString();

@@ -1,6 +1,7 @@
 import { attr, child, isBlankText, textContent } from '../dom.js';
 import { BLOCK_ELEMENTS, HIDDEN_ELEMENTS } from '../elements.js';
 import { codeFence, escapeLineStart } from '../escape.js';
+import { KEEP_BLOCK_ELEMENT, keepComment } from '../keep.js';
 import type { RenderContext } from '../options.js';
 import type { StorageElement, StorageNode } from '../parse.js';
 import { renderInlineToString } from './inline.js';
@@ -159,6 +160,11 @@ function renderAdfExtension(element: StorageElement, ctx: RenderContext, writer:
   renderBlocks((fallback ?? element).children, ctx, writer);
 }
 
+/** The `confluence-keep` comment for a placeholder element of storage prepared for editing. */
+export function keepPlaceholder(element: StorageElement, inline: boolean): string {
+  return keepComment(attr(element, 'id') ?? '', attr(element, 'label') ?? '', inline);
+}
+
 /** Renders one block-level element. */
 export function renderBlock(element: StorageElement, ctx: RenderContext, writer: MarkdownWriter): void {
   switch (element.name) {
@@ -198,6 +204,9 @@ export function renderBlock(element: StorageElement, ctx: RenderContext, writer:
       return;
     case 'ac:adf-extension':
       renderAdfExtension(element, ctx, writer);
+      return;
+    case KEEP_BLOCK_ELEMENT:
+      if (ctx.editable) writer.write([keepPlaceholder(element, false)], 'keep');
       return;
   }
   if (!HIDDEN_ELEMENTS.has(element.name)) renderBlocks(element.children, ctx, writer);

@@ -2,8 +2,10 @@ import { attr, collapseWhitespace, textContent } from '../dom.js';
 import { BLOCK_ELEMENTS, HIDDEN_ELEMENTS } from '../elements.js';
 import { emoticonText } from '../emoticons.js';
 import { codeSpan, escapeText } from '../escape.js';
+import { KEEP_BLOCK_ELEMENT, KEEP_INLINE_ELEMENT } from '../keep.js';
 import type { InlineState, RenderContext } from '../options.js';
 import type { StorageElement, StorageNode } from '../parse.js';
+import { keepPlaceholder } from './blocks.js';
 import { renderAcLink, renderHtmlLink, renderImage } from './links.js';
 import { renderInlineMacro } from './macros.js';
 
@@ -192,6 +194,10 @@ export function renderInlineNode(
     case 'ac:structured-macro':
     case 'ac:macro':
       renderInlineMacro(node, ctx, state, out);
+      return;
+    case KEEP_BLOCK_ELEMENT:
+    case KEEP_INLINE_ELEMENT:
+      if (ctx.editable) out.append(keepPlaceholder(node, name === KEEP_INLINE_ELEMENT));
       return;
   }
   if (HIDDEN_ELEMENTS.has(name) || name.startsWith('ri:')) return;

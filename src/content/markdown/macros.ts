@@ -95,6 +95,22 @@ function statusLozenge(macro: StorageElement): string {
   return inlineCode(`[${label}]`);
 }
 
+/**
+ * The info string of a code block written for editing: the language as stored (`noformat` for that macro), then
+ * every other parameter as `name="value"`, so converting back loses none.
+ */
+function editableCodeInfo(macro: StorageElement, name: string): string {
+  const parts: string[] = [];
+  const language = name === 'noformat' ? 'noformat' : (parameter(macro, 'language') ?? parameter(macro, ''));
+  if (language) parts.push(language);
+  for (const candidate of parameters(macro)) {
+    const key = parameterName(candidate);
+    if (key === '' || key === 'language') continue;
+    parts.push(`${key}="${parameterValue(candidate).replace(/"/g, "'")}"`);
+  }
+  return parts.join(' ');
+}
+
 function codeInfo(macro: StorageElement, withLanguage: boolean): string {
   const raw = withLanguage ? (parameter(macro, 'language') ?? parameter(macro, '') ?? '').toLowerCase() : '';
   const aliases: Record<string, string> = { 'html/xml': 'xml', 'c#': 'csharp', 'c++': 'cpp', none: '' };
@@ -153,7 +169,8 @@ export function renderBlockMacro(macro: StorageElement, ctx: RenderContext, writ
   const body = richBody?.children ?? [];
   const alert = ALERTS[name];
   if (name === 'code' || name === 'noformat') {
-    writeCodeBlock(writer, bodyText(plainBody ?? richBody), codeInfo(macro, name === 'code'));
+    const info = ctx.editable ? editableCodeInfo(macro, name) : codeInfo(macro, name === 'code');
+    writeCodeBlock(writer, bodyText(plainBody ?? richBody), info);
   } else if (alert !== undefined || name === 'panel') {
     writeTitledQuote(alert, parameter(macro, 'title'), body, ctx, writer);
   } else if (name === 'quote') {

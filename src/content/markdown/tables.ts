@@ -141,15 +141,30 @@ function writeHtmlTable(rows: readonly StorageElement[][], ctx: RenderContext, w
 }
 
 /**
+ * True when a pipe table reads back as the same table: the first row all header cells, no header cells below it,
+ * every row as wide. Only Markdown for editing asks this; for reading, a pipe table is clearer.
+ */
+function keepsShape(rows: readonly StorageElement[][]): boolean {
+  const [first, ...rest] = rows;
+  if (first === undefined) return true;
+  return (
+    first.every((cell) => cell.name === 'th') &&
+    rest.every((row) => row.length === first.length && row.every((cell) => cell.name !== 'th'))
+  );
+}
+
+/**
  * Renders a table as a GitHub pipe table (first row as header) when every cell is a single unmerged run of
- * inline content, otherwise as an HTML table whose cells hold Markdown.
+ * inline content, otherwise as an HTML table whose cells hold Markdown. Markdown for editing also needs the
+ * pipe table to keep the header cells where they are.
  */
 export function renderTable(table: StorageElement, ctx: RenderContext, writer: MarkdownWriter): void {
   const { caption, rows, stray } = readTable(table);
   if (caption !== undefined) writeParagraph(renderInlineToString(caption.children, ctx), writer);
   const nonEmpty = rows.filter((row) => row.length > 0);
   if (nonEmpty.length > 0) {
-    if (nonEmpty.every((row) => row.every(isSimpleCell))) writePipeTable(nonEmpty, ctx, writer);
+    const simple = nonEmpty.every((row) => row.every(isSimpleCell));
+    if (simple && (!ctx.editable || keepsShape(nonEmpty))) writePipeTable(nonEmpty, ctx, writer);
     else writeHtmlTable(nonEmpty, ctx, writer);
   }
   renderBlocks(stray, ctx, writer);

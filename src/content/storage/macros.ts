@@ -24,12 +24,19 @@ export function codeParameters(info: string): [string, string][] {
   return parameters;
 }
 
-/** A code macro for a fenced or indented code block; the body is kept exactly, in CDATA. */
+/**
+ * A code macro for a fenced or indented code block (a `noformat` macro for the info string `noformat`); the body
+ * is kept exactly, in CDATA.
+ */
 export function codeMacro(token: Token): string {
   // markdown-it ends every code block with a newline; storageToMarkdown writes content with no newline added.
   const content = token.content.endsWith('\n') ? token.content.slice(0, -1) : token.content;
   const parameters = token.type === 'fence' ? codeParameters(token.info) : [];
-  return structuredMacro('code', parameters, { kind: 'plain', storage: cdata(content) });
+  const noformat = parameters[0]?.[0] === 'language' && parameters[0][1] === 'noformat';
+  return structuredMacro(noformat ? 'noformat' : 'code', noformat ? parameters.slice(1) : parameters, {
+    kind: 'plain',
+    storage: cdata(content),
+  });
 }
 
 /** The alert a blockquote opens with, `[!NOTE]` alone on its first line, read off its first paragraph. */

@@ -1,13 +1,11 @@
 import MarkdownIt, { type MarkdownIt as MarkdownItInstance, type StateBlock, type Token } from 'markdown-it';
+import { INLINE_KEEP_PREFIX } from '../keep.js';
 
 /**
  * Containers nested deeper than this (each list counts twice: list and item) are not parsed further; what they
  * hold is kept as plain text. markdown-it itself would silently drop it at its `maxNesting`.
  */
 export const MAX_BLOCK_NESTING = 120;
-
-/** Start of the inline form of a kept-construct placeholder (see `editable.ts`). */
-export const INLINE_KEEP_PREFIX = '<!--confluence-keep-inline ';
 
 type BlockRule = (state: StateBlock, startLine: number, endLine: number, silent: boolean) => boolean;
 

@@ -237,7 +237,7 @@ export function sourceChildren(element: SourceElement, name?: string): SourceEle
   );
 }
 
-/** All text under the node, whitespace collapsed and trimmed; `ac:parameter` values are left out. */
+/** All text under the node, whitespace collapsed and trimmed; `ac:parameter` values inside it are left out. */
 export function sourceText(node: SourceNode): string {
   const parts: string[] = [];
   const stack: SourceNode[] = [node];
@@ -246,7 +246,7 @@ export function sourceText(node: SourceNode): string {
     if (current === undefined) break;
     if (current.type === 'text') {
       parts.push(current.text);
-    } else if (current.name !== 'ac:parameter') {
+    } else if (current === node || current.name !== 'ac:parameter') {
       if (current.name === 'time' && current.attrs.datetime) parts.push(current.attrs.datetime);
       for (let index = current.children.length - 1; index >= 0; index--) {
         const child = current.children[index];
