@@ -55,6 +55,11 @@ export interface RuntimeOptions {
   fetch?: typeof fetch;
 }
 
+/** The operator's rules for tools, from the configuration. */
+function policyOf(config: Config) {
+  return { spaces: config.tools.spaces, allowPurge: config.tools.allowPurge };
+}
+
 /** Calls `fn` at most once per `ms`: a store that is down reports every reconnection attempt. */
 function throttle<A extends unknown[]>(ms: number, fn: (...args: A) => void): (...args: A) => void {
   let last = 0;
@@ -167,7 +172,13 @@ export async function buildRuntime(
     const auth: ConfluenceAuth | undefined = credentialFromEnv(env, config.atlassian.apiBaseUrl);
     return {
       tools: configuredTools(config),
-      runtime: { sessions: staticSessions(auth, settings), callerOf, limits: config.limits, log },
+      runtime: {
+        sessions: staticSessions(auth, settings),
+        callerOf,
+        limits: config.limits,
+        policy: policyOf(config),
+        log,
+      },
       ...(verifier ? { callerAuth: { verifier, resource, issuer: config.callerAuth.issuer as string } } : {}),
       close: async () => {},
     };
@@ -252,6 +263,7 @@ export async function buildRuntime(
         return key ? store.get<ClientCapabilities>(key) : undefined;
       },
       limits: config.limits,
+      policy: policyOf(config),
       log,
     },
     flow,
@@ -285,6 +297,7 @@ export function staticRuntime(
       sessions: staticSessions(auth, settings),
       callerOf: () => LOCAL_CALLER,
       limits: config.limits,
+      policy: policyOf(config),
       log,
     },
     close: async () => {},

@@ -4,6 +4,7 @@ import type { Toolset } from '../src/config/schema.js';
 import type { ConfluenceClient } from '../src/confluence/client.js';
 import type { GranularScope } from '../src/confluence/scopes.js';
 import type { Logger } from '../src/log.js';
+import type { SpaceBounds, SpaceGuard } from './space-guard.js';
 
 /** Bounds a tool honours, from the operator's configuration. */
 export interface ToolLimits {
@@ -19,10 +20,20 @@ export interface AccountOps {
   disconnect(): Promise<boolean>;
 }
 
+/** Operator rules every tool obeys. */
+export interface ToolPolicy {
+  spaces: SpaceBounds;
+  /** Whether deletes may purge from the trash for good. */
+  allowPurge: boolean;
+}
+
 /** What a tool handler gets besides its arguments: a ready Confluence client for the caller, and bounds. */
 export interface ToolContext {
   /** Acts as the caller on the chosen site. Only tools that declare scopes get one. */
   confluence: ConfluenceClient;
+  /** The operator's space bounds, to check every space a tool reads, writes or searches. */
+  spaces: SpaceGuard;
+  policy: ToolPolicy;
   account: AccountOps;
   /** Aborts when the MCP request is cancelled; pass it to every Confluence call. */
   signal: AbortSignal;
@@ -75,4 +86,9 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
 /** A caller mistake the schema could not express (e.g. two arguments that exclude each other). */
 export class ToolInputError extends Error {
   override readonly name = 'ToolInputError';
+}
+
+/** The tool chose not to act, to protect content or follow the operator's rules; the message says why and what next. */
+export class ToolRefusal extends Error {
+  override readonly name = 'ToolRefusal';
 }

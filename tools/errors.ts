@@ -17,7 +17,8 @@ import {
   UnauthorizedError,
 } from '../src/confluence/errors/index.js';
 import { InvalidCursorError } from '../src/confluence/pagination.js';
-import { ToolInputError } from './define.js';
+import { ToolInputError, ToolRefusal } from './define.js';
+import { OutOfBoundsError } from './space-guard.js';
 
 /** What the model gets back when a call fails: an `isError` result whose text says what happened and what to do. */
 export interface ToolErrorResult {
@@ -42,6 +43,7 @@ function retryWhen(error: RateLimitError): string {
 /** The model-facing text for an expected failure, or undefined for a bug (which must not be dressed up). */
 export function describeExpectedError(error: unknown): string | undefined {
   if (error instanceof ToolInputError) return `Invalid arguments: ${error.message}`;
+  if (error instanceof ToolRefusal) return error.message;
   if (error instanceof NotConnectedError) {
     return error.connectUrl
       ? `Not connected to Confluence. ${error.message} Ask the user to open this link and approve access, then call the tool again: ${error.connectUrl}`
@@ -49,6 +51,10 @@ export function describeExpectedError(error: unknown): string | undefined {
   }
   if (error instanceof MissingScopeError) {
     return `Missing OAuth scope: ${error.message} This tool needs it; retrying will not help.${error.connectUrl ? ` Ask the user to reconnect and approve it: ${error.connectUrl}` : ''}`;
+  }
+  if (error instanceof OutOfBoundsError) {
+    // Answered like content that does not exist: the bounds are the operator's, not something to route around.
+    return `Not found: ${error.subject} does not exist, or you do not have permission to see it. Check the id or URL; confluence_search can find pages by title or text.`;
   }
   if (error instanceof UnknownSiteError) return `Unknown site: ${error.message}`;
   if (error instanceof StoreUnavailableError) {

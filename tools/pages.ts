@@ -1,35 +1,11 @@
 import { z } from 'zod';
-import { getPage, getUsers, listPages } from '../src/confluence/index.js';
-import { pageIdFromReference, webUrl } from '../src/confluence/links.js';
-import type { Page } from '../src/confluence/types.js';
+import { getPage, listPages } from '../src/confluence/index.js';
+import { webUrl } from '../src/confluence/links.js';
 import { storageToMarkdown } from '../src/content/storage-to-markdown.js';
 import { defineTool, type ToolContext, ToolInputError } from './define.js';
+import { pageArgument, pageIdOf, pageSummaryOutput, projectSummary, userNames } from './page-common.js';
 import { compact, line, moreText, pageSize, pagingInput, pagingOutput, versionOutput } from './shared.js';
-import { resolveSpaceId } from './spaces.js';
-
-const pageSummaryOutput = z.object({
-  id: z.string(),
-  title: z.string(),
-  status: z.string(),
-  space_id: z.string(),
-  parent_id: z.string().optional(),
-  version: z.int().optional(),
-  updated_at: z.string().optional(),
-  web_url: z.string().optional(),
-});
-
-function projectSummary(page: Page, base: string | undefined): z.input<typeof pageSummaryOutput> {
-  return compact({
-    id: page.id,
-    title: page.title,
-    status: page.status,
-    space_id: page.spaceId,
-    parent_id: page.parentId ?? undefined,
-    version: page.version?.number,
-    updated_at: page.version?.createdAt,
-    web_url: webUrl(base, page._links?.webui),
-  });
-}
+import { resolveAllowedSpace } from './spaces.js';
 
 /** A window of `text` starting at `offset`, at most `max` characters, not splitting a surrogate pair. */
 export function sliceText(text: string, offset: number, max: number): { part: string; next?: number } {
@@ -52,17 +28,8 @@ async function pageMarkdown(storage: string, ctx: ToolContext): Promise<string> 
     },
   });
   if (!ids.size) return plain;
-  const names = new Map<string, string>();
-  try {
-    const users = await getUsers(ctx.confluence, { accountIds: [...ids].slice(0, 250), signal: ctx.signal });
-    for (const user of users)
-      if (user.accountId && user.displayName) names.set(user.accountId, user.displayName);
-  } catch (error) {
-    if (ctx.signal.aborted) throw error;
-    ctx.log.debug('mention names unavailable', { error: (error as Error).message });
-    return plain;
-  }
-  return storageToMarkdown(storage, { userName: (id) => names.get(id) });
+  const names = await userNames(ctx, ids);
+  return names.size ? storageToMarkdown(storage, { userName: (id) => names.get(id) }) : plain;
 }
 
 export const getPageTool = defineTool({
@@ -72,13 +39,7 @@ export const getPageTool = defineTool({
     'Reads one Confluence page by id, page URL or tiny link: title, space, version, web URL and body. The body comes as Markdown by default (headings, lists, tables, code, panels, mentions kept), as storage XHTML for exact edits, or not at all. A long body comes in parts: call again with offset = next_offset.',
   toolset: 'pages',
   input: {
-    page: z
-      .string()
-      .min(1)
-      .max(2048)
-      .describe(
-        'Page id (e.g. 123456), page URL (.../wiki/spaces/ENG/pages/123456/Title) or tiny link (.../wiki/x/AbCd).',
-      ),
+    page: pageArgument,
     body_format: z
       .enum(['markdown', 'storage', 'none'])
       .default('markdown')
@@ -107,18 +68,14 @@ export const getPageTool = defineTool({
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ['read:page:confluence'],
   async handler(args, ctx) {
-    const id = pageIdFromReference(args.page);
-    if (!id) {
-      throw new ToolInputError(
-        `"${args.page.slice(0, 200)}" is not a page id, page URL or tiny link. Give the numeric id, or a URL copied from Confluence.`,
-      );
-    }
+    const id = pageIdOf(args.page);
     const page = await getPage(ctx.confluence, {
       id,
       ...(args.body_format === 'none' ? {} : { bodyFormat: 'storage' as const }),
       ...(args.version ? { version: args.version } : {}),
       signal: ctx.signal,
     });
+    await ctx.spaces.checkId(page.spaceId, `page ${id}`);
     const storage = page.body?.storage?.value ?? '';
     const full = args.body_format === 'markdown' ? await pageMarkdown(storage, ctx) : storage;
     const max = Math.min(args.max_chars ?? ctx.limits.maxResultChars, ctx.limits.maxResultChars);
@@ -202,7 +159,7 @@ export const listPagesTool = defineTool({
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ['read:page:confluence', 'read:space:confluence'],
   async handler(args, ctx) {
-    const spaceId = args.space ? await resolveSpaceId(ctx.confluence, args.space, ctx.signal) : undefined;
+    const spaceId = args.space ? await resolveAllowedSpace(ctx, args.space) : undefined;
     const page = await listPages(ctx.confluence, {
       ...(spaceId ? { spaceIds: [spaceId] } : {}),
       ...(args.title ? { title: args.title } : {}),
@@ -212,7 +169,9 @@ export const listPagesTool = defineTool({
       limit: pageSize(args.limit, ctx),
       signal: ctx.signal,
     });
-    const pages = page.items.map((p) => projectSummary(p, page.base));
+    // Without a space, results from out-of-bounds spaces are dropped (a page may come back short).
+    const allowed = await ctx.spaces.filter(page.items, (p) => p.spaceId);
+    const pages = allowed.map((p) => projectSummary(p, page.base));
     const lines = pages.map(
       (p) => `- ${line(`"${p.title}"`, `id ${p.id}`, p.version && `v${p.version}`, p.updated_at)}`,
     );

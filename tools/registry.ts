@@ -12,18 +12,51 @@ import {
 import type { Toolset } from '../src/config/schema.js';
 import type { Logger } from '../src/log.js';
 import { disconnectTool, getConnectionTool } from './account.js';
-import type { AnyToolDefinition, ToolContext, ToolLimits } from './define.js';
+import type { AnyToolDefinition, ToolContext, ToolLimits, ToolPolicy } from './define.js';
 import { describeExpectedError, toolErrorResult } from './errors.js';
+import { addLabelsTool, findPagesByLabelTool, getLabelsTool, removeLabelTool } from './labels.js';
+import { getPageAncestorsTool, getPageChildrenTool, getPageDescendantsTool } from './page-tree.js';
+import { getPageVersionsTool } from './page-versions.js';
+import { createPageTool, deletePageTool, movePageTool, updatePageTool } from './page-write.js';
 import { getPageTool, listPagesTool } from './pages.js';
+import {
+  getCurrentUserTool,
+  getGroupMembersTool,
+  getUsersTool,
+  listGroupsTool,
+  searchUsersTool,
+} from './people.js';
 import { searchTool } from './search.js';
-import { listSpacesTool } from './spaces.js';
+import { getSiteInfoTool } from './site.js';
+import { SpaceGuard } from './space-guard.js';
+import { createSpaceTool, getSpaceTool, listSpacesTool } from './spaces.js';
 
 /** Every tool this server has, in the order clients see them. */
 export const ALL_TOOLS: readonly AnyToolDefinition[] = [
+  searchTool,
   getPageTool,
   listPagesTool,
+  getPageChildrenTool,
+  getPageDescendantsTool,
+  getPageAncestorsTool,
+  getPageVersionsTool,
+  createPageTool,
+  updatePageTool,
+  movePageTool,
+  deletePageTool,
   listSpacesTool,
-  searchTool,
+  getSpaceTool,
+  createSpaceTool,
+  getLabelsTool,
+  findPagesByLabelTool,
+  addLabelsTool,
+  removeLabelTool,
+  getCurrentUserTool,
+  getUsersTool,
+  searchUsersTool,
+  listGroupsTool,
+  getGroupMembersTool,
+  getSiteInfoTool,
   getConnectionTool,
   disconnectTool,
 ];
@@ -59,6 +92,7 @@ export interface ToolRuntime {
   /** Capabilities the caller's client declared at initialize, for transports that cannot keep them (stateless). */
   rememberedCapabilities?(caller: Caller | undefined): Promise<ClientCapabilities | undefined>;
   limits: ToolLimits;
+  policy: ToolPolicy;
   log: Logger;
 }
 
@@ -114,12 +148,20 @@ export function registerTools(
               throw new MissingScopeError(missing, caller && (await sessions.connectUrl?.(caller)));
             }
           }
+          const guard = session
+            ? new SpaceGuard(runtime.policy.spaces, session.confluence, extra.signal)
+            : undefined;
           const ctx: ToolContext = {
             get confluence() {
               if (!session)
                 throw new Error(`${tool.name} declares no scopes, so it has no Confluence client`);
               return session.confluence;
             },
+            get spaces() {
+              if (!guard) throw new Error(`${tool.name} declares no scopes, so it reaches no space`);
+              return guard;
+            },
+            policy: runtime.policy,
             account: {
               describe: () => sessions.describe(caller),
               disconnect: () => sessions.disconnect(caller),

@@ -9,6 +9,22 @@ export function cqlString(value: string): string {
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
+/** A CQL expression split into its condition and its trailing `ORDER BY` clause (found outside quotes). */
+export function splitOrderBy(cql: string): { where: string; orderBy: string } {
+  let quote: string | undefined;
+  for (let i = 0; i < cql.length; i++) {
+    const c = cql[i] as string;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (/^order\s+by\b/i.test(cql.slice(i)) && (i === 0 || /\s|\)/.test(cql[i - 1] as string))) {
+      return { where: cql.slice(0, i).trim(), orderBy: cql.slice(i).trim() };
+    }
+  }
+  return { where: cql.trim(), orderBy: '' };
+}
+
 /** The CQL for a plain-text search with optional filters; the text can never change the query's structure. */
 export function buildCql(options: {
   text?: string;
@@ -18,15 +34,14 @@ export function buildCql(options: {
   type?: string;
 }): string {
   const clauses: string[] = [];
-  if (options.cql)
-    clauses.push(
-      options.text || options.space || options.label || options.type ? `(${options.cql})` : options.cql,
-    );
+  const { where, orderBy } = options.cql ? splitOrderBy(options.cql) : { where: '', orderBy: '' };
+  if (where)
+    clauses.push(options.text || options.space || options.label || options.type ? `(${where})` : where);
   if (options.text) clauses.push(`text ~ ${cqlString(options.text)}`);
   if (options.space) clauses.push(`space = ${cqlString(options.space)}`);
   if (options.label) clauses.push(`label = ${cqlString(options.label)}`);
   if (options.type) clauses.push(`type = ${options.type}`);
-  return clauses.join(' AND ');
+  return `${clauses.join(' AND ')}${orderBy ? ` ${orderBy}` : ''}`;
 }
 
 // Confluence marks search hits in excerpts with these; Markdown bold reads better for a model.
@@ -83,13 +98,18 @@ export const searchTool = defineTool({
   async handler(args, ctx) {
     if (!args.query && !args.cql) throw new ToolInputError('Give `query` (plain text) or `cql`.');
     if (args.query && args.cql) throw new ToolInputError('Give either `query` or `cql`, not both.');
-    const cql = buildCql({
+    if (args.space) ctx.spaces.checkKey(args.space);
+    const bounds = ctx.spaces.cql();
+    const asked = buildCql({
       ...(args.cql ? { cql: args.cql } : {}),
       ...(args.query ? { text: args.query } : {}),
       ...(args.space ? { space: args.space } : {}),
       ...(args.label ? { label: args.label } : {}),
       ...(args.type !== 'any' ? { type: args.type } : {}),
     });
+    // The operator's space bounds apply to every search, whatever CQL the model wrote.
+    const { where, orderBy } = splitOrderBy(asked);
+    const cql = bounds ? `(${where}) AND ${bounds}${orderBy ? ` ${orderBy}` : ''}` : asked;
     const page = await searchContent(ctx.confluence, {
       cql,
       cursor: args.cursor,

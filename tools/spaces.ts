@@ -1,8 +1,17 @@
 import { z } from 'zod';
-import { type ConfluenceClient, findSpaceByKey, listSpaces } from '../src/confluence/index.js';
+import {
+  BadRequestError,
+  type ConfluenceClient,
+  createSpace,
+  ForbiddenError,
+  findSpaceByKey,
+  getSpace,
+  listSpacePermissions,
+  listSpaces,
+} from '../src/confluence/index.js';
 import { webUrl } from '../src/confluence/links.js';
 import type { Space } from '../src/confluence/types.js';
-import { defineTool, ToolInputError } from './define.js';
+import { defineTool, type ToolContext, ToolInputError, ToolRefusal } from './define.js';
 import { compact, line, moreText, pageSize, pagingInput, pagingOutput } from './shared.js';
 
 const spaceOutput = z.object({
@@ -81,13 +90,119 @@ export const listSpacesTool = defineTool({
       limit: pageSize(args.limit, ctx),
       signal: ctx.signal,
     });
-    const spaces = page.items.map((space) => projectSpace(space, page.base));
+    const spaces = page.items
+      .filter((s) => ctx.spaces.allowsKey(s.key))
+      .map((s) => projectSpace(s, page.base));
     const lines = spaces.map(
       (s) => `- ${line(s.key, s.name, s.type, s.status !== 'current' && s.status, `id ${s.id}`)}`,
     );
     return {
       text: [...lines, moreText(page.nextCursor, spaces.length, 'spaces')].join('\n'),
       structured: compact({ spaces, next_cursor: page.nextCursor }),
+    };
+  },
+});
+
+/** The space a `space` argument names (key or id), checked against the operator's bounds. */
+export async function resolveAllowedSpace(ctx: ToolContext, space: string): Promise<string> {
+  if (!/^\d+$/.test(space)) ctx.spaces.checkKey(space);
+  const id = await resolveSpaceId(ctx.confluence, space, ctx.signal);
+  await ctx.spaces.checkId(id, `space ${space}`);
+  return id;
+}
+
+export const getSpaceTool = defineTool({
+  name: 'confluence_get_space',
+  title: 'Show a space',
+  description:
+    'Shows one space by key or id: name, type, status, description, home page, labels, web URL, and a summary of who may do what in it (permission assignments grouped by operation).',
+  toolset: 'spaces',
+  input: { space: z.string().min(1).max(255).describe('Space key (e.g. ENG) or numeric space id.') },
+  output: {
+    ...spaceOutput.shape,
+    labels: z.array(z.string()).optional(),
+    permissions: z
+      .array(z.object({ operation: z.string(), users: z.int(), groups: z.int() }))
+      .optional()
+      .describe('How many users and groups hold each permission (first 250 assignments).'),
+  },
+  annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
+  scopes: ['read:space:confluence'],
+  async handler(args, ctx) {
+    const id = await resolveAllowedSpace(ctx, args.space);
+    const [space, permissions] = await Promise.all([
+      getSpace(ctx.confluence, { id, descriptionFormat: 'plain', includeLabels: true, signal: ctx.signal }),
+      listSpacePermissions(ctx.confluence, { id, limit: 250, signal: ctx.signal }),
+    ]);
+    const counts = new Map<string, { users: number; groups: number }>();
+    for (const p of permissions.items) {
+      const key = `${p.operation.key} ${p.operation.targetType}`;
+      const entry = counts.get(key) ?? { users: 0, groups: 0 };
+      if (p.principal.type === 'group') entry.groups++;
+      else entry.users++;
+      counts.set(key, entry);
+    }
+    const summary = [...counts.entries()].map(([operation, c]) => ({ operation, ...c }));
+    const labels = (space as { labels?: { results: { name: string }[] } }).labels?.results.map((l) => l.name);
+    const out = compact({ ...projectSpace(space, space._links?.base), labels, permissions: summary });
+    const lines = [
+      `${out.name} (${out.key}), ${out.type ?? 'space'}, ${out.status ?? ''}`.trim(),
+      out.description ?? '',
+      out.homepage_id ? `Home page: ${out.homepage_id}` : '',
+      labels?.length ? `Labels: ${labels.join(', ')}` : '',
+      summary.length
+        ? `Permissions: ${summary.map((s) => `${s.operation} (${s.groups} groups, ${s.users} users)`).join('; ')}`
+        : '',
+      out.web_url ?? '',
+    ];
+    return { text: lines.filter(Boolean).join('\n'), structured: out };
+  },
+});
+
+export const createSpaceTool = defineTool({
+  name: 'confluence_create_space',
+  title: 'Create a space',
+  description:
+    'Creates a space with a key, name and plain-text description, and a home page. Confluence allows this through the API only on sites with role-based access control; elsewhere it refuses and this says so.',
+  toolset: 'spaces',
+  input: {
+    key: z
+      .string()
+      .regex(/^[A-Za-z0-9]{1,255}$/, { error: 'letters and digits only' })
+      .describe('Space key: letters and digits, e.g. PROJ.'),
+    name: z.string().min(1).max(200).describe('Space name.'),
+    description: z.string().max(2000).optional().describe('Plain-text description.'),
+  },
+  output: spaceOutput.shape,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  scopes: ['write:space:confluence'],
+  async handler(args, ctx) {
+    ctx.spaces.checkKey(args.key);
+    let space: Awaited<ReturnType<typeof createSpace>>;
+    try {
+      space = await createSpace(ctx.confluence, {
+        key: args.key,
+        name: args.name,
+        description: args.description,
+        signal: ctx.signal,
+      });
+    } catch (error) {
+      if (error instanceof BadRequestError && /role-based|rbac|role based/i.test(error.detail ?? '')) {
+        throw new ToolRefusal(
+          `Confluence refused to create the space: creating spaces through the API needs a site with role-based access control, which this site does not have. Create "${args.name}" (${args.key}) in Confluence's web interface instead.`,
+        );
+      }
+      if (error instanceof ForbiddenError) {
+        throw new ToolRefusal(
+          'Confluence refused: your account may not create spaces on this site. Ask a site admin.',
+        );
+      }
+      throw error;
+    }
+    const out = projectSpace(space, space._links?.base);
+    return {
+      text: `Created space ${out.name} (${out.key}), id ${out.id}. ${out.web_url ?? ''}`.trim(),
+      structured: out,
     };
   },
 });

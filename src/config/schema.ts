@@ -224,6 +224,27 @@ export const configSchema = z
           .default([...TOOLSETS])
           .describe('Toolsets offered to clients.'),
         readOnly: z.boolean().default(false).describe('Offer and allow only tools that change nothing.'),
+        spaces: z
+          .strictObject({
+            allow: z
+              .array(z.string().min(1).max(255))
+              .default([])
+              .describe('Space keys tools may touch; empty means every space (minus deny).'),
+            deny: z
+              .array(z.string().min(1).max(255))
+              .default([])
+              .describe(
+                'Space keys tools never touch: hidden from reads, writes and search, as if they did not exist.',
+              ),
+          })
+          .prefault({})
+          .describe('Which spaces tools may reach, whatever the user may see.'),
+        allowPurge: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Let confluence_delete_page purge pages from the trash for good (off: deletes only trash them).',
+          ),
       })
       .prefault({}),
     limits: limitsSchema.prefault({}),

@@ -47,6 +47,8 @@ export class Site {
   readonly pages = new Map<string, SandboxPage>();
   readonly labelIds = new Map<string, string>();
   readonly users: ReadonlyMap<string, SandboxUser>;
+  /** Whether the site has role-based access control, which v2 space creation requires. */
+  roleBasedAccess = true;
   #nextId: number;
   #now: () => Date;
 

@@ -11,6 +11,8 @@ export interface GetPageParams {
   /** An older version to read; the current one when absent. */
   version?: number;
   includeLabels?: boolean;
+  /** Statuses to accept; current, archived and draft when absent (a trashed page needs `trashed`). */
+  status?: readonly ('current' | 'archived' | 'trashed' | 'deleted' | 'historical' | 'draft')[];
   signal?: AbortSignal | undefined;
 }
 
@@ -21,6 +23,7 @@ export async function getPage(client: ConfluenceClient, params: GetPageParams): 
       'body-format': params.bodyFormat,
       version: params.version,
       'include-labels': params.includeLabels || undefined,
+      status: params.status,
     },
     signal: params.signal,
     subject: params.version ? `version ${params.version} of page ${params.id}` : `page ${params.id}`,
@@ -215,4 +218,19 @@ export function paged<T>(data: MultiEntityResult<T>, headers: Headers): Paged<T>
   if (cursor) page.nextCursor = cursor;
   if (data._links?.base) page.base = data._links.base;
   return page;
+}
+
+/** Where a move puts a page relative to its target: before or after a sibling, or as the target's last child. */
+export type MovePosition = 'before' | 'after' | 'append';
+
+/** v1 PUT /content/{id}/move/{position}/{targetId} (write:page): the only move across parents and spaces. */
+export async function movePage(
+  client: ConfluenceClient,
+  params: { id: string; position: MovePosition; targetId: string; signal?: AbortSignal | undefined },
+): Promise<void> {
+  await client.request<{ pageId: string }>(
+    'PUT',
+    `rest/api/content/${encodeURIComponent(params.id)}/move/${params.position}/${encodeURIComponent(params.targetId)}`,
+    { signal: params.signal, subject: `page ${params.id}` },
+  );
 }

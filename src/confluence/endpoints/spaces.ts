@@ -71,3 +71,44 @@ export async function findSpaceByKey(
   const page = await listSpaces(client, { keys: [params.key], limit: 1, signal: params.signal });
   return page.items.find((space) => space.key === params.key);
 }
+
+/** v2 `SpacePermissionAssignment`. */
+export interface SpacePermission {
+  id: string;
+  principal: { type: 'user' | 'group' | 'role'; id: string };
+  operation: { key: string; targetType: string };
+}
+
+/** v2 GET /spaces/{id}/permissions (read:space). */
+export async function listSpacePermissions(
+  client: ConfluenceClient,
+  params: { id: string; cursor?: string | undefined; limit?: number; signal?: AbortSignal | undefined },
+): Promise<Paged<SpacePermission>> {
+  const { data, headers } = await client.request<MultiEntityResult<SpacePermission>>(
+    'GET',
+    `api/v2/spaces/${encodeURIComponent(params.id)}/permissions`,
+    {
+      query: { cursor: params.cursor, limit: params.limit },
+      signal: params.signal,
+      subject: `space ${params.id}`,
+    },
+  );
+  return paged(data, headers);
+}
+
+/** v2 POST /spaces (write:space): only on sites with role-based access control; answers 201 with the space. */
+export async function createSpace(
+  client: ConfluenceClient,
+  params: { name: string; key: string; description?: string | undefined; signal?: AbortSignal | undefined },
+): Promise<Space> {
+  const { data } = await client.request<Space>('POST', 'api/v2/spaces', {
+    json: {
+      name: params.name,
+      key: params.key,
+      ...(params.description ? { description: { value: params.description, representation: 'plain' } } : {}),
+    },
+    signal: params.signal,
+    subject: `new space ${params.key}`,
+  });
+  return data;
+}

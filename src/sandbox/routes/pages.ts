@@ -11,7 +11,7 @@ import {
   route,
   v2Page,
 } from '../api.js';
-import { HttpError, v2Error } from '../http.js';
+import { HttpError, v1Error, v2Error } from '../http.js';
 import { currentVersion, type PageStatus, type SandboxPage } from '../model.js';
 import { storageProblem } from '../render.js';
 import { type BodyFormat, labelJson, pageJson, versionJson } from '../represent.js';
@@ -351,6 +351,49 @@ export function registerPageRoutes(router: ApiRouter): void {
     }
     return v2Page(ctx, out);
   });
+
+  route(
+    router,
+    'PUT',
+    '/rest/api/content/:pageId/move/:position/:targetId',
+    [['write:confluence-content'], ['write:page:confluence']],
+    (ctx, params) => {
+      const page = ctx.site.visiblePage(params.pageId ?? '', ctx.user.accountId);
+      const target = ctx.site.visiblePage(params.targetId ?? '', ctx.user.accountId);
+      if (!page || !target) throw v1Error(404, 'No content found with that id');
+      const position = params.position;
+      if (position !== 'before' && position !== 'after' && position !== 'append') {
+        throw v1Error(400, `Invalid position ${position}: use before, after or append`);
+      }
+      if (!ctx.site.canEdit(page, ctx.user.accountId)) throw v1Error(403, 'Not permitted to move this page');
+      const newParent =
+        position === 'append' ? target : target.parentId ? ctx.site.pages.get(target.parentId) : undefined;
+      if (!newParent) throw v1Error(400, 'A page cannot be moved beside a space home page');
+      if (ctx.site.isSelfOrDescendant(newParent.id, page.id))
+        throw v1Error(400, 'A page cannot be moved below itself');
+      if (position !== 'append' && target.id === page.id)
+        throw v1Error(400, 'A page cannot be moved beside itself');
+      const siblings = ctx.site.children(newParent.id).filter((p) => p.id !== page.id);
+      let index = siblings.length;
+      if (position !== 'append')
+        index = siblings.findIndex((s) => s.id === target.id) + (position === 'after' ? 1 : 0);
+      siblings.splice(index, 0, page);
+      siblings.forEach((s, i) => {
+        s.position = i;
+      });
+      page.parentId = newParent.id;
+      if (page.spaceId !== newParent.spaceId) {
+        // Moving to another space takes the whole subtree along.
+        const stack = [page];
+        while (stack.length) {
+          const p = stack.pop() as SandboxPage;
+          p.spaceId = newParent.spaceId;
+          stack.push(...ctx.site.children(p.id));
+        }
+      }
+      return ok({ pageId: page.id });
+    },
+  );
 
   route(router, 'GET', '/api/v2/pages/:id/labels', READ, (ctx, params) => {
     const page = visibleOrThrow(ctx, idParam(params.id));

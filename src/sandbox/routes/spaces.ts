@@ -60,6 +60,12 @@ export function registerSpaceRoutes(router: ApiRouter): void {
   });
 
   route(router, 'POST', '/api/v2/spaces', [['write:space:confluence']], async (ctx) => {
+    if (!ctx.site.roleBasedAccess) {
+      throw v2Error(
+        400,
+        'Space creation with this API is only available on sites with role-based access control',
+      );
+    }
     const input = (await ctx.json()) as Record<string, unknown>;
     if (!input || typeof input !== 'object') throw v2Error(400, 'The body must be a JSON object');
     const name = typeof input.name === 'string' ? input.name.trim() : '';
@@ -100,6 +106,33 @@ export function registerSpaceRoutes(router: ApiRouter): void {
     space.homepageId = home.id;
     const json = spaceJson(ctx, space, { descriptionFormat: 'plain', single: true });
     return { status: 201, body: json };
+  });
+
+  route(router, 'GET', '/api/v2/spaces/:id/permissions', READ, (ctx, params) => {
+    const space = ctx.site.visibleSpace(idParam(params.id), ctx.user.accountId) ?? notFound('Space');
+    // The seed has no permission scheme; this is the usual one: everyone reads and writes, the creator administers.
+    const everyone = [...ctx.site.groups.values()].find((g) => g.name === 'confluence-users');
+    const assignments: Record<string, unknown>[] = [];
+    const add = (type: 'user' | 'group', id: string, key: string, targetType: string) =>
+      assignments.push({
+        id: String(assignments.length + 1),
+        principal: { type, id },
+        operation: { key, targetType },
+      });
+    if (everyone) {
+      for (const [key, target] of [
+        ['read', 'space'],
+        ['create', 'page'],
+        ['update', 'page'],
+        ['delete', 'page'],
+        ['create', 'comment'],
+      ]) {
+        add('group', everyone.id, key as string, target as string);
+      }
+    }
+    add('user', space.authorId, 'administer', 'space');
+    add('user', space.authorId, 'restrict_content', 'space');
+    return v2Page(ctx, assignments);
   });
 
   route(router, 'GET', '/api/v2/spaces/:id/labels', READ, (ctx, params) => {

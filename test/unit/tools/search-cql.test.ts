@@ -22,3 +22,16 @@ describe('plain text to CQL', () => {
     expect(buildCql({ cql: 'title ~ roadmap' })).toBe('title ~ roadmap');
   });
 });
+
+describe('ORDER BY in CQL', () => {
+  it('stays at the end when filters are added, and is found only outside quotes', async () => {
+    const { buildCql: build, splitOrderBy } = await import('../../../tools/search.js');
+    expect(splitOrderBy('title ~ "order by x" ORDER BY created DESC')).toEqual({
+      where: 'title ~ "order by x"',
+      orderBy: 'ORDER BY created DESC',
+    });
+    expect(build({ cql: 'type = page order by lastmodified desc', space: 'ENG' })).toBe(
+      '(type = page) AND space = "ENG" order by lastmodified desc',
+    );
+  });
+});

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { getPage, listPageChildren, listPageDescendants } from '../src/confluence/index.js';
+import { defineTool } from './define.js';
+import { fetchPage, pageArgument } from './page-common.js';
+import { compact, line, moreText, pageSize, pagingInput, pagingOutput } from './shared.js';
+
+const nodeOutput = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.string(),
+  parent_id: z.string().optional(),
+  depth: z.int().optional(),
+  position: z.int().optional(),
+});
+
+export const getPageChildrenTool = defineTool({
+  name: 'confluence_get_page_children',
+  title: 'List child pages',
+  description:
+    'Lists the direct children of a page, in their order in the page tree: id, title, status, position. Page through with cursor; use confluence_get_page_descendants for several levels at once.',
+  toolset: 'pages',
+  input: { page: pageArgument, ...pagingInput },
+  output: { parent_id: z.string(), children: z.array(nodeOutput), ...pagingOutput },
+  annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
+  scopes: ['read:page:confluence', 'read:hierarchical-content:confluence'],
+  async handler(args, ctx) {
+    const parent = await fetchPage(ctx, args.page);
+    const page = await listPageChildren(ctx.confluence, {
+      id: parent.id,
+      cursor: args.cursor,
+      limit: pageSize(args.limit, ctx),
+      signal: ctx.signal,
+    });
+    const children = page.items.map((c) =>
+      compact({ id: c.id, title: c.title, status: c.status, position: c.childPosition ?? undefined }),
+    );
+    const lines = children.map(
+      (c) => `- ${line(`"${c.title}"`, `id ${c.id}`, c.status !== 'current' && c.status)}`,
+    );
+    return {
+      text: [
+        `Children of "${parent.title}" (${parent.id}):`,
+        ...lines,
+        moreText(page.nextCursor, children.length, 'children'),
+      ].join('\n'),
+      structured: compact({ parent_id: parent.id, children, next_cursor: page.nextCursor }),
+    };
+  },
+});
+
+export const getPageDescendantsTool = defineTool({
+  name: 'confluence_get_page_descendants',
+  title: 'List descendant pages',
+  description:
+    'Lists the pages below a page, level by level down to `depth` (1-10, default 2): id, title, parent id and depth, so the tree can be rebuilt. Page through with cursor for large trees.',
+  toolset: 'pages',
+  input: {
+    page: pageArgument,
+    depth: z.int().min(1).max(10).default(2).describe('How many levels below the page (1 = children only).'),
+    ...pagingInput,
+  },
+  output: { root_id: z.string(), descendants: z.array(nodeOutput), ...pagingOutput },
+  annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
+  scopes: ['read:page:confluence', 'read:hierarchical-content:confluence'],
+  async handler(args, ctx) {
+    const root = await fetchPage(ctx, args.page);
+    const page = await listPageDescendants(ctx.confluence, {
+      id: root.id,
+      depth: args.depth,
+      cursor: args.cursor,
+      limit: pageSize(args.limit, ctx),
+      signal: ctx.signal,
+    });
+    const descendants = page.items.map((d) =>
+      compact({
+        id: d.id,
+        title: d.title,
+        status: d.status,
+        parent_id: d.parentId,
+        depth: d.depth,
+        position: d.childPosition ?? undefined,
+      }),
+    );
+    const lines = descendants.map(
+      (d) => `${'  '.repeat(Math.max(0, (d.depth ?? 1) - 1))}- "${d.title}" (id ${d.id})`,
+    );
+    return {
+      text: [
+        `Below "${root.title}" (${root.id}), ${args.depth} level(s):`,
+        ...lines,
+        moreText(page.nextCursor, descendants.length, 'descendants'),
+      ].join('\n'),
+      structured: compact({ root_id: root.id, descendants, next_cursor: page.nextCursor }),
+    };
+  },
+});
+
+const MAX_DEPTH = 50;
+
+export const getPageAncestorsTool = defineTool({
+  name: 'confluence_get_page_ancestors',
+  title: 'Show page breadcrumb',
+  description:
+    "Shows where a page sits: its ancestors from the space's root page down to its parent (a breadcrumb), with ids and titles. Built by following parent links, one request per level.",
+  toolset: 'pages',
+  input: { page: pageArgument },
+  output: {
+    page_id: z.string(),
+    ancestors: z.array(z.object({ id: z.string(), title: z.string() })).describe('Root first, parent last.'),
+  },
+  annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
+  scopes: ['read:page:confluence'],
+  async handler(args, ctx) {
+    const page = await fetchPage(ctx, args.page);
+    const chain: { id: string; title: string }[] = [];
+    // The ancestors endpoint needs a scope the app does not have (read:content.metadata); parents are enough.
+    let parentId = page.parentId ?? undefined;
+    const seen = new Set([page.id]);
+    while (parentId && chain.length < MAX_DEPTH && !seen.has(parentId)) {
+      seen.add(parentId);
+      const parent = await getPage(ctx.confluence, { id: parentId, signal: ctx.signal });
+      chain.unshift({ id: parent.id, title: parent.title });
+      parentId = parent.parentId ?? undefined;
+    }
+    const breadcrumb = [...chain.map((a) => a.title), page.title].join(' > ');
+    return { text: breadcrumb, structured: { page_id: page.id, ancestors: chain } };
+  },
+});

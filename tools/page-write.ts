@@ -1,0 +1,247 @@
+import { z } from 'zod';
+import {
+  createPage,
+  deletePage,
+  getPage,
+  listPageVersions,
+  type MovePosition,
+  movePage,
+  updatePage,
+} from '../src/confluence/index.js';
+import { webUrl } from '../src/confluence/links.js';
+import type { Page } from '../src/confluence/types.js';
+import { defineTool, type ToolContext, ToolInputError, ToolRefusal } from './define.js';
+import { bodyFormatArgument, storageForUpdate, storageFromInput } from './page-body.js';
+import { fetchPage, pageArgument, pageIdOf, userNames } from './page-common.js';
+import { compact, line } from './shared.js';
+import { resolveSpaceId } from './spaces.js';
+
+const writtenOutput = {
+  id: z.string(),
+  title: z.string(),
+  status: z.string(),
+  space_id: z.string(),
+  parent_id: z.string().optional(),
+  version: z.int(),
+  web_url: z.string().optional(),
+};
+
+function written(page: Page) {
+  return compact({
+    id: page.id,
+    title: page.title,
+    status: page.status,
+    space_id: page.spaceId,
+    parent_id: page.parentId ?? undefined,
+    version: page.version?.number ?? 1,
+    web_url: webUrl(page._links?.base, page._links?.webui),
+  });
+}
+
+export const createPageTool = defineTool({
+  name: 'confluence_create_page',
+  title: 'Create a page',
+  description:
+    "Creates a page in a space (key or id), under a parent page or at the space's top level, with a title and a body in Markdown (headings, lists, tables, code, task lists, > [!NOTE] panels, [@Name](confluence-user:ID) mentions) or Confluence storage XHTML. Published by default, or as a draft.",
+  toolset: 'pages',
+  input: {
+    space: z.string().min(1).max(255).describe('Space key (e.g. ENG) or numeric space id.'),
+    title: z.string().min(1).max(255).describe('Page title; unique within the space.'),
+    body: z.string().max(5_000_000).default('').describe('Page content, in body_format.'),
+    body_format: bodyFormatArgument,
+    parent: pageArgument
+      .optional()
+      .describe('Parent page (id, URL or tiny link); default: the space home page.'),
+    status: z
+      .enum(['current', 'draft'])
+      .default('current')
+      .describe('current publishes; draft saves unpublished.'),
+  },
+  output: writtenOutput,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  scopes: ['write:page:confluence', 'read:page:confluence', 'read:space:confluence'],
+  async handler(args, ctx) {
+    const spaceId = await resolveSpaceId(ctx.confluence, args.space, ctx.signal);
+    await ctx.spaces.checkId(spaceId, `space ${args.space}`);
+    let parentId: string | undefined;
+    if (args.parent) {
+      const parent = await fetchPage(ctx, args.parent);
+      if (parent.spaceId !== spaceId) {
+        throw new ToolInputError(
+          `The parent page ${parent.id} is in another space; pick a parent in ${args.space}.`,
+        );
+      }
+      parentId = parent.id;
+    }
+    const page = await createPage(ctx.confluence, {
+      spaceId,
+      title: args.title,
+      parentId,
+      status: args.status,
+      body: { representation: 'storage', value: storageFromInput(args.body, args.body_format) },
+      signal: ctx.signal,
+    });
+    const out = written(page);
+    return {
+      text: `Created "${out.title}" (id ${out.id}, ${out.status}). ${out.web_url ?? ''}`.trim(),
+      structured: out,
+    };
+  },
+});
+
+/** Who changed a page since `expected`, as lines for a refusal. */
+async function changesSince(ctx: ToolContext, page: Page, expected: number): Promise<string[]> {
+  const versions = await listPageVersions(ctx.confluence, { id: page.id, limit: 25, signal: ctx.signal });
+  const newer = versions.items.filter((v) => v.number > expected);
+  const names = await userNames(
+    ctx,
+    newer.map((v) => v.authorId),
+  );
+  return newer.map(
+    (v) =>
+      `- v${v.number} ${v.createdAt ?? ''} by ${(v.authorId && names.get(v.authorId)) ?? v.authorId ?? 'someone'}${v.message ? `: "${v.message}"` : ''}`,
+  );
+}
+
+export const updatePageTool = defineTool({
+  name: 'confluence_update_page',
+  title: 'Update a page',
+  description:
+    "Changes a page's title and/or replaces its whole body (Markdown or storage XHTML), as a new version with an optional message. Pass expected_version (the version you read) to make sure nobody changed the page since: on a mismatch nothing is written and you are told who changed what. Content Markdown cannot express is kept, never dropped. To change one section only, use confluence_update_page_section.",
+  toolset: 'pages',
+  input: {
+    page: pageArgument,
+    title: z.string().min(1).max(255).optional().describe('New title; unchanged when absent.'),
+    body: z.string().max(5_000_000).optional().describe('The complete new body; unchanged when absent.'),
+    body_format: bodyFormatArgument,
+    version_message: z.string().max(500).optional().describe('What changed, shown in the page history.'),
+    expected_version: z
+      .int()
+      .min(1)
+      .optional()
+      .describe('The version you based the change on; the update is refused if the page has moved on.'),
+  },
+  output: { ...writtenOutput, previous_version: z.int() },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  scopes: ['write:page:confluence', 'read:page:confluence'],
+  async handler(args, ctx) {
+    if (args.title === undefined && args.body === undefined)
+      throw new ToolInputError('Give a new title, a new body, or both.');
+    const current = await fetchPage(ctx, args.page, { body: true });
+    const currentVersion = current.version?.number ?? 1;
+    if (args.expected_version !== undefined && args.expected_version !== currentVersion) {
+      const lines = await changesSince(ctx, current, args.expected_version);
+      throw new ToolRefusal(
+        [
+          `Not updated: "${current.title}" is at version ${currentVersion}, not ${args.expected_version}. Changed since you read it:`,
+          ...lines,
+          'Re-read it with confluence_get_page, apply your change to the current text, and retry with the new expected_version.',
+        ].join('\n'),
+      );
+    }
+    const currentStorage = current.body?.storage?.value ?? '';
+    const storage =
+      args.body === undefined
+        ? currentStorage
+        : args.body_format === 'storage'
+          ? args.body
+          : storageForUpdate(currentStorage, args.body);
+    const page = await updatePage(ctx.confluence, {
+      id: current.id,
+      title: args.title ?? current.title,
+      status: current.status === 'draft' ? 'draft' : 'current',
+      body: { representation: 'storage', value: storage },
+      version: currentVersion + 1,
+      versionMessage: args.version_message,
+      signal: ctx.signal,
+    });
+    const out = { ...written(page), previous_version: currentVersion };
+    return {
+      text: `Updated "${out.title}" (id ${out.id}) to version ${out.version}. ${out.web_url ?? ''}`.trim(),
+      structured: out,
+    };
+  },
+});
+
+export const movePageTool = defineTool({
+  name: 'confluence_move_page',
+  title: 'Move a page',
+  description:
+    'Moves a page (with its children) under a new parent, or just before or after a sibling; the target may be in another space. Give exactly one of new_parent, before, after.',
+  toolset: 'pages',
+  input: {
+    page: pageArgument,
+    new_parent: pageArgument.optional().describe('Becomes the last child of this page.'),
+    before: pageArgument.optional().describe('Placed just before this page, under its parent.'),
+    after: pageArgument.optional().describe('Placed just after this page, under its parent.'),
+  },
+  output: { id: z.string(), title: z.string(), parent_id: z.string().optional(), space_id: z.string() },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  scopes: ['write:page:confluence', 'read:page:confluence'],
+  async handler(args, ctx) {
+    const targets = (['new_parent', 'before', 'after'] as const).filter((k) => args[k] !== undefined);
+    if (targets.length !== 1) throw new ToolInputError('Give exactly one of new_parent, before or after.');
+    const key = targets[0] as 'new_parent' | 'before' | 'after';
+    const page = await fetchPage(ctx, args.page);
+    const target = await fetchPage(ctx, args[key] as string);
+    const position: MovePosition = key === 'new_parent' ? 'append' : key;
+    await movePage(ctx.confluence, { id: page.id, position, targetId: target.id, signal: ctx.signal });
+    const moved = await getPage(ctx.confluence, { id: page.id, signal: ctx.signal });
+    const out = compact({
+      id: moved.id,
+      title: moved.title,
+      parent_id: moved.parentId ?? undefined,
+      space_id: moved.spaceId,
+    });
+    const where = key === 'new_parent' ? `under "${target.title}"` : `${key} "${target.title}"`;
+    return { text: `Moved "${moved.title}" ${where}.`, structured: out };
+  },
+});
+
+export const deletePageTool = defineTool({
+  name: 'confluence_delete_page',
+  title: 'Delete a page',
+  description:
+    "Moves a page to its space's trash (space admins can restore it). With purge: true, removes a trashed page for good, where the server allows it. Children move up to the page's parent.",
+  toolset: 'pages',
+  input: {
+    page: pageArgument,
+    purge: z.boolean().default(false).describe('Also remove it from the trash for good (cannot be undone).'),
+  },
+  output: { id: z.string(), title: z.string(), result: z.enum(['trashed', 'purged']) },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  scopes: ['delete:page:confluence', 'read:page:confluence'],
+  async handler(args, ctx) {
+    if (args.purge && !ctx.policy.allowPurge) {
+      throw new ToolRefusal(
+        'Not deleted: purging pages for good is turned off on this server. Call again without purge to move the page to the trash.',
+      );
+    }
+    const id = pageIdOf(args.page);
+    const page = await getPage(ctx.confluence, {
+      id,
+      status: ['current', 'archived', 'draft', 'trashed'],
+      signal: ctx.signal,
+    });
+    await ctx.spaces.checkId(page.spaceId, `page ${id}`);
+    if (page.status === 'draft') {
+      await deletePage(ctx.confluence, { id, draft: true, signal: ctx.signal });
+      return {
+        text: `Deleted the draft "${page.title}".`,
+        structured: { id, title: page.title, result: 'purged' as const },
+      };
+    }
+    if (page.status !== 'trashed') await deletePage(ctx.confluence, { id, signal: ctx.signal });
+    if (!args.purge) {
+      return {
+        text: `Moved "${page.title}" (id ${id}) to the trash. A space admin can restore it.`,
+        structured: { id, title: page.title, result: 'trashed' as const },
+      };
+    }
+    await deletePage(ctx.confluence, { id, purge: true, signal: ctx.signal });
+    return {
+      text: line(`Purged "${page.title}" (id ${id}) for good.`),
+      structured: { id, title: page.title, result: 'purged' as const },
+    };
+  },
+});
