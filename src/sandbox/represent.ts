@@ -64,8 +64,8 @@ export function pageJson(
   };
   if (options.single) links.base = ctx.base;
   return {
-    parentType: parent ? 'page' : null,
-    parentId: parent ? parent.id : null,
+    // A top-level page has no parent: the spec has no null for these, so they are left out.
+    ...(parent ? { parentType: 'page', parentId: parent.id } : {}),
     ownerId: page.ownerId,
     lastOwnerId: null,
     createdAt: page.createdAt,

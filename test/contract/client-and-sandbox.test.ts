@@ -180,7 +180,7 @@ describe('contract: every request the client builds and every sandbox answer mat
     const start = exchanges.length;
     const user = sandbox.demoUser;
     const { tools, runtime } = staticRuntime(
-      configSchema.parse({}),
+      configSchema.parse({ tools: { allowPurge: true, spaces: { deny: ['HR'] } } }),
       { type: 'api-token', siteUrl: sandbox.url, email: user.email, apiToken: user.apiToken as string },
       silentLogger,
       recordingFetch(exchanges),
@@ -220,6 +220,44 @@ describe('contract: every request the client builds and every sandbox answer mat
       limit: 2,
     });
     await call('confluence_search', { cql: 'type = page', limit: 2, cursor: found.next_cursor });
+    const parent = (await call('confluence_list_pages', { space: 'ENG', title: 'Deployment guide' }))
+      .pages as {
+      id: string;
+    }[];
+    const guide = parent[0]?.id as string;
+    await call('confluence_get_page_children', { page: guide, limit: 2 });
+    await call('confluence_get_page_descendants', { page: guide, depth: 3 });
+    await call('confluence_get_page_ancestors', { page: guide });
+    await call('confluence_get_page_versions', { page: guide, limit: 2 });
+    const created = await call('confluence_create_page', {
+      space: 'ENG',
+      parent: guide,
+      title: `Contract tool page ${Date.now()}`,
+      body: '## Steps\n\n1. one\n2. two\n\n| a | b |\n| --- | --- |\n| 1 | 2 |',
+    });
+    await call('confluence_update_page', { page: created.id, body: 'Changed.', expected_version: 1 });
+    await call('confluence_update_page', { page: created.id, title: `${created.title} (renamed)` });
+    await call('confluence_move_page', { page: created.id, after: guide });
+    await call('confluence_add_labels', { page: created.id, labels: ['contract', 'temp'] });
+    await call('confluence_remove_label', { page: created.id, label: 'temp' });
+    await call('confluence_get_labels', { page: created.id });
+    await call('confluence_get_labels', { space: 'ENG' });
+    await call('confluence_get_labels', { prefix: 'global' });
+    await call('confluence_find_pages_by_label', { label: 'adr', space: 'ENG', limit: 5 });
+    await call('confluence_delete_page', { page: created.id, purge: true });
+    await call('confluence_get_space', { space: 'ENG' });
+    await call('confluence_create_space', {
+      key: `C${Date.now() % 100000}`,
+      name: 'Contract space',
+      description: 'x',
+    });
+    const me = await call('confluence_get_current_user', {});
+    await call('confluence_get_users', { account_ids: [me.account_id] });
+    await call('confluence_search_users', { query: 'priya' });
+    await call('confluence_list_groups', {});
+    await call('confluence_list_groups', { name: 'eng' });
+    await call('confluence_get_group_members', { group: 'engineering' });
+    await call('confluence_get_site_info', {});
     await client.close();
     await server.close();
     const callsConfluence = tools.filter((t) => t.scopes.length > 0).map((t) => t.name);
