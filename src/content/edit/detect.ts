@@ -1,6 +1,7 @@
 import { BLOCK_ELEMENTS } from '../elements.js';
 import { isBlockMacro } from '../markdown/macros.js';
 import { parseStorage } from '../parse.js';
+import { MAX_BLOCK_NESTING } from '../storage/markdown-parser.js';
 import { type SourceElement, sourceText } from '../storage/source.js';
 import { type Classification, classify, type LossyKind } from './lossy.js';
 
@@ -92,6 +93,12 @@ function isInline(element: SourceElement, storage: string): boolean {
 }
 
 /**
+ * Elements nested this deep keep their content whole: Markdown nests at most one container per element and the
+ * parser reads {@link MAX_BLOCK_NESTING} levels, so everything above this depth reads back as it was written.
+ */
+const MAX_MARKDOWN_DEPTH = MAX_BLOCK_NESTING - 20;
+
+/**
  * Finds what Markdown cannot carry, walking the tree in document order. Elements in `forceWhole` are kept whole
  * whatever they are, used when a placeholder inside one could not be written.
  */
@@ -146,19 +153,32 @@ export function detect(
       element,
     });
   };
-  const visit = (element: SourceElement): void => {
+  const visit = (element: SourceElement, depth: number): void => {
     for (const child of element.children) {
       if (child.type !== 'element') continue;
       if (/^h[1-6]$/.test(child.name)) heading = sourceText(child);
-      const found: Classification | undefined = forceWhole.has(child)
-        ? { kind: 'unknown-element', description: `content around a ${child.name} element`, keep: 'whole' }
-        : classify(child);
+      let found: Classification | undefined;
+      if (forceWhole.has(child)) {
+        found = {
+          kind: 'unknown-element',
+          description: `content around a ${child.name} element`,
+          keep: 'whole',
+        };
+      } else if (depth >= MAX_MARKDOWN_DEPTH && child.children.some((node) => node.type === 'element')) {
+        found = {
+          kind: 'deep-nesting',
+          description: 'content nested deeper than Markdown can carry',
+          keep: 'whole',
+        };
+      } else {
+        found = classify(child);
+      }
       if (found !== undefined) record(child, found);
       if (found?.keep === 'whole') continue;
-      visit(found?.keep === 'wrap' && found.body !== undefined ? found.body : child);
+      visit(found?.keep === 'wrap' && found.body !== undefined ? found.body : child, depth + 1);
     }
   };
-  visit(root);
+  visit(root, 1);
   return { constructs, keeps: normalize(keeps, storage) };
 }
 

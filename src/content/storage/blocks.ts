@@ -31,6 +31,28 @@ function takeTaskMarker(tokens: readonly Token[], index: number): boolean | unde
   return match[1] !== ' ';
 }
 
+/**
+ * Content nested deeper than the parser reads: its lines as text, line breaks kept, and any placeholder in it
+ * replaced by its fragment so nothing preserved is lost.
+ */
+function tooDeep(content: string, builder: StorageBuilder, ctx: ConversionContext): void {
+  const parts = content.trim().split(/(<!--\s*confluence-keep[\s\S]*?-->)/);
+  let text = '';
+  const flush = (): void => {
+    if (text.trim() !== '') builder.block(`<p>${escapeXml(text.trim()).replace(/\n/g, '<br />')}</p>`);
+    text = '';
+  };
+  parts.forEach((part, index) => {
+    if (index % 2 === 0) {
+      text += part;
+      return;
+    }
+    flush();
+    builder.block(ctx.keep(part.slice(4, -3)) ?? '');
+  });
+  flush();
+}
+
 /** Converts markdown-it block tokens to storage; containers always close, so the output is balanced. */
 export function blocksToStorage(tokens: readonly Token[], ctx: ConversionContext): string {
   const builder = new StorageBuilder();
@@ -112,7 +134,7 @@ export function blocksToStorage(tokens: readonly Token[], ctx: ConversionContext
         builder.inline(inlineToStorage(token.children ?? [], ctx));
         break;
       case 'too_deep':
-        builder.block(`<p>${escapeXml(token.content.trim()).replace(/\n/g, '<br />')}</p>`);
+        tooDeep(token.content, builder, ctx);
         break;
     }
   }

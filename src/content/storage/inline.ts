@@ -26,9 +26,15 @@ interface Frame {
   readonly href?: string;
 }
 
+const MAX_HTML_DEPTH = 64;
+
 const MARKDOWN_WRAPPERS: Readonly<Record<string, string>> = { em: 'em', strong: 'strong', s: 's' };
 
 class InlineWriter {
+  /** The open link, if any: links cannot nest. */
+  private link: Frame | undefined;
+  /** Open HTML elements; beyond {@link MAX_HTML_DEPTH} more are ignored, their text kept. */
+  private htmlDepth = 0;
   private readonly frames: Frame[] = [{ kind: 'root', name: '', open: '', close: '', parts: [], plain: [] }];
   private runText = '';
   private runEscaped = new Set<number>();
@@ -55,19 +61,13 @@ class InlineWriter {
   }
 
   private get inLink(): boolean {
-    return this.frames.some((frame) => frame.kind === 'link');
+    return this.link !== undefined;
   }
 
   /** Appends storage; `plain` is its text for an enclosing link's body. */
   private emit(storage: string, plain: string, counts = true): void {
     this.top.parts.push(storage);
-    for (let index = this.frames.length - 1; index >= 0; index--) {
-      const frame = this.frames[index];
-      if (frame?.kind === 'link') {
-        frame.plain.push(plain);
-        break;
-      }
-    }
+    this.link?.plain.push(plain);
     if (counts) this.content++;
   }
 
@@ -91,7 +91,11 @@ class InlineWriter {
   }
 
   push(kind: Frame['kind'], name: string, open: string, close: string, href?: string): void {
-    this.frames.push({
+    if (kind === 'html' || kind === 'drop') {
+      if (this.htmlDepth >= MAX_HTML_DEPTH) return;
+      this.htmlDepth++;
+    }
+    const frame: Frame = {
       kind,
       name,
       open,
@@ -99,13 +103,17 @@ class InlineWriter {
       parts: [],
       plain: [],
       ...(href === undefined ? {} : { href }),
-    });
+    };
+    if (kind === 'link') this.link = frame;
+    this.frames.push(frame);
   }
 
   /** Closes the innermost frame, writing it into its parent. */
   private pop(): void {
     const frame = this.frames.pop();
     if (frame === undefined || this.frames.length === 0) return;
+    if (frame.kind === 'html' || frame.kind === 'drop') this.htmlDepth--;
+    if (frame === this.link) this.link = undefined;
     const inner = frame.parts.join('');
     if (frame.kind === 'drop') return;
     if (frame.kind === 'link') {
