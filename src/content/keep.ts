@@ -12,13 +12,18 @@ export const KEEP_INLINE_ELEMENT = 'cmcp:keep-inline';
 /** How every inline placeholder starts; such a line stays in its paragraph rather than opening an HTML block. */
 export const INLINE_KEEP_PREFIX = '<!--confluence-keep-inline ';
 
-/** A label safe inside a comment and a table cell: no `--`, `>`, pipes, brackets, backticks or line breaks. */
+/**
+ * A label safe inside a comment anywhere in Markdown: no `--` or `<>` (which end or start markup), no pipes (which
+ * split table cells before anything else is read), no brackets or backticks (which could pair with ones outside),
+ * no line breaks, no `-` at the end (which would run into the closing `-->`).
+ */
 export function keepLabel(text: string): string {
   const clean = text
-    .replace(/[\s]+/g, ' ')
-    .replace(/[<>|[\]`*_\\~&]/g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/[<>|[\]`\\]/g, '')
     .replace(/-{2,}/g, '-')
-    .trim();
+    .trim()
+    .replace(/-$/, '');
   return clean.length > 100 ? `${clean.slice(0, 99)}…` : clean;
 }
 
