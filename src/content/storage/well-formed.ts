@@ -32,8 +32,11 @@ export function storageProblem(storage: string): string | undefined {
   let attrName = '';
   let attrValue = '';
   let seen = new Set<string>();
-  // The tokenizer drops a tag the input ends inside without reporting it.
-  let inTag = false;
+  // The tokenizer drops markup the input ends inside without reporting it: track how far its reports reach.
+  let reached = 0;
+  const reach = (end: number): void => {
+    reached = Math.max(reached, end);
+  };
   const fail = (message: string): void => {
     problem ??= message;
   };
@@ -65,20 +68,26 @@ export function storageProblem(storage: string): string | undefined {
         const entity = entityProblem(attrValue);
         if (entity !== undefined) fail(`${entity} in attribute ${attrName} on <${name}>`);
       },
-      oncdata(_start, _end, offset) {
+      oncdata(_start, end, offset) {
+        reach(end + 1);
         if (offset === 0) fail('a CDATA section is not closed');
       },
       oncomment(start, end, offset) {
+        reach(end + 1);
         if (offset === 0) fail('a comment is not closed');
         const content = storage.slice(start, end - offset);
         if (content.includes('--') || content.endsWith('-')) fail('a comment contains "--"');
       },
       ondeclaration(start, end) {
+        reach(end + 1);
         fail(`declaration <!${storage.slice(start, Math.min(end, start + 20))}> is not allowed`);
       },
-      onprocessinginstruction() {},
+      onprocessinginstruction(_start, end) {
+        reach(end + 1);
+      },
       onend() {},
       ontext(start, end) {
+        reach(end);
         const text = storage.slice(start, end);
         if (text.includes('<')) fail(`"<" at offset ${start + text.indexOf('<')} is not escaped`);
         else if (text.includes(']]>')) fail('"]]>" appears in text');
@@ -89,18 +98,20 @@ export function storageProblem(storage: string): string | undefined {
       onopentagname(start, end) {
         name = storage.slice(start, end);
         seen = new Set();
-        inTag = true;
         if (!NAME.test(name)) fail(`element name "${name}" is not valid`);
       },
-      onopentagend() {
-        inTag = false;
+      onopentagend(end) {
+        reach(end + 1);
         stack.push(name);
       },
-      onselfclosingtag() {
-        inTag = false;
+      onselfclosingtag(end) {
+        reach(end + 1);
       },
       onclosetag(start, end) {
         const closing = storage.slice(start, end);
+        const gt = storage.indexOf('>', end);
+        reach(gt === -1 ? storage.length : gt + 1);
+        if (gt === -1) fail(`closing tag </${closing}> is not finished`);
         const open = stack.pop();
         if (open === undefined) fail(`closing tag </${closing}> has no opening tag`);
         else if (open !== closing) fail(`element <${open}> is closed by </${closing}>`);
@@ -109,7 +120,7 @@ export function storageProblem(storage: string): string | undefined {
   );
   tokenizer.write(storage);
   tokenizer.end();
-  if (inTag) fail(`tag <${name}> is not finished`);
+  if (storage.slice(reached).trim() !== '') fail(`markup at offset ${reached} is not finished`);
   if (problem === undefined && stack.length > 0)
     problem = `element <${stack[stack.length - 1]}> is not closed`;
   return problem;
