@@ -1,0 +1,10 @@
+import type { Bench } from './bench.js';
+import { contentBench } from './content.js';
+
+/** Every benchmark, run in order by `npm run bench`; add new ones here. */
+const benches: readonly Bench[] = [contentBench];
+
+for (const bench of benches) {
+  console.log(`\n== ${bench.name} ==`);
+  await bench.run();
+}
