@@ -155,13 +155,18 @@ export function renderAcLink(
   appendLink(out, text, fallbackText, destination, state);
 }
 
+/** The last path segment of a URL, its query and fragment left out: the alt text an image falls back to. */
+export function fileName(url: string | undefined): string {
+  return url?.split(/[?#]/)[0]?.split('/').filter(Boolean).pop() ?? '';
+}
+
 /** An `ac:image` (of an attachment or a URL) or an HTML `<img>` as `![alt](url)`; alt defaults to the filename. */
 export function renderImage(element: StorageElement, ctx: RenderContext, out: InlineBuffer): void {
   let destination: string | undefined;
   let fallbackAlt = '';
   if (element.name === 'img') {
     destination = attr(element, 'src')?.trim();
-    fallbackAlt = destination?.split(/[/?#]/).filter(Boolean).pop() ?? '';
+    fallbackAlt = fileName(destination);
   } else {
     const attachment = child(element, 'ri:attachment');
     const url = child(element, 'ri:url');
@@ -170,7 +175,7 @@ export function renderImage(element: StorageElement, ctx: RenderContext, out: In
       fallbackAlt = attr(attachment, 'ri:filename') ?? '';
     } else if (url !== undefined) {
       destination = attr(url, 'ri:value')?.trim();
-      fallbackAlt = destination?.split(/[/?#]/).filter(Boolean).pop() ?? '';
+      fallbackAlt = fileName(destination);
     }
   }
   const alt =

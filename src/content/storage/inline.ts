@@ -204,7 +204,11 @@ class InlineWriter {
     const element = INLINE_HTML_ELEMENTS[tag.name];
     if (tag.name === 'br') {
       this.emit('<br />', '\n', false);
-    } else if (tag.name === 'img' && tag.attrs.src) {
+    } else if (
+      tag.name === 'img' &&
+      tag.attrs.src &&
+      !/^\s*(?:javascript|vbscript|file):/i.test(tag.attrs.src)
+    ) {
       this.emit(imageToStorage(tag.attrs.src, tag.attrs.alt ?? '', tag.attrs.title), tag.attrs.alt ?? '');
     } else if (tag.name === 'time' && /^\d{4}-\d{2}-\d{2}$/.test(tag.attrs.datetime ?? '')) {
       this.emit(`<time${attributes({ datetime: tag.attrs.datetime })} />`, tag.attrs.datetime ?? '');

@@ -1,3 +1,4 @@
+import { fileName } from '../markdown/links.js';
 import { parseReference } from '../references.js';
 import { attributes, cdata, escapeXml } from './xhtml.js';
 
@@ -104,6 +105,8 @@ export function linkToStorage(destination: string, body: LinkBody): string {
     case 'anchor':
       return `<ac:link${attributes({ 'ac:anchor': target.anchor })}>${acLinkBody(body, target.anchor)}</ac:link>`;
     case 'url':
+      // Raw HTML links skip Markdown's own check; a script URL keeps only its text.
+      if (/^\s*(?:javascript|vbscript|data|file):/i.test(target.url)) return body.storage;
       return `<a href="${escapeXml(target.url)}">${body.storage}</a>`;
   }
 }
@@ -119,7 +122,7 @@ export function imageToStorage(source: string, alt: string, title: string | unde
     defaultAlt = attachment.filename;
   } else {
     resource = `<ri:url${attributes({ 'ri:value': source })} />`;
-    defaultAlt = source.split(/[/?#]/).filter(Boolean).pop() ?? '';
+    defaultAlt = fileName(source);
   }
   const attrs = attributes({
     'ac:alt': alt === '' || alt === defaultAlt ? undefined : alt,

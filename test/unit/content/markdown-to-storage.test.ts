@@ -114,6 +114,14 @@ describe('markdownToStorage: links, mentions and images', () => {
     );
   });
 
+  it('keeps only the text of script and data links, written as Markdown or as HTML', () => {
+    expect(
+      convert(
+        '[a](javascript:alert(1)) <a href="javascript:alert(2)">b</a> <a href=" data:text/html,x">c</a>',
+      ),
+    ).toBe('<p>[a](javascript:alert(1)) b c</p>');
+  });
+
   it('links bare URLs but not file names that look like domains', () => {
     expect(convert('see https://example.com/x and README.md')).toBe(
       '<p>see <a href="https://example.com/x">https://example.com/x</a> and README.md</p>',
