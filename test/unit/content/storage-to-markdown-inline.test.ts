@@ -117,7 +117,8 @@ describe('storageToMarkdown: inline', () => {
   });
 
   it("takes an image's fallback alt text from the URL's path, not its query", () => {
-    const storage = '<ac:image><ri:url ri:value="https://e.com/img/banner.png?size=large&amp;v=2#top" /></ac:image>';
+    const storage =
+      '<ac:image><ri:url ri:value="https://e.com/img/banner.png?size=large&amp;v=2#top" /></ac:image>';
     expect(inline(storage, options)).toBe('![banner.png](https://e.com/img/banner.png?size=large&v=2#top)');
   });
 
