@@ -163,7 +163,8 @@ export const addLabelsTool = defineTool({
 export const removeLabelTool = defineTool({
   name: 'confluence_remove_label',
   title: 'Remove a label from a page',
-  description: 'Removes one label from a page. Other labels stay.',
+  description:
+    "Removes one label from a page; its other labels stay. confluence_get_labels shows a page's labels.",
   toolset: 'labels',
   input: { page: pageArgument, label: labelName.describe('The label to remove.') },
   output: { page_id: z.string(), removed: z.string() },

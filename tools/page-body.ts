@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { markdownToStorage } from '../src/content/markdown-to-storage.js';
+import { applyEditedMarkdown, storageToEditableMarkdown } from '../src/content/preservation.js';
+import { ToolRefusal } from './define.js';
 
 /** How a tool takes a page body from the model. */
 export const bodyFormatArgument = z
@@ -9,15 +11,25 @@ export const bodyFormatArgument = z
     'markdown (converted to Confluence format), or storage (Confluence XHTML, used exactly as given).',
   );
 
-/** Storage format for a body the model wrote in `format`. */
+/** Storage format for a new body the model wrote in `format`. */
 export function storageFromInput(body: string, format: 'markdown' | 'storage'): string {
   return format === 'storage' ? body : markdownToStorage(body);
 }
 
 /**
- * The storage for an update written in Markdown. Temporary: converts directly; the preservation step (keeping
- * constructs Markdown cannot carry) replaces this.
+ * The storage for a whole-body update written in Markdown, keeping what Markdown cannot carry. The current page is
+ * read for editing again here (placeholder ids follow document order, so they match what the model read if the page
+ * has not changed); each `<!-- confluence-keep N -->` placeholder gets its original storage back byte for byte.
+ * A missing, duplicated or damaged placeholder makes this refuse: a Markdown update never drops such content.
  */
-export function storageForUpdate(_currentStorage: string, markdown: string): string {
-  return markdownToStorage(markdown);
+export function storageForUpdate(currentStorage: string, markdown: string): string {
+  const { preserved } = storageToEditableMarkdown(currentStorage);
+  // No removals through Markdown: deleting what Markdown cannot show takes an explicit storage-format update.
+  const result = applyEditedMarkdown(markdown, preserved);
+  if ('refused' in result) {
+    throw new ToolRefusal(
+      `Not updated: ${result.refused} Nothing was changed. Read the page with body_format "editable_markdown" and keep every <!-- confluence-keep … --> placeholder where it belongs; to delete such content on purpose, send the whole body with body_format "storage".`,
+    );
+  }
+  return result.storage;
 }

@@ -16,7 +16,8 @@ import { fetchPage, pageArgument, pageIdOf, userNames } from './page-common.js';
 import { compact, line } from './shared.js';
 import { resolveSpaceId } from './spaces.js';
 
-const writtenOutput = {
+/** What write tools report about the page they wrote. */
+export const writtenOutput = {
   id: z.string(),
   title: z.string(),
   status: z.string(),
@@ -26,7 +27,8 @@ const writtenOutput = {
   web_url: z.string().optional(),
 };
 
-function written(page: Page) {
+/** The page a write left, as write tools report it. */
+export function written(page: Page) {
   return compact({
     id: page.id,
     title: page.title,
@@ -90,7 +92,7 @@ export const createPageTool = defineTool({
 });
 
 /** Who changed a page since `expected`, as lines for a refusal. */
-async function changesSince(ctx: ToolContext, page: Page, expected: number): Promise<string[]> {
+export async function changesSince(ctx: ToolContext, page: Page, expected: number): Promise<string[]> {
   const versions = await listPageVersions(ctx.confluence, { id: page.id, limit: 25, signal: ctx.signal });
   const newer = versions.items.filter((v) => v.number > expected);
   const names = await userNames(
@@ -107,7 +109,7 @@ export const updatePageTool = defineTool({
   name: 'confluence_update_page',
   title: 'Update a page',
   description:
-    "Changes a page's title and/or replaces its whole body (Markdown or storage XHTML), as a new version with an optional message. Pass expected_version (the version you read) to make sure nobody changed the page since: on a mismatch nothing is written and you are told who changed what. Content Markdown cannot express is kept, never dropped. To change one section only, use confluence_update_page_section.",
+    "Changes a page's title and/or replaces its whole body, as a new version with an optional message. For a Markdown body, read the page with body_format editable_markdown and keep its <!-- confluence-keep N --> placeholders: content Markdown cannot express is kept from them and never dropped (an update missing a placeholder is refused; to delete such content, send body_format storage). Pass expected_version (the version you read): if the page moved on, nothing is written and you are told who changed what. To change one section only, use confluence_update_page_section.",
   toolset: 'pages',
   input: {
     page: pageArgument,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { getPage, listPages } from '../src/confluence/index.js';
 import { webUrl } from '../src/confluence/links.js';
-import { storageToMarkdown } from '../src/content/storage-to-markdown.js';
+import { storageToEditableMarkdown } from '../src/content/preservation.js';
+import { type StorageToMarkdownOptions, storageToMarkdown } from '../src/content/storage-to-markdown.js';
 import { defineTool, type ToolContext, ToolInputError } from './define.js';
 import { pageArgument, pageIdOf, pageSummaryOutput, projectSummary, userNames } from './page-common.js';
 import { compact, line, moreText, pageSize, pagingInput, pagingOutput, versionOutput } from './shared.js';
@@ -19,9 +20,13 @@ export function sliceText(text: string, offset: number, max: number): { part: st
  * Markdown for a page body, with mentions named: account ids are looked up in one users-bulk call. The lookup is
  * a courtesy (it needs read:user): when it fails, mentions keep their ids and the page still reads.
  */
-async function pageMarkdown(storage: string, ctx: ToolContext): Promise<string> {
+async function pageMarkdown(
+  storage: string,
+  ctx: ToolContext,
+  convert: (options: StorageToMarkdownOptions) => string,
+): Promise<string> {
   const ids = new Set<string>();
-  const plain = storageToMarkdown(storage, {
+  const plain = convert({
     userName: (id) => {
       ids.add(id);
       return undefined;
@@ -29,7 +34,7 @@ async function pageMarkdown(storage: string, ctx: ToolContext): Promise<string> 
   });
   if (!ids.size) return plain;
   const names = await userNames(ctx, ids);
-  return names.size ? storageToMarkdown(storage, { userName: (id) => names.get(id) }) : plain;
+  return names.size ? convert({ userName: (id) => names.get(id) }) : plain;
 }
 
 export const getPageTool = defineTool({
@@ -41,9 +46,11 @@ export const getPageTool = defineTool({
   input: {
     page: pageArgument,
     body_format: z
-      .enum(['markdown', 'storage', 'none'])
+      .enum(['markdown', 'editable_markdown', 'storage', 'none'])
       .default('markdown')
-      .describe('markdown to read, storage (Confluence XHTML) to edit exactly, none for metadata only.'),
+      .describe(
+        'markdown to read; editable_markdown before changing the page with confluence_update_page (content Markdown cannot show stands as <!-- confluence-keep N --> placeholders to leave in place); storage (Confluence XHTML) for exact edits; none for metadata only.',
+      ),
     version: z.int().min(1).optional().describe('Read this older version instead of the current one.'),
     offset: z
       .int()
@@ -60,7 +67,7 @@ export const getPageTool = defineTool({
     parent_id: z.string().optional(),
     version: versionOutput.optional(),
     web_url: z.string().optional(),
-    body_format: z.enum(['markdown', 'storage', 'none']),
+    body_format: z.enum(['markdown', 'editable_markdown', 'storage', 'none']),
     body: z.string().optional(),
     body_length: z.int().optional().describe('Total characters of the body in this format.'),
     next_offset: z.int().optional().describe('Present when the body continues: pass as offset.'),
@@ -77,7 +84,16 @@ export const getPageTool = defineTool({
     });
     await ctx.spaces.checkId(page.spaceId, `page ${id}`);
     const storage = page.body?.storage?.value ?? '';
-    const full = args.body_format === 'markdown' ? await pageMarkdown(storage, ctx) : storage;
+    const full =
+      args.body_format === 'markdown'
+        ? await pageMarkdown(storage, ctx, (options) => storageToMarkdown(storage, options))
+        : args.body_format === 'editable_markdown'
+          ? await pageMarkdown(
+              storage,
+              ctx,
+              (options) => storageToEditableMarkdown(storage, options).markdown,
+            )
+          : storage;
     const max = Math.min(args.max_chars ?? ctx.limits.maxResultChars, ctx.limits.maxResultChars);
     if (args.body_format !== 'none' && args.offset > full.length) {
       throw new ToolInputError(

@@ -237,6 +237,12 @@ describe('contract: every request the client builds and every sandbox answer mat
     });
     await call('confluence_update_page', { page: created.id, body: 'Changed.', expected_version: 1 });
     await call('confluence_update_page', { page: created.id, title: `${created.title} (renamed)` });
+    await call('confluence_update_page', {
+      page: created.id,
+      body: '## Steps\n\nOne step.',
+      body_format: 'markdown',
+    });
+    await call('confluence_update_page_section', { page: created.id, heading: 'Steps', body: 'Two steps.' });
     await call('confluence_move_page', { page: created.id, after: guide });
     await call('confluence_add_labels', { page: created.id, labels: ['contract', 'temp'] });
     await call('confluence_remove_label', { page: created.id, label: 'temp' });

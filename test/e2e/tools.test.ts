@@ -52,6 +52,7 @@ describe('every tool, missing its scope, says so and how to fix it', () => {
     confluence_get_page_versions: { page: '65540' },
     confluence_create_page: { space: '65537', title: 'x' },
     confluence_update_page: { page: '65540', title: 'x' },
+    confluence_update_page_section: { page: '65540', heading: 'x', body: 'x' },
     confluence_move_page: { page: '65540', after: '65541' },
     confluence_delete_page: { page: '65540' },
     confluence_list_spaces: {},

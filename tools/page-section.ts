@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { updatePage } from '../src/confluence/index.js';
+import { preservationCheck } from '../src/content/preservation.js';
+import { findSection, replaceSection } from '../src/content/sections.js';
+import { defineTool, ToolInputError, ToolRefusal } from './define.js';
+import { bodyFormatArgument, storageFromInput } from './page-body.js';
+import { fetchPage, pageArgument } from './page-common.js';
+import { changesSince, written, writtenOutput } from './page-write.js';
+
+export const updatePageSectionTool = defineTool({
+  name: 'confluence_update_page_section',
+  title: 'Update one section of a page',
+  description:
+    'Replaces what is under one heading of a page (down to the next heading of the same or a higher level), or appends to it, leaving every other byte of the page exactly as it was; the heading itself stays. Content in Markdown or storage XHTML. Pass expected_version to refuse if the page changed since you read it. Safer than rewriting a whole page for a local change.',
+  toolset: 'pages',
+  input: {
+    page: pageArgument,
+    heading: z
+      .string()
+      .min(1)
+      .max(500)
+      .describe("The section's heading text, as on the page (case and spacing are forgiven)."),
+    body: z
+      .string()
+      .max(5_000_000)
+      .describe('The new content of the section (or the content to add), in body_format.'),
+    body_format: bodyFormatArgument,
+    mode: z
+      .enum(['replace', 'append'])
+      .default('replace')
+      .describe('replace the section body, or append to its end.'),
+    version_message: z.string().max(500).optional().describe('What changed, shown in the page history.'),
+    expected_version: z.int().min(1).optional().describe('The version you based the change on.'),
+  },
+  output: {
+    ...writtenOutput,
+    previous_version: z.int(),
+    section: z.string(),
+    mode: z.enum(['replace', 'append']),
+  },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  scopes: ['write:page:confluence', 'read:page:confluence'],
+  async handler(args, ctx) {
+    const current = await fetchPage(ctx, args.page, { body: true });
+    const currentVersion = current.version?.number ?? 1;
+    if (args.expected_version !== undefined && args.expected_version !== currentVersion) {
+      const lines = await changesSince(ctx, current, args.expected_version);
+      throw new ToolRefusal(
+        [
+          `Not updated: "${current.title}" is at version ${currentVersion}, not ${args.expected_version}. Changed since you read it:`,
+          ...lines,
+          'Re-read it, then retry with the new expected_version.',
+        ].join('\n'),
+      );
+    }
+    const storage = current.body?.storage?.value ?? '';
+    if (args.mode === 'replace' && args.body_format === 'markdown') {
+      const range = findSection(storage, args.heading);
+      const kept = range
+        ? preservationCheck(storage).lossy.filter(
+            (c) => c.handling === 'kept' && c.start >= range.bodyStart && c.end <= range.bodyEnd,
+          )
+        : [];
+      if (kept.length) {
+        throw new ToolRefusal(
+          `Not updated: the section "${range?.text}" holds content Markdown cannot express (${kept.map((c) => c.description).join('; ')}), which replacing it in Markdown would delete. Append instead (mode append), or send the section in storage format (read the page with body_format storage).`,
+        );
+      }
+    }
+    const result = replaceSection(
+      storage,
+      args.heading,
+      storageFromInput(args.body, args.body_format),
+      args.mode,
+    );
+    if ('error' in result) throw new ToolInputError(result.error);
+    const page = await updatePage(ctx.confluence, {
+      id: current.id,
+      title: current.title,
+      status: current.status === 'draft' ? 'draft' : 'current',
+      body: { representation: 'storage', value: result.storage },
+      version: currentVersion + 1,
+      versionMessage: args.version_message,
+      signal: ctx.signal,
+    });
+    const out = {
+      ...written(page),
+      previous_version: currentVersion,
+      section: args.heading,
+      mode: args.mode,
+    };
+    const verb = args.mode === 'replace' ? 'Replaced the section' : 'Added to the section';
+    return {
+      text: `${verb} "${args.heading}" of "${out.title}" (now version ${out.version}).`,
+      structured: out,
+    };
+  },
+});
