@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { type ClientCapabilities, UrlElicitationRequiredError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type ClientCapabilities,
+  ListToolsRequestSchema,
+  type Tool,
+  UrlElicitationRequiredError,
+} from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import {
   type Caller,
@@ -15,6 +20,7 @@ import { disconnectTool, getConnectionTool } from './account.js';
 import type { AnyToolDefinition, ToolContext, ToolLimits, ToolPolicy } from './define.js';
 import { describeExpectedError, toolErrorResult } from './errors.js';
 import { addLabelsTool, findPagesByLabelTool, getLabelsTool, removeLabelTool } from './labels.js';
+import { updatePageSectionTool } from './page-section.js';
 import { getPageAncestorsTool, getPageChildrenTool, getPageDescendantsTool } from './page-tree.js';
 import { getPageVersionsTool } from './page-versions.js';
 import { createPageTool, deletePageTool, movePageTool, updatePageTool } from './page-write.js';
@@ -42,6 +48,7 @@ export const ALL_TOOLS: readonly AnyToolDefinition[] = [
   getPageVersionsTool,
   createPageTool,
   updatePageTool,
+  updatePageSectionTool,
   movePageTool,
   deletePageTool,
   listSpacesTool,
@@ -102,7 +109,56 @@ const siteArgument = z
   .min(1)
   .max(500)
   .optional()
-  .describe('Which Confluence site (name, URL or cloud id) if you have several; default: your first.');
+  .describe('Site name, URL or cloud id; default: your first site.');
+
+/** A tool's input shape as clients see it: tools that call Confluence also take `site`. */
+function inputShape(tool: AnyToolDefinition): z.ZodRawShape {
+  return tool.scopes.length > 0 ? { ...tool.input, site: siteArgument } : tool.input;
+}
+
+// JSON Schema noise that says nothing a client needs: the dialect, the safe-integer range of every integer, and
+// (in results, which the server writes) the closing of every object.
+function tidy(schema: unknown, output = false): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => tidy(s, output));
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === '$schema' || (output && key === 'additionalProperties' && value === false)) continue;
+    if (
+      (key === 'minimum' && value === Number.MIN_SAFE_INTEGER) ||
+      (key === 'maximum' && value === Number.MAX_SAFE_INTEGER)
+    ) {
+      continue;
+    }
+    out[key] = tidy(value, output);
+  }
+  return out;
+}
+
+const published = new WeakMap<readonly AnyToolDefinition[], Tool[]>();
+
+/**
+ * The tools/list answer for a set of tools, computed once and shared by every server instance: stateless HTTP
+ * builds a server per request, and converting 27 schemas on each tools/list would be wasted work.
+ */
+export function publishedTools(tools: readonly AnyToolDefinition[]): Tool[] {
+  let list = published.get(tools);
+  if (!list) {
+    list = tools.map((tool) => ({
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      inputSchema: tidy(z.toJSONSchema(z.object(inputShape(tool)), { io: 'input' })) as Tool['inputSchema'],
+      outputSchema: tidy(
+        z.toJSONSchema(z.object(tool.output), { io: 'output' }),
+        true,
+      ) as Tool['outputSchema'],
+      annotations: { ...tool.annotations },
+    }));
+    published.set(tools, list);
+  }
+  return list;
+}
 
 /**
  * Registers tools on an MCP server. The only tools module that knows the SDK: handlers get parsed arguments and
@@ -130,9 +186,9 @@ export function registerTools(
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: usesConfluence ? { ...tool.input, site: siteArgument } : tool.input,
+        inputSchema: inputShape(tool),
         outputSchema: tool.output,
-        annotations: { title: tool.title, ...tool.annotations },
+        annotations: tool.annotations,
       },
       async (args: Record<string, unknown>, extra) => {
         const started = performance.now();
@@ -202,4 +258,5 @@ export function registerTools(
       },
     );
   }
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: publishedTools(tools) }));
 }

@@ -8,23 +8,13 @@ export const pagingInput = {
     .min(1)
     .max(2048)
     .optional()
-    .describe(
-      'Opaque `next_cursor` from the previous call, to get the next page. Keep the other arguments the same.',
-    ),
-  limit: z
-    .int()
-    .min(1)
-    .max(250)
-    .optional()
-    .describe('Items per page (server default 25, capped by the server).'),
+    .describe('next_cursor of the previous call (same other arguments).'),
+  limit: z.int().min(1).max(250).optional().describe('Items per page (default 25).'),
 };
 
 /** `next_cursor`, the same on every list tool; absent on the last page. */
 export const pagingOutput = {
-  next_cursor: z
-    .string()
-    .optional()
-    .describe('Pass as `cursor` to get the next page; absent on the last page.'),
+  next_cursor: z.string().optional().describe('cursor for the next page; absent on the last.'),
 };
 
 /** The page size to ask Confluence for: the caller's limit within the operator's bounds. */

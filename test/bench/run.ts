@@ -1,8 +1,9 @@
 import type { Bench } from './bench.js';
 import { contentBench } from './content.js';
+import { serverBench } from './server.js';
 
 /** Every benchmark, run in order by `npm run bench`; add new ones here. */
-const benches: readonly Bench[] = [contentBench];
+const benches: readonly Bench[] = [contentBench, serverBench];
 
 for (const bench of benches) {
   console.log(`\n== ${bench.name} ==`);

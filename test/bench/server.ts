@@ -5,17 +5,9 @@ import { silentLogger } from '../../src/log.js';
 import { staticRuntime } from '../../src/runtime.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { startHttpServer } from '../../src/transports/http.js';
+import { type Bench, median } from './bench.js';
 
-/** Median of a list of numbers. */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-async function time(runs: number, fn: () => Promise<unknown>): Promise<number> {
+async function timeAsync(runs: number, fn: () => Promise<unknown>): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
@@ -29,7 +21,7 @@ async function time(runs: number, fn: () => Promise<unknown>): Promise<number> {
  * The server's own cost: the `tools/list` answer's size, and a tool call over HTTP against the same request
  * sent straight to the sandbox, measured side by side in this process (a ratio survives a noisy machine).
  */
-export async function benchServer(print: (line: string) => void): Promise<void> {
+async function benchServer(print: (line: string) => void): Promise<void> {
   const sandbox = await startSandbox();
   const config = configSchema.parse({ http: { port: 0 } });
   const user = sandbox.demoUser;
@@ -65,8 +57,8 @@ export async function benchServer(print: (line: string) => void): Promise<void> 
       await viaMcp();
     }
     const runs = 200;
-    const baseline = await time(runs, direct);
-    const tool = await time(runs, viaMcp);
+    const baseline = await timeAsync(runs, direct);
+    const tool = await timeAsync(runs, viaMcp);
     print(
       `confluence_list_spaces over HTTP: median ${tool.toFixed(2)} ms vs ${baseline.toFixed(2)} ms for the same request straight to the sandbox (x${(tool / baseline).toFixed(2)}; the difference is MCP, HTTP and this server)`,
     );
@@ -76,3 +68,8 @@ export async function benchServer(print: (line: string) => void): Promise<void> 
     await sandbox.close();
   }
 }
+
+export const serverBench: Bench = {
+  name: 'server: tools/list size, tool call overhead',
+  run: () => benchServer((line) => console.log(line)),
+};
