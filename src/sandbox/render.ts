@@ -1,6 +1,6 @@
 import type { ChildNode, Element } from 'domhandler';
 import { decodeHTML } from 'entities';
-import { parseDocument, Tokenizer } from 'htmlparser2';
+import { parseDocument } from 'htmlparser2';
 
 /** Looks up what a rendered page link or mention needs: a page's web path, a user's name. */
 export interface RenderLookups {
@@ -155,51 +155,4 @@ export function storageText(storage: string): string {
   }
   // Storage keeps HTML entities (&nbsp;, &mdash;) that XML parsing leaves encoded.
   return decodeHTML(parts.join('')).replace(/\s+/g, ' ').trim();
-}
-
-/**
- * Why storage is not well-formed XML, or undefined when it is; Confluence refuses such bodies with a 400. The
- * tokenizer alone is used because the parser above it quietly repairs bad nesting, which is what must be caught.
- */
-export function storageProblem(storage: string): string | undefined {
-  const stack: string[] = [];
-  let problem: string | undefined;
-  let pendingName = '';
-  const noop = () => {};
-  const tokenizer = new Tokenizer(
-    { xmlMode: true, decodeEntities: false },
-    {
-      onattribdata: noop,
-      onattribentity: noop,
-      onattribend: noop,
-      onattribname: noop,
-      oncdata: noop,
-      oncomment: noop,
-      ondeclaration: noop,
-      onend: noop,
-      onprocessinginstruction: noop,
-      ontext: noop,
-      ontextentity: noop,
-      onopentagname(start, end) {
-        pendingName = storage.slice(start, end);
-      },
-      onopentagend() {
-        stack.push(pendingName);
-      },
-      onselfclosingtag() {
-        // A self-closed element never opened a level.
-      },
-      onclosetag(start, end) {
-        const name = storage.slice(start, end);
-        if (problem) return;
-        const open = stack.pop();
-        if (open === undefined) problem = `closing tag </${name}> has no opening tag`;
-        else if (open !== name) problem = `element <${open}> is closed by </${name}>`;
-      },
-    },
-  );
-  tokenizer.write(storage);
-  tokenizer.end();
-  if (!problem && stack.length) problem = `element <${stack[stack.length - 1]}> is not closed`;
-  return problem;
 }

@@ -1,3 +1,4 @@
+import { storageProblem } from '../../content/storage/well-formed.js';
 import {
   type ApiContext,
   type ApiRouter,
@@ -13,7 +14,6 @@ import {
 } from '../api.js';
 import { HttpError, v1Error, v2Error } from '../http.js';
 import { currentVersion, type PageStatus, type SandboxPage } from '../model.js';
-import { storageProblem } from '../render.js';
 import { type BodyFormat, labelJson, pageJson, versionJson } from '../represent.js';
 
 const READ = [['read:page:confluence']];
