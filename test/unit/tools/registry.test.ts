@@ -43,3 +43,13 @@ describe('the tool registry', () => {
     ).not.toContain(writable);
   });
 });
+
+describe('the maximum result size', () => {
+  it('cuts long text and says how to get less, leaving short text alone', async () => {
+    const { bounded } = await import('../../../tools/registry.js');
+    expect(bounded('short', 1000)).toBe('short');
+    const cut = bounded('x'.repeat(5000), 1000);
+    expect(cut.length).toBeLessThanOrEqual(1000);
+    expect(cut).toMatch(/\[cut: \d+ more characters; ask for less/);
+  });
+});
