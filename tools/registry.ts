@@ -111,6 +111,13 @@ const siteArgument = z
   .optional()
   .describe('Site name, URL or cloud id; default: your first site.');
 
+/** Text cut to the operator's maximum result size, saying so and how to get less. */
+export function bounded(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const note = `\n[cut: ${text.length - max} more characters; ask for less (a smaller limit, or the next page)]`;
+  return text.slice(0, Math.max(0, max - note.length)) + note;
+}
+
 /** A tool's input shape as clients see it: tools that call Confluence also take `site`. */
 function inputShape(tool: AnyToolDefinition): z.ZodRawShape {
   return tool.scopes.length > 0 ? { ...tool.input, site: siteArgument } : tool.input;
@@ -229,7 +236,7 @@ export function registerTools(
           const result = await tool.handler(args, ctx);
           log.debug('tool call', { tool: tool.name, ms: Math.round(performance.now() - started) });
           return {
-            content: [{ type: 'text' as const, text: result.text }],
+            content: [{ type: 'text' as const, text: bounded(result.text, runtime.limits.maxResultChars) }],
             structuredContent: result.structured,
           };
         } catch (error) {
