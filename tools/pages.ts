@@ -21,7 +21,6 @@ export function sliceText(text: string, offset: number, max: number): { part: st
  * a courtesy (it needs read:user): when it fails, mentions keep their ids and the page still reads.
  */
 async function pageMarkdown(
-  storage: string,
   ctx: ToolContext,
   convert: (options: StorageToMarkdownOptions) => string,
 ): Promise<string> {
@@ -86,13 +85,9 @@ export const getPageTool = defineTool({
     const storage = page.body?.storage?.value ?? '';
     const full =
       args.body_format === 'markdown'
-        ? await pageMarkdown(storage, ctx, (options) => storageToMarkdown(storage, options))
+        ? await pageMarkdown(ctx, (options) => storageToMarkdown(storage, options))
         : args.body_format === 'editable_markdown'
-          ? await pageMarkdown(
-              storage,
-              ctx,
-              (options) => storageToEditableMarkdown(storage, options).markdown,
-            )
+          ? await pageMarkdown(ctx, (options) => storageToEditableMarkdown(storage, options).markdown)
           : storage;
     const max = Math.min(args.max_chars ?? ctx.limits.maxResultChars, ctx.limits.maxResultChars);
     if (args.body_format !== 'none' && args.offset > full.length) {
