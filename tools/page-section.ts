@@ -5,7 +5,7 @@ import { findSection, replaceSection } from '../src/content/sections.js';
 import { defineTool, ToolInputError, ToolRefusal } from './define.js';
 import { bodyFormatArgument, storageFromInput } from './page-body.js';
 import { fetchPage, pageArgument } from './page-common.js';
-import { changesSince, written, writtenOutput } from './page-write.js';
+import { refuseIfStale, written, writtenOutput } from './page-write.js';
 
 export const updatePageSectionTool = defineTool({
   name: 'confluence_update_page_section',
@@ -43,16 +43,7 @@ export const updatePageSectionTool = defineTool({
   async handler(args, ctx) {
     const current = await fetchPage(ctx, args.page, { body: true });
     const currentVersion = current.version?.number ?? 1;
-    if (args.expected_version !== undefined && args.expected_version !== currentVersion) {
-      const lines = await changesSince(ctx, current, args.expected_version);
-      throw new ToolRefusal(
-        [
-          `Not updated: "${current.title}" is at version ${currentVersion}, not ${args.expected_version}. Changed since you read it:`,
-          ...lines,
-          'Re-read it, then retry with the new expected_version.',
-        ].join('\n'),
-      );
-    }
+    await refuseIfStale(ctx, current, args.expected_version);
     const storage = current.body?.storage?.value ?? '';
     if (args.mode === 'replace' && args.body_format === 'markdown') {
       const range = findSection(storage, args.heading);

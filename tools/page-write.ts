@@ -91,17 +91,33 @@ export const createPageTool = defineTool({
   },
 });
 
-/** Who changed a page since `expected`, as lines for a refusal. */
-export async function changesSince(ctx: ToolContext, page: Page, expected: number): Promise<string[]> {
+/**
+ * Refuses, naming who changed what since, when the caller based a write on `expected` and the page has moved on:
+ * nothing is written then. Nothing happens when `expected` is absent or current.
+ */
+export async function refuseIfStale(
+  ctx: ToolContext,
+  page: Page,
+  expected: number | undefined,
+): Promise<void> {
+  const current = page.version?.number ?? 1;
+  if (expected === undefined || expected === current) return;
   const versions = await listPageVersions(ctx.confluence, { id: page.id, limit: 25, signal: ctx.signal });
   const newer = versions.items.filter((v) => v.number > expected);
   const names = await userNames(
     ctx,
     newer.map((v) => v.authorId),
   );
-  return newer.map(
+  const lines = newer.map(
     (v) =>
       `- v${v.number} ${v.createdAt ?? ''} by ${(v.authorId && names.get(v.authorId)) ?? v.authorId ?? 'someone'}${v.message ? `: "${v.message}"` : ''}`,
+  );
+  throw new ToolRefusal(
+    [
+      `Not updated: "${page.title}" is at version ${current}, not ${expected}. Changed since you read it:`,
+      ...lines,
+      'Re-read it with confluence_get_page, apply your change to the current text, and retry with the new expected_version.',
+    ].join('\n'),
   );
 }
 
@@ -131,16 +147,7 @@ export const updatePageTool = defineTool({
       throw new ToolInputError('Give a new title, a new body, or both.');
     const current = await fetchPage(ctx, args.page, { body: true });
     const currentVersion = current.version?.number ?? 1;
-    if (args.expected_version !== undefined && args.expected_version !== currentVersion) {
-      const lines = await changesSince(ctx, current, args.expected_version);
-      throw new ToolRefusal(
-        [
-          `Not updated: "${current.title}" is at version ${currentVersion}, not ${args.expected_version}. Changed since you read it:`,
-          ...lines,
-          'Re-read it with confluence_get_page, apply your change to the current text, and retry with the new expected_version.',
-        ].join('\n'),
-      );
-    }
+    await refuseIfStale(ctx, current, args.expected_version);
     const currentStorage = current.body?.storage?.value ?? '';
     const storage =
       args.body === undefined

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SUPPORTED_ALGORITHMS } from '../auth/caller/options.js';
 import { GRANULAR_SCOPES, OFFLINE_ACCESS } from '../confluence/scopes.js';
 
 /** Groups of tools an operator can switch on or off. */
@@ -80,19 +81,6 @@ const atlassianSchema = z
   })
   .describe('Atlassian Cloud endpoints and the OAuth app.');
 
-const CALLER_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-] as const;
-
 const callerAuthSchema = z
   .strictObject({
     issuer: url('callerAuth.issuer')
@@ -109,7 +97,7 @@ const callerAuthSchema = z
       .optional()
       .describe("The `aud` callers' tokens must carry: this server's resource URL, default {publicUrl}/mcp."),
     algorithms: z
-      .array(z.enum(CALLER_ALGORITHMS))
+      .array(z.enum(SUPPORTED_ALGORITHMS))
       .min(1)
       .default(['RS256', 'PS256', 'ES256', 'EdDSA'])
       .describe('Signature algorithms accepted (asymmetric only).'),
