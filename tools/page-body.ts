@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { markdownToStorage } from '../src/content/markdown-to-storage.js';
 import { applyEditedMarkdown, storageToEditableMarkdown } from '../src/content/preservation.js';
-import { ToolRefusal } from './define.js';
+import { ToolInputError, ToolRefusal } from './define.js';
 
 /** How a tool takes a page body from the model. */
 export const bodyFormatArgument = z
@@ -11,9 +11,26 @@ export const bodyFormatArgument = z
     'markdown (converted to Confluence format), or storage (Confluence XHTML, used exactly as given).',
   );
 
+/**
+ * Markdown parsing is the one step whose cost can grow badly with hostile input (markdown-it needs tens of
+ * seconds for megabytes of nested brackets), and it runs on the event loop every user shares: bodies beyond this
+ * go as storage, which is only passed through.
+ */
+export const MAX_MARKDOWN_CHARS = 1_000_000;
+
+function checkMarkdownSize(markdown: string): void {
+  if (markdown.length > MAX_MARKDOWN_CHARS) {
+    throw new ToolInputError(
+      `A Markdown body may hold at most ${MAX_MARKDOWN_CHARS} characters (this one has ${markdown.length}). Send a larger page in storage format, or change it section by section.`,
+    );
+  }
+}
+
 /** Storage format for a new body the model wrote in `format`. */
 export function storageFromInput(body: string, format: 'markdown' | 'storage'): string {
-  return format === 'storage' ? body : markdownToStorage(body);
+  if (format === 'storage') return body;
+  checkMarkdownSize(body);
+  return markdownToStorage(body);
 }
 
 /**
@@ -23,6 +40,7 @@ export function storageFromInput(body: string, format: 'markdown' | 'storage'): 
  * A missing, duplicated or damaged placeholder makes this refuse: a Markdown update never drops such content.
  */
 export function storageForUpdate(currentStorage: string, markdown: string): string {
+  checkMarkdownSize(markdown);
   const { preserved } = storageToEditableMarkdown(currentStorage);
   // No removals through Markdown: deleting what Markdown cannot show takes an explicit storage-format update.
   const result = applyEditedMarkdown(markdown, preserved);

@@ -144,3 +144,15 @@ describe('confluence_update_page_section', () => {
     expect(textOf(result)).toMatch(/No heading "Nonexistent".*"Environments"/);
   });
 });
+
+describe('Markdown size', () => {
+  it('refuses a Markdown body too large to parse safely, pointing at storage format', async () => {
+    const result = await server.call('confluence_create_page', {
+      space: 'ENG',
+      title: 'Huge',
+      body: '['.repeat(1_000_001),
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/at most 1000000 characters.*storage format/);
+  });
+});

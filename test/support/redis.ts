@@ -52,7 +52,9 @@ export function describeWithRedis(name: string, fn: () => void): void {
     });
   } else {
     // Said out loud, not only in the verbose reporter: a skipped suite must never pass for a green one.
-    process.stderr.write(`Skipping "${name}": no Redis at ${redisUrlForDisplay} (CI=true makes this a failure).\n`);
+    process.stderr.write(
+      `Skipping "${name}": no Redis at ${redisUrlForDisplay} (CI=true makes this a failure).\n`,
+    );
     describe.skip(`${name} (skipped: no Redis at ${redisUrlForDisplay})`, fn);
   }
 }
