@@ -1,4 +1,4 @@
-import type { StorageElement, StorageNode } from './parse.js';
+import type { SourceElement, StorageElement, StorageNode } from './parse.js';
 
 /** The attribute's value, or undefined when absent. */
 export function attr(element: StorageElement, name: string): string | undefined {
@@ -14,6 +14,8 @@ export function child(element: StorageElement, name: string): StorageElement | u
 }
 
 /** Direct child elements, optionally only those with this name. */
+export function childElements(element: SourceElement, name?: string): SourceElement[];
+export function childElements(element: StorageElement, name?: string): StorageElement[];
 export function childElements(element: StorageElement, name?: string): StorageElement[] {
   const result: StorageElement[] = [];
   for (const node of element.children) {
@@ -53,4 +55,27 @@ export function collapsedText(node: StorageNode): string {
 /** Collapses runs of HTML whitespace (not non-breaking spaces) into one space, as browsers do. */
 export function collapseWhitespace(text: string): string {
   return text.replace(/[ \t\n\r\f]+/g, ' ');
+}
+
+/**
+ * All text under the node for describing it (a heading, a macro parameter), whitespace collapsed and trimmed:
+ * `ac:parameter` values inside it are left out, a `<time>` counts as its date.
+ */
+export function describedText(node: StorageNode): string {
+  const parts: string[] = [];
+  const stack: StorageNode[] = [node];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (current === undefined) break;
+    if (current.type === 'text') {
+      parts.push(current.text);
+    } else if (current === node || current.name !== 'ac:parameter') {
+      if (current.name === 'time' && current.attrs.datetime) parts.push(current.attrs.datetime);
+      for (let index = current.children.length - 1; index >= 0; index--) {
+        const child = current.children[index];
+        if (child !== undefined) stack.push(child);
+      }
+    }
+  }
+  return collapseWhitespace(parts.join('')).trim();
 }

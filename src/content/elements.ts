@@ -66,3 +66,49 @@ export const HIDDEN_ELEMENTS = new Set([
   'ac:default-parameter',
   'ac:adf-attribute',
 ]);
+
+/** HTML elements that never have content, so need no closing tag. */
+export const VOID_ELEMENTS = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+]);
+
+/** When the parser flattens elements nested beyond its MAX_DEPTH, these still separate words. */
+export const SEPARATING_ELEMENTS = new Set([
+  'p',
+  'div',
+  'br',
+  'hr',
+  'li',
+  'ul',
+  'ol',
+  'tr',
+  'td',
+  'th',
+  'table',
+  'blockquote',
+  'pre',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'ac:task',
+  'ac:layout-cell',
+  'ac:parameter',
+  'ac:rich-text-body',
+  'ac:plain-text-body',
+]);

@@ -1,7 +1,7 @@
 import { type Detection, detect, type KeepRange, type LossyConstruct } from './edit/detect.js';
 import { KEEP_BLOCK_ELEMENT, KEEP_INLINE_ELEMENT } from './keep.js';
 import type { StorageToMarkdownOptions } from './options.js';
-import { parseSource, type SourceElement } from './storage/source.js';
+import { parseStorage, type SourceElement } from './parse.js';
 import { attributes } from './storage/xhtml.js';
 import { renderStorage } from './storage-to-markdown.js';
 
@@ -34,7 +34,7 @@ export type { LossyKind } from './edit/lossy.js';
 
 /** Lists the constructs of `currentStorage` that Markdown cannot carry faithfully, with where they are. */
 export function preservationCheck(currentStorage: string): { lossy: LossyConstruct[] } {
-  return { lossy: detect(parseSource(currentStorage), currentStorage).constructs };
+  return { lossy: detect(parseStorage(currentStorage), currentStorage).constructs };
 }
 
 /** Markdown to edit, with the storage its placeholders stand for. */
@@ -81,7 +81,7 @@ export function storageToEditableMarkdown(
   storage: string,
   options: StorageToMarkdownOptions = {},
 ): EditableMarkdown {
-  const root = parseSource(storage);
+  const root = parseStorage(storage);
   const forceWhole = new Set<SourceElement>();
   for (let round = 0; ; round++) {
     const detection = detect(root, storage, forceWhole);

@@ -1,4 +1,5 @@
-import { parseSource, type SourceElement, sourceText } from './storage/source.js';
+import { describedText } from './dom.js';
+import { parseStorage, type SourceElement } from './parse.js';
 import { storageProblem } from './storage/well-formed.js';
 
 /** A heading of a page. */
@@ -59,9 +60,9 @@ function holdsHeading(element: SourceElement, level: number): boolean {
 
 /** The headings of a page with their levels, in document order, including those inside layouts and macros. */
 export function listSections(storage: string): Section[] {
-  return headings(parseSource(storage)).map((element) => ({
+  return headings(parseStorage(storage)).map((element) => ({
     level: headingLevel(element) ?? 1,
-    text: sourceText(element),
+    text: describedText(element),
   }));
 }
 
@@ -72,8 +73,8 @@ export function listSections(storage: string): Section[] {
  */
 export function findSection(storage: string, heading: string): SectionRange | undefined {
   const wanted = normalize(heading);
-  const element = headings(parseSource(storage)).find(
-    (candidate) => normalize(sourceText(candidate)) === wanted,
+  const element = headings(parseStorage(storage)).find(
+    (candidate) => normalize(describedText(candidate)) === wanted,
   );
   if (element === undefined) return undefined;
   const level = headingLevel(element) ?? 1;
@@ -89,7 +90,7 @@ export function findSection(storage: string, heading: string): SectionRange | un
   }
   return {
     level,
-    text: sourceText(element),
+    text: describedText(element),
     bodyStart: element.end,
     bodyEnd: Math.max(bodyEnd, element.end),
   };

@@ -1,5 +1,6 @@
+import { childElements } from '../dom.js';
 import { convertMarkdown } from '../markdown-to-storage.js';
-import { parseSource, sourceChildren } from '../storage/source.js';
+import { parseStorage } from '../parse.js';
 import { storageProblem } from '../storage/well-formed.js';
 import { classify } from './lossy.js';
 
@@ -15,7 +16,7 @@ export type ApplyResult = { readonly storage: string } | { readonly refused: str
 /** A short description of a preserved fragment, for refusal messages. */
 export function describeFragment(fragment: string): string {
   const trimmed = fragment.trim();
-  const element = sourceChildren(parseSource(trimmed))[0];
+  const element = childElements(parseStorage(trimmed))[0];
   if (element !== undefined && element.start === 0) {
     const found = classify(element);
     const closed = element.end >= trimmed.length;

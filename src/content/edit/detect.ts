@@ -1,8 +1,8 @@
+import { describedText } from '../dom.js';
 import { BLOCK_ELEMENTS } from '../elements.js';
 import { isBlockMacro } from '../markdown/macros.js';
-import { parseStorage } from '../parse.js';
+import type { SourceElement } from '../parse.js';
 import { MAX_BLOCK_NESTING } from '../storage/markdown-parser.js';
-import { type SourceElement, sourceText } from '../storage/source.js';
 import { type Classification, classify, type LossyKind } from './lossy.js';
 
 /** A construct of the current storage that Markdown cannot carry faithfully. */
@@ -65,11 +65,8 @@ const INLINE_PARENTS = new Set([
   'ac:inline-comment-marker',
 ]);
 
-function isBlockish(element: SourceElement, storage: string): boolean {
-  if (element.name === 'ac:structured-macro' || element.name === 'ac:macro') {
-    const parsed = parseStorage(storage.slice(element.start, element.end)).children[0];
-    return parsed?.type === 'element' && isBlockMacro(parsed);
-  }
+function isBlockish(element: SourceElement): boolean {
+  if (element.name === 'ac:structured-macro' || element.name === 'ac:macro') return isBlockMacro(element);
   return BLOCK_ELEMENTS.has(element.name);
 }
 
@@ -85,11 +82,11 @@ const BLOCK_CONTAINERS = new Set([
 ]);
 
 /** Whether the placeholder for a kept element is inline (in a paragraph) or a block of its own. */
-function isInline(element: SourceElement, storage: string): boolean {
+function isInline(element: SourceElement): boolean {
   const parent = element.parent?.name ?? '#document';
   if (INLINE_PARENTS.has(parent) || parent === 'p') return true;
   if (BLOCK_CONTAINERS.has(parent)) return false;
-  return !isBlockish(element, storage);
+  return !isBlockish(element);
 }
 
 /**
@@ -123,7 +120,7 @@ export function detect(
       });
     }
     if (found.keep === 'formatting') return;
-    const inline = isInline(element, storage);
+    const inline = isInline(element);
     if (found.keep === 'whole' || found.body === undefined) {
       keeps.push({
         start: element.start,
@@ -156,7 +153,7 @@ export function detect(
   const visit = (element: SourceElement, depth: number): void => {
     for (const child of element.children) {
       if (child.type !== 'element') continue;
-      if (/^h[1-6]$/.test(child.name)) heading = sourceText(child);
+      if (/^h[1-6]$/.test(child.name)) heading = describedText(child);
       let found: Classification | undefined;
       if (forceWhole.has(child)) {
         found = {

@@ -1,6 +1,7 @@
+import { childElements, describedText } from '../dom.js';
 import { EMOTICONS } from '../emoticons.js';
 import { ALERTS, FILE_VIEWERS, MARKER_PARAMETERS, MARKERS, TRANSPARENT } from '../macro-forms.js';
-import { type SourceElement, sourceChildren, sourceText } from '../storage/source.js';
+import type { SourceElement } from '../parse.js';
 
 /** What kind of thing Markdown cannot carry. */
 export type LossyKind =
@@ -43,7 +44,7 @@ function parameters(macro: SourceElement): Parameter[] {
     )
     .map((node) => ({
       name: node.name === 'ac:default-parameter' ? '' : (node.attrs['ac:name'] ?? '').trim(),
-      value: sourceText(node),
+      value: describedText(node),
       structured: node.children.some((child) => child.type === 'element'),
     }));
 }
@@ -72,8 +73,8 @@ const MARKER_NAMES = new Set(
 
 /** What of a code or noformat macro its fenced form would lose, or undefined when it keeps everything. */
 function codeLossy(name: string, macro: SourceElement, params: readonly Parameter[]): string | undefined {
-  const plain = sourceChildren(macro, 'ac:plain-text-body')[0];
-  if (plain === undefined && sourceChildren(macro, 'ac:rich-text-body').length > 0) return 'a rich-text body';
+  const plain = childElements(macro, 'ac:plain-text-body')[0];
+  if (plain === undefined && childElements(macro, 'ac:rich-text-body').length > 0) return 'a rich-text body';
   // Markdown reads a carriage return as a line ending.
   if (plain?.children.some((node) => node.type === 'text' && node.text.includes('\r')))
     return 'carriage returns';
@@ -89,7 +90,7 @@ function codeLossy(name: string, macro: SourceElement, params: readonly Paramete
 function classifyMacro(macro: SourceElement): Classification | undefined {
   const name = (macro.attrs['ac:name'] ?? '').trim().toLowerCase();
   const params = parameters(macro);
-  const rich = sourceChildren(macro, 'ac:rich-text-body')[0];
+  const rich = childElements(macro, 'ac:rich-text-body')[0];
   const description = describeMacro(name, params);
   const wrapOrWhole = (kind: LossyKind): Classification =>
     rich === undefined
@@ -150,7 +151,7 @@ function classifyLink(link: SourceElement): Classification | undefined {
 const IMAGE_ATTRIBUTES = new Set(['ac:alt', 'ac:title']);
 
 function classifyImage(image: SourceElement): Classification | undefined {
-  const target = sourceChildren(image).find(
+  const target = childElements(image).find(
     (child) => child.name === 'ri:attachment' || child.name === 'ri:url',
   );
   const extra = Object.keys(image.attrs).filter((name) => !IMAGE_ATTRIBUTES.has(name));
@@ -178,7 +179,7 @@ function classifyTime(time: SourceElement): Classification | undefined {
   const datetime = time.attrs.datetime ?? '';
   const heading = time.parent !== undefined && /^h[1-6]$/.test(time.parent.name) ? time.parent : undefined;
   const isDate = /^\d{4}-\d{2}-\d{2}$/.test(datetime);
-  if (isDate && (heading === undefined || sourceText(heading) === datetime)) return undefined;
+  if (isDate && (heading === undefined || describedText(heading) === datetime)) return undefined;
   return { kind: 'date', description: `date ${datetime}`, keep: 'whole' };
 }
 
@@ -271,13 +272,13 @@ export function classify(element: SourceElement): Classification | undefined {
     case 'ac:adf-extension':
       return {
         kind: 'extension',
-        description: `editor extension ${sourceChildren(element)[0]?.attrs.type ?? ''}`.trim(),
+        description: `editor extension ${childElements(element)[0]?.attrs.type ?? ''}`.trim(),
         keep: 'whole',
       };
     case 'ac:placeholder':
       return {
         kind: 'placeholder',
-        description: `instructional text "${sourceText(element).slice(0, 60)}"`,
+        description: `instructional text "${describedText(element).slice(0, 60)}"`,
         keep: 'whole',
       };
     case 'ac:link':
