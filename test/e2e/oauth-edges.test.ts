@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/log.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { demoSite } from '../../src/sandbox/seed/demo-site.js';
 import { ID } from '../../src/sandbox/seed/users.js';
-import { Browser, connectLinkIn, connectThroughSandbox, field } from '../support/browser.js';
+import { Browser, callbackFor, connectLinkIn, connectThroughSandbox } from '../support/browser.js';
 import { textOf } from '../support/mcp.js';
 import { mcpClient, type OAuthServer, registerApp, startOAuthServer } from '../support/oauth-server.js';
 import { freePort } from '../support/redis.js';
@@ -153,19 +153,9 @@ describe('an expired state', () => {
   it('is refused after ten minutes, and nothing is stored', async () => {
     const link = await flow.createLink({ userKey: 'late-user', label: 'Late User' });
     const browser = new Browser();
-    const confirm = await browser.request('GET', link);
-    const started = await browser.request('POST', link, {
-      csrf: field(confirm.text, 'csrf'),
-      decision: 'continue',
-    });
-    const consent = await browser.request('GET', started.location as string);
-    const decided = await browser.request('POST', new URL('/authorize', sandbox.url).toString(), {
-      request: field(consent.text, 'request'),
-      decision: 'approve',
-      account_id: ID.priya,
-    });
+    const callback = await callbackFor(browser, link, ID.priya);
     now += 11 * 60_000;
-    const late = await browser.request('GET', decided.location as string);
+    const late = await browser.request('GET', callback);
     expect(late.status).toBe(400);
     expect(late.text).toMatch(/not valid/);
     expect(await manager.get('late-user')).toBeUndefined();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateEncryptionKey } from '../../src/auth/store/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { ID } from '../../src/sandbox/seed/users.js';
-import { Browser, connectLinkIn, connectThroughSandbox, field } from '../support/browser.js';
+import { Browser, callbackFor, connectLinkIn, connectThroughSandbox } from '../support/browser.js';
 import { textOf } from '../support/mcp.js';
 import { mcpClient, type OAuthServer, registerApp, startOAuthServer } from '../support/oauth-server.js';
 import { freePort } from '../support/redis.js';
@@ -222,18 +222,8 @@ describe('the connect flow refuses, storing nothing', () => {
     const link = connectLinkIn(textOf(await session.call('confluence_list_spaces')));
     await session.close();
     const browser = new Browser();
-    const confirm = await browser.request('GET', link);
-    const started = await browser.request('POST', link, {
-      csrf: field(confirm.text, 'csrf'),
-      decision: 'continue',
-    });
-    const consent = await browser.request('GET', started.location as string);
-    const decided = await browser.request('POST', new URL('/authorize', sandbox.url).toString(), {
-      request: field(consent.text, 'request'),
-      decision: 'approve',
-      account_id: ID.priya,
-    });
-    return { browser, link, callback: decided.location as string };
+    const callback = await callbackFor(browser, link, ID.priya);
+    return { browser, link, callback };
   }
 
   it('a replayed callback', async () => {

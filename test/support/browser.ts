@@ -87,6 +87,16 @@ export async function connectThroughSandbox(
   accountId: string,
   options: { decision?: 'approve' | 'deny'; callbackOrigin?: string } = {},
 ): Promise<ConnectOutcome> {
+  const started = await continueFromLink(browser, link);
+  if ('status' in started) return started;
+  return consentAtSandbox(browser, started.consentUrl, accountId, options);
+}
+
+/** The confirmation page of a link and its "Continue": the consent URL it redirects to, or the page it gave. */
+async function continueFromLink(
+  browser: Browser,
+  link: string,
+): Promise<{ consentUrl: string } | ConnectOutcome> {
   const confirm = await browser.request('GET', link);
   if (confirm.status !== 200) return { status: confirm.status, text: confirm.text };
   const started = await browser.request('POST', link, {
@@ -94,7 +104,26 @@ export async function connectThroughSandbox(
     decision: 'continue',
   });
   if (started.status !== 303 || !started.location) return { status: started.status, text: started.text };
-  return consentAtSandbox(browser, started.location, accountId, options);
+  return { consentUrl: started.location };
+}
+
+/**
+ * Walks a link through confirmation and the sandbox's consent as `accountId`, stopping before the callback: the
+ * callback URL is returned, for tests that deliver it late, twice, altered or from another browser.
+ */
+export async function callbackFor(browser: Browser, link: string, accountId: string): Promise<string> {
+  const started = await continueFromLink(browser, link);
+  if ('status' in started)
+    throw new Error(`the link did not lead to consent: ${started.status} ${started.text}`);
+  const consent = await browser.request('GET', started.consentUrl);
+  const decided = await browser.request('POST', new URL('/authorize', started.consentUrl).toString(), {
+    request: field(consent.text, 'request'),
+    decision: 'approve',
+    account_id: accountId,
+  });
+  if (!decided.location)
+    throw new Error(`the sandbox did not redirect back: ${decided.status} ${decided.text}`);
+  return decided.location;
 }
 
 /**
