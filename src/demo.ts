@@ -7,22 +7,21 @@ import { buildRuntime } from './runtime.js';
 import { type Sandbox, startSandbox } from './sandbox/index.js';
 import { startHttpServer } from './transports/http.js';
 
-/** Credentials that work against a running sandbox, as environment variables. */
-export function sandboxEnv(sandbox: Sandbox): {
-  apiToken: Record<string, string>;
-  accessToken: Record<string, string>;
-} {
+/** The sandbox demo user's personal API token, as the environment variables stdio reads. */
+function apiTokenEnv(sandbox: Sandbox): Record<string, string> {
   return {
-    apiToken: {
-      CONFLUENCE_SITE_URL: sandbox.url,
-      ATLASSIAN_EMAIL: sandbox.demoUser.email,
-      ATLASSIAN_API_TOKEN: sandbox.demoUser.apiToken ?? '',
-    },
-    accessToken: {
-      ATLASSIAN_ACCESS_TOKEN: sandbox.mintAccessToken(sandbox.demoUser.accountId, undefined, 24 * 3600),
-      CONFLUENCE_CLOUD_ID: sandbox.site.cloudId,
-      CONFLUENCE_API_BASE_URL: sandbox.url,
-    },
+    CONFLUENCE_SITE_URL: sandbox.url,
+    ATLASSIAN_EMAIL: sandbox.demoUser.email,
+    ATLASSIAN_API_TOKEN: sandbox.demoUser.apiToken ?? '',
+  };
+}
+
+/** A fresh 24-hour gateway access token with every scope, as environment variables. */
+function accessTokenEnv(sandbox: Sandbox): Record<string, string> {
+  return {
+    ATLASSIAN_ACCESS_TOKEN: sandbox.mintAccessToken(sandbox.demoUser.accountId, undefined, 24 * 3600),
+    CONFLUENCE_CLOUD_ID: sandbox.site.cloudId,
+    CONFLUENCE_API_BASE_URL: sandbox.url,
   };
 }
 
@@ -33,7 +32,6 @@ const env = (vars: Record<string, string>) =>
 
 /** What `confluence-mcp sandbox` prints: where the fake lives and credentials that work against it. */
 export function sandboxBanner(sandbox: Sandbox): string {
-  const creds = sandboxEnv(sandbox);
   return `Confluence Cloud sandbox running (site "${sandbox.site.siteTitle}", ${sandbox.site.pages.size} pages).
 
   Site (API tokens):      ${sandbox.url}/wiki            e.g. ${sandbox.url}/wiki/api/v2/spaces
@@ -42,9 +40,9 @@ export function sandboxBanner(sandbox: Sandbox): string {
   Caller identity (IdP):  issuer ${sandbox.idp.issuer}, JWKS ${sandbox.idp.jwksUrl}
 
   As ${sandbox.demoUser.displayName}, with a personal API token:
-${env(creds.apiToken)}
+${env(apiTokenEnv(sandbox))}
   Or with an OAuth access token (all 13 scopes, valid 24 h):
-${env(creds.accessToken)}
+${env(accessTokenEnv(sandbox))}
   OAuth app: client id ${sandbox.client.clientId}, client secret ${sandbox.client.clientSecret}
   Test knobs: POST ${sandbox.url}/__sandbox/faults with header x-sandbox-admin: ${sandbox.adminKey}
 
@@ -104,7 +102,7 @@ export async function runDemo(config: Config, sandboxPort: number, log: Logger) 
   });
   const cli = join(PACKAGE_ROOT, 'dist', 'src', 'cli.js');
   const stdioConfig = {
-    mcpServers: { confluence: { command: 'node', args: [cli, 'stdio'], env: sandboxEnv(sandbox).apiToken } },
+    mcpServers: { confluence: { command: 'node', args: [cli, 'stdio'], env: apiTokenEnv(sandbox) } },
   };
   const remoteConfig = {
     mcpServers: {
