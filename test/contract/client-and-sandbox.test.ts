@@ -1,6 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import type { ConfluenceAuth } from '../../src/confluence/auth.js';
 import { ConfluenceClient } from '../../src/confluence/client.js';
@@ -12,12 +12,14 @@ import { staticRuntime } from '../../src/runtime.js';
 import { type Sandbox, sandboxRoutes, startSandbox } from '../../src/sandbox/index.js';
 import { createServer } from '../../src/server.js';
 import { recordingFetch } from '../support/recording-fetch.js';
+import { describeRequiring } from '../support/requires.js';
 import {
   type ContractSpecs,
   type Exchange,
   formatViolations,
   loadContractSpecs,
   operationScopes,
+  specsRequirement,
   validateExchange,
 } from './openapi.js';
 
@@ -33,16 +35,6 @@ function clientFor(auth: ConfluenceAuth): ConfluenceClient {
     fetch: recordingFetch(exchanges),
   });
 }
-
-beforeAll(async () => {
-  // Fails loudly, naming the directory, when ../shared/confluence-openapi is missing.
-  specs = loadContractSpecs();
-  sandbox = await startSandbox();
-});
-
-afterAll(async () => {
-  await sandbox?.close();
-});
 
 /** Drives every endpoint function of the client once or more, by both routes, against the sandbox. */
 async function exerciseClient(client: ConfluenceClient) {
@@ -141,161 +133,178 @@ async function exerciseClient(client: ConfluenceClient) {
   await api.searchContent(client, { cql: 'type = page AND space = ENG', limit: 5, cursor: found.nextCursor });
 }
 
-describe('contract: every request the client builds and every sandbox answer match the OpenAPI specs', () => {
-  it('with a personal API token on the site route', async () => {
-    const start = exchanges.length;
-    const user = sandbox.demoUser;
-    await exerciseClient(
-      clientFor({
-        type: 'api-token',
-        siteUrl: sandbox.url,
-        email: user.email,
-        apiToken: user.apiToken as string,
-      }),
-    );
-    const mine = exchanges.slice(start);
-    expect(mine.length).toBeGreaterThan(35);
-    const violations = mine.flatMap((e) => validateExchange(specs, e));
-    expect(violations, formatViolations(violations)).toEqual([]);
-  });
+describeRequiring(
+  specsRequirement(),
+  'contract: every request the client builds and every sandbox answer match the OpenAPI specs',
+  () => {
+    beforeAll(async () => {
+      specs = loadContractSpecs();
+      sandbox = await startSandbox();
+    });
 
-  it('with an OAuth token through the gateway', async () => {
-    const start = exchanges.length;
-    const token = sandbox.mintAccessToken(sandbox.demoUser.accountId, GRANULAR_SCOPES);
-    await exerciseClient(
-      clientFor({
-        type: 'oauth',
-        apiBaseUrl: sandbox.url,
-        cloudId: sandbox.site.cloudId,
-        accessToken: () => token,
-      }),
-    );
-    const mine = exchanges.slice(start);
-    expect(mine.every((e) => e.url.includes(`/ex/confluence/${sandbox.site.cloudId}/wiki/`))).toBe(true);
-    const violations = mine.flatMap((e) => validateExchange(specs, e));
-    expect(violations, formatViolations(violations)).toEqual([]);
-  });
+    afterAll(async () => {
+      await sandbox?.close();
+    });
 
-  it('for the requests every tool makes', async () => {
-    const start = exchanges.length;
-    const user = sandbox.demoUser;
-    const { tools, runtime } = staticRuntime(
-      configSchema.parse({ tools: { allowPurge: true, spaces: { deny: ['HR'] } } }),
-      { type: 'api-token', siteUrl: sandbox.url, email: user.email, apiToken: user.apiToken as string },
-      silentLogger,
-      recordingFetch(exchanges),
-    );
-    const server = createServer(tools, runtime);
-    const [a, b] = InMemoryTransport.createLinkedPair();
-    const client = new Client({ name: 'contract', version: '1' });
-    await Promise.all([server.connect(b), client.connect(a)]);
-    const called = new Set<string>();
-    const call = async (name: string, args: Record<string, unknown>) => {
-      called.add(name);
-      const result = await client.callTool({ name, arguments: args });
-      expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-      return result.structuredContent as Record<string, unknown>;
-    };
-    await call('confluence_list_spaces', {
-      type: 'global',
-      status: 'current',
-      labels: ['engineering'],
-      keys: ['ENG'],
-    });
-    const listed = await call('confluence_list_pages', { space: 'ENG', sort: 'title', limit: 5 });
-    await call('confluence_list_pages', {
-      space: 'ENG',
-      sort: 'title',
-      limit: 5,
-      cursor: listed.next_cursor,
-    });
-    const id = ((listed.pages as { id: string }[])[0] as { id: string }).id;
-    await call('confluence_get_page', { page: id });
-    await call('confluence_get_page', { page: id, body_format: 'none' });
-    await call('confluence_get_page', { page: id, version: 1, body_format: 'storage' });
-    const found = await call('confluence_search', {
-      query: 'deploy',
-      space: 'ENG',
-      label: 'runbook',
-      limit: 2,
-    });
-    await call('confluence_search', { cql: 'type = page', limit: 2, cursor: found.next_cursor });
-    const parent = (await call('confluence_list_pages', { space: 'ENG', title: 'Deployment guide' }))
-      .pages as {
-      id: string;
-    }[];
-    const guide = parent[0]?.id as string;
-    await call('confluence_get_page_children', { page: guide, limit: 2 });
-    await call('confluence_get_page_descendants', { page: guide, depth: 3 });
-    await call('confluence_get_page_ancestors', { page: guide });
-    await call('confluence_get_page_versions', { page: guide, limit: 2 });
-    const created = await call('confluence_create_page', {
-      space: 'ENG',
-      parent: guide,
-      title: `Contract tool page ${Date.now()}`,
-      body: '## Steps\n\n1. one\n2. two\n\n| a | b |\n| --- | --- |\n| 1 | 2 |',
-    });
-    await call('confluence_update_page', { page: created.id, body: 'Changed.', expected_version: 1 });
-    await call('confluence_update_page', { page: created.id, title: `${created.title} (renamed)` });
-    await call('confluence_update_page', {
-      page: created.id,
-      body: '## Steps\n\nOne step.',
-      body_format: 'markdown',
-    });
-    await call('confluence_update_page_section', { page: created.id, heading: 'Steps', body: 'Two steps.' });
-    await call('confluence_move_page', { page: created.id, after: guide });
-    await call('confluence_add_labels', { page: created.id, labels: ['contract', 'temp'] });
-    await call('confluence_remove_label', { page: created.id, label: 'temp' });
-    await call('confluence_get_labels', { page: created.id });
-    await call('confluence_get_labels', { space: 'ENG' });
-    await call('confluence_get_labels', { prefix: 'global' });
-    await call('confluence_find_pages_by_label', { label: 'adr', space: 'ENG', limit: 5 });
-    await call('confluence_delete_page', { page: created.id, purge: true });
-    await call('confluence_get_space', { space: 'ENG' });
-    await call('confluence_create_space', {
-      key: `C${Date.now() % 100000}`,
-      name: 'Contract space',
-      description: 'x',
-    });
-    const me = await call('confluence_get_current_user', {});
-    await call('confluence_get_users', { account_ids: [me.account_id] });
-    await call('confluence_search_users', { query: 'priya' });
-    await call('confluence_list_groups', {});
-    await call('confluence_list_groups', { name: 'eng' });
-    await call('confluence_get_group_members', { group: 'engineering' });
-    await call('confluence_get_site_info', {});
-    await client.close();
-    await server.close();
-    const callsConfluence = tools.filter((t) => t.scopes.length > 0).map((t) => t.name);
-    expect([...called].sort()).toEqual(callsConfluence.sort());
-    const mine = exchanges.slice(start);
-    const violations = mine.flatMap((e) => validateExchange(specs, e));
-    expect(violations, formatViolations(violations)).toEqual([]);
-  });
-
-  it("enforces on each sandbox route exactly the scopes the spec's x-atlassian-oauth2-scopes lists", () => {
-    const mismatches: string[] = [];
-    for (const r of sandboxRoutes()) {
-      const v2 = r.pattern.startsWith('/api/v2/');
-      const specPath = (v2 ? r.pattern.slice('/api/v2'.length) : `/wiki${r.pattern}`).replace(
-        /:([^/]+)/g,
-        '{$1}',
+    it('with a personal API token on the site route', async () => {
+      const start = exchanges.length;
+      const user = sandbox.demoUser;
+      await exerciseClient(
+        clientFor({
+          type: 'api-token',
+          siteUrl: sandbox.url,
+          email: user.email,
+          apiToken: user.apiToken as string,
+        }),
       );
-      if (!r.scopes.length) {
-        // Retired endpoints the sandbox answers with 410: the spec no longer has them.
-        expect(() => operationScopes(specs, r.method, specPath)).toThrow();
-        continue;
-      }
-      const expected = operationScopes(specs, r.method, specPath)
-        .map((s) => [...s].sort().join(' '))
-        .sort();
-      const actual = r.scopes.map((s) => [...s].sort().join(' ')).sort();
-      if (JSON.stringify(expected) !== JSON.stringify(actual)) {
-        mismatches.push(
-          `${r.method} ${specPath}: spec ${JSON.stringify(expected)}, sandbox ${JSON.stringify(actual)}`,
+      const mine = exchanges.slice(start);
+      expect(mine.length).toBeGreaterThan(35);
+      const violations = mine.flatMap((e) => validateExchange(specs, e));
+      expect(violations, formatViolations(violations)).toEqual([]);
+    });
+
+    it('with an OAuth token through the gateway', async () => {
+      const start = exchanges.length;
+      const token = sandbox.mintAccessToken(sandbox.demoUser.accountId, GRANULAR_SCOPES);
+      await exerciseClient(
+        clientFor({
+          type: 'oauth',
+          apiBaseUrl: sandbox.url,
+          cloudId: sandbox.site.cloudId,
+          accessToken: () => token,
+        }),
+      );
+      const mine = exchanges.slice(start);
+      expect(mine.every((e) => e.url.includes(`/ex/confluence/${sandbox.site.cloudId}/wiki/`))).toBe(true);
+      const violations = mine.flatMap((e) => validateExchange(specs, e));
+      expect(violations, formatViolations(violations)).toEqual([]);
+    });
+
+    it('for the requests every tool makes', async () => {
+      const start = exchanges.length;
+      const user = sandbox.demoUser;
+      const { tools, runtime } = staticRuntime(
+        configSchema.parse({ tools: { allowPurge: true, spaces: { deny: ['HR'] } } }),
+        { type: 'api-token', siteUrl: sandbox.url, email: user.email, apiToken: user.apiToken as string },
+        silentLogger,
+        recordingFetch(exchanges),
+      );
+      const server = createServer(tools, runtime);
+      const [a, b] = InMemoryTransport.createLinkedPair();
+      const client = new Client({ name: 'contract', version: '1' });
+      await Promise.all([server.connect(b), client.connect(a)]);
+      const called = new Set<string>();
+      const call = async (name: string, args: Record<string, unknown>) => {
+        called.add(name);
+        const result = await client.callTool({ name, arguments: args });
+        expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+        return result.structuredContent as Record<string, unknown>;
+      };
+      await call('confluence_list_spaces', {
+        type: 'global',
+        status: 'current',
+        labels: ['engineering'],
+        keys: ['ENG'],
+      });
+      const listed = await call('confluence_list_pages', { space: 'ENG', sort: 'title', limit: 5 });
+      await call('confluence_list_pages', {
+        space: 'ENG',
+        sort: 'title',
+        limit: 5,
+        cursor: listed.next_cursor,
+      });
+      const id = ((listed.pages as { id: string }[])[0] as { id: string }).id;
+      await call('confluence_get_page', { page: id });
+      await call('confluence_get_page', { page: id, body_format: 'none' });
+      await call('confluence_get_page', { page: id, version: 1, body_format: 'storage' });
+      const found = await call('confluence_search', {
+        query: 'deploy',
+        space: 'ENG',
+        label: 'runbook',
+        limit: 2,
+      });
+      await call('confluence_search', { cql: 'type = page', limit: 2, cursor: found.next_cursor });
+      const parent = (await call('confluence_list_pages', { space: 'ENG', title: 'Deployment guide' }))
+        .pages as {
+        id: string;
+      }[];
+      const guide = parent[0]?.id as string;
+      await call('confluence_get_page_children', { page: guide, limit: 2 });
+      await call('confluence_get_page_descendants', { page: guide, depth: 3 });
+      await call('confluence_get_page_ancestors', { page: guide });
+      await call('confluence_get_page_versions', { page: guide, limit: 2 });
+      const created = await call('confluence_create_page', {
+        space: 'ENG',
+        parent: guide,
+        title: `Contract tool page ${Date.now()}`,
+        body: '## Steps\n\n1. one\n2. two\n\n| a | b |\n| --- | --- |\n| 1 | 2 |',
+      });
+      await call('confluence_update_page', { page: created.id, body: 'Changed.', expected_version: 1 });
+      await call('confluence_update_page', { page: created.id, title: `${created.title} (renamed)` });
+      await call('confluence_update_page', {
+        page: created.id,
+        body: '## Steps\n\nOne step.',
+        body_format: 'markdown',
+      });
+      await call('confluence_update_page_section', {
+        page: created.id,
+        heading: 'Steps',
+        body: 'Two steps.',
+      });
+      await call('confluence_move_page', { page: created.id, after: guide });
+      await call('confluence_add_labels', { page: created.id, labels: ['contract', 'temp'] });
+      await call('confluence_remove_label', { page: created.id, label: 'temp' });
+      await call('confluence_get_labels', { page: created.id });
+      await call('confluence_get_labels', { space: 'ENG' });
+      await call('confluence_get_labels', { prefix: 'global' });
+      await call('confluence_find_pages_by_label', { label: 'adr', space: 'ENG', limit: 5 });
+      await call('confluence_delete_page', { page: created.id, purge: true });
+      await call('confluence_get_space', { space: 'ENG' });
+      await call('confluence_create_space', {
+        key: `C${Date.now() % 100000}`,
+        name: 'Contract space',
+        description: 'x',
+      });
+      const me = await call('confluence_get_current_user', {});
+      await call('confluence_get_users', { account_ids: [me.account_id] });
+      await call('confluence_search_users', { query: 'priya' });
+      await call('confluence_list_groups', {});
+      await call('confluence_list_groups', { name: 'eng' });
+      await call('confluence_get_group_members', { group: 'engineering' });
+      await call('confluence_get_site_info', {});
+      await client.close();
+      await server.close();
+      const callsConfluence = tools.filter((t) => t.scopes.length > 0).map((t) => t.name);
+      expect([...called].sort()).toEqual(callsConfluence.sort());
+      const mine = exchanges.slice(start);
+      const violations = mine.flatMap((e) => validateExchange(specs, e));
+      expect(violations, formatViolations(violations)).toEqual([]);
+    });
+
+    it("enforces on each sandbox route exactly the scopes the spec's x-atlassian-oauth2-scopes lists", () => {
+      const mismatches: string[] = [];
+      for (const r of sandboxRoutes()) {
+        const v2 = r.pattern.startsWith('/api/v2/');
+        const specPath = (v2 ? r.pattern.slice('/api/v2'.length) : `/wiki${r.pattern}`).replace(
+          /:([^/]+)/g,
+          '{$1}',
         );
+        if (!r.scopes.length) {
+          // Retired endpoints the sandbox answers with 410: the spec no longer has them.
+          expect(() => operationScopes(specs, r.method, specPath)).toThrow();
+          continue;
+        }
+        const expected = operationScopes(specs, r.method, specPath)
+          .map((s) => [...s].sort().join(' '))
+          .sort();
+        const actual = r.scopes.map((s) => [...s].sort().join(' ')).sort();
+        if (JSON.stringify(expected) !== JSON.stringify(actual)) {
+          mismatches.push(
+            `${r.method} ${specPath}: spec ${JSON.stringify(expected)}, sandbox ${JSON.stringify(actual)}`,
+          );
+        }
       }
-    }
-    expect(mismatches).toEqual([]);
-  });
-});
+      expect(mismatches).toEqual([]);
+    });
+  },
+);

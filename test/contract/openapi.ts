@@ -10,6 +10,7 @@ export {
   findProjectRoot,
   loadContractSpecs,
   type ScopeSet,
+  specsRequirement,
 } from './openapi-load.js';
 export {
   apiPathOf,
