@@ -15,10 +15,13 @@ export interface CliProcess {
   stop: () => Promise<void>;
 }
 
-/** Starts `confluence-mcp <args>` as a child process with `env` added to a clean environment. */
-export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does it).`);
-  const child = spawn(process.execPath, [CLI, ...args], {
+/**
+ * Starts `confluence-mcp <args>` as a child process with `env` added to a clean environment; `bin` runs another
+ * copy of the CLI (an installed package) instead of this checkout's build.
+ */
+export function startCli(args: string[], env: Record<string, string> = {}, bin = CLI): CliProcess {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first (npm test does it).`);
+  const child = spawn(process.execPath, [bin, ...args], {
     env: { PATH: process.env.PATH ?? '', CONFLUENCE_MCP_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
