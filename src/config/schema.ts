@@ -22,9 +22,9 @@ const url = (what: string) =>
 
 const storeUrl = z
   .string()
-  .refine((value) => /^(memory:\/\/|redis:\/\/|rediss:\/\/|redis\+cluster:\/\/|file:\/\/)/.test(value), {
+  .refine((value) => /^(memory:\/\/|rediss?:\/\/|rediss?\+cluster:\/\/|file:\/\/)/.test(value), {
     error:
-      'expected memory://, redis://host:port, rediss://host:port, redis+cluster://host:port,... or file:///path',
+      'expected memory://, redis://host:port, rediss://host:port, redis+cluster://host:port,..., rediss+cluster://host:port,... or file:///path',
   });
 
 const httpSchema = z
@@ -195,7 +195,7 @@ export const configSchema = z
         url: storeUrl
           .default('memory://')
           .describe(
-            'Where per-user tokens live: memory://, redis://, rediss://, redis+cluster://, file:///path.',
+            'Where per-user tokens live: memory://, redis://, rediss://, redis+cluster://, rediss+cluster://, file:///path.',
           ),
         namespace: z
           .string()
