@@ -108,6 +108,14 @@ const callerAuthSchema = z
 const connectSchema = z
   .strictObject({
     linkTtlSeconds: z.int().min(60).max(3600).default(600).describe('How long a connect link works.'),
+    maxPendingLinks: z
+      .int()
+      .min(1)
+      .max(10_000_000)
+      .default(10_000)
+      .describe(
+        'Most connect links made across the fleet per link lifetime (each user has at most one at a time); past it users are asked to try again later.',
+      ),
     refreshSkewSeconds: z
       .int()
       .min(0)

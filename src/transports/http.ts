@@ -8,6 +8,7 @@ import {
   InvalidCallerTokenError,
   protectedResourceMetadata,
   resourceMetadataPaths,
+  type VerifiedCaller,
   wwwAuthenticate,
 } from '../auth/caller/index.js';
 import type { Caller } from '../auth/session.js';
@@ -88,6 +89,24 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknow
   }
 }
 
+/**
+ * The caller as the connect pages name them: what the identity provider vouches for (the verified email, else the
+ * subject at its issuer), with the self-chosen display name kept apart as secondary text.
+ */
+function callerOf(verified: VerifiedCaller): VerifiedCaller & { caller: Caller } {
+  const email = verified.emailVerified ? verified.claims.email : undefined;
+  const claimedName = verified.claims.name ?? verified.claims.preferred_username;
+  const caller: Caller = {
+    userKey: verified.userKey,
+    label: email ?? `${verified.subject} at ${verified.issuer}`,
+    issuer: verified.issuer,
+    subject: verified.subject,
+    ...(email ? { verifiedEmail: email } : {}),
+    ...(claimedName ? { claimedName } : {}),
+  };
+  return { ...verified, caller };
+}
+
 /** The capabilities an `initialize` message declares, if the body is one (or a batch holding one). */
 function initializeCapabilities(body: unknown): ClientCapabilities | undefined {
   for (const message of Array.isArray(body) ? body : [body]) {
@@ -126,17 +145,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       });
     }
     try {
-      const caller = await auth.verifier.verify(token);
-      const label =
-        caller.claims.name ?? caller.claims.email ?? caller.claims.preferred_username ?? caller.subject;
-      const who: Caller = { userKey: caller.userKey, label };
+      const who = callerOf(await auth.verifier.verify(token));
       return {
         token,
-        clientId: caller.clientId ?? caller.subject,
-        scopes: caller.scopes,
-        expiresAt: caller.expiresAt,
+        clientId: who.clientId ?? who.subject,
+        scopes: who.scopes,
+        expiresAt: who.expiresAt,
         resource: new URL(auth.resource),
-        extra: { caller: who },
+        extra: { caller: who.caller },
       };
     } catch (error) {
       if (error instanceof InvalidCallerTokenError) {
@@ -213,7 +229,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] as string;
-    const refused = checkOrigin(req, policy);
+    // The connect pages' form posts carry their own CSRF token and cookie, so an opaque Origin is theirs to judge.
+    const opaqueOriginAllowed = req.method === 'POST' && runtime?.flow?.isFormTarget(path) === true;
+    const refused = checkOrigin(req, policy, { opaqueOriginAllowed });
     if (refused) {
       log.warn('refused request', {
         reason: refused.reason,
