@@ -5,10 +5,10 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import {
   CallerKeysUnavailableError,
+  callerFromToken,
   InvalidCallerTokenError,
   protectedResourceMetadata,
   resourceMetadataPaths,
-  type VerifiedCaller,
   wwwAuthenticate,
 } from '../auth/caller/index.js';
 import type { Caller } from '../auth/session.js';
@@ -89,24 +89,6 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknow
   }
 }
 
-/**
- * The caller as the connect pages name them: what the identity provider vouches for (the verified email, else the
- * subject at its issuer), with the self-chosen display name kept apart as secondary text.
- */
-function callerOf(verified: VerifiedCaller): VerifiedCaller & { caller: Caller } {
-  const email = verified.emailVerified ? verified.claims.email : undefined;
-  const claimedName = verified.claims.name ?? verified.claims.preferred_username;
-  const caller: Caller = {
-    userKey: verified.userKey,
-    label: email ?? `${verified.subject} at ${verified.issuer}`,
-    issuer: verified.issuer,
-    subject: verified.subject,
-    ...(email ? { verifiedEmail: email } : {}),
-    ...(claimedName ? { claimedName } : {}),
-  };
-  return { ...verified, caller };
-}
-
 /** The capabilities an `initialize` message declares, if the body is one (or a batch holding one). */
 function initializeCapabilities(body: unknown): ClientCapabilities | undefined {
   for (const message of Array.isArray(body) ? body : [body]) {
@@ -145,14 +127,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       });
     }
     try {
-      const who = callerOf(await auth.verifier.verify(token));
+      const verified = await auth.verifier.verify(token);
       return {
         token,
-        clientId: who.clientId ?? who.subject,
-        scopes: who.scopes,
-        expiresAt: who.expiresAt,
+        clientId: verified.clientId ?? verified.subject,
+        scopes: verified.scopes,
+        expiresAt: verified.expiresAt,
         resource: new URL(auth.resource),
-        extra: { caller: who.caller },
+        extra: { caller: callerFromToken(verified) },
       };
     } catch (error) {
       if (error instanceof InvalidCallerTokenError) {

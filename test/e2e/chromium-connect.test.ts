@@ -97,7 +97,9 @@ describeWithChromium('connecting in a real browser (Chromium)', () => {
         emailVerified: true,
       });
       const page = await freshPage();
-      const confirm = await open(page, link);
+      // The person clicks the link where the assistant showed it: a page of another site.
+      await page.setContent(`<p>Connect Confluence: <a id="connect" href="${link}">${link}</a></p>`);
+      const confirm = await clickAndWait(page, '#connect');
       expect(confirm.status()).toBe(200);
       const shown = await visibleText(page);
       // What the identity provider vouches for comes first; the self-chosen name is marked as such.
@@ -183,7 +185,8 @@ describeWithChromium('connecting in a real browser (Chromium)', () => {
 
     /** Opens the link, presses "Sign in", and picks `subject` on the sandbox identity provider's page. */
     async function signInAs(page: Page, link: string, subject: string) {
-      expect((await open(page, link)).status()).toBe(200);
+      await page.setContent(`<a id="connect" href="${link}">Connect Confluence</a>`);
+      expect((await clickAndWait(page, '#connect')).status()).toBe(200);
       expect(await page.title()).toBe('Sign in to connect your Atlassian account');
       await clickAndWait(page, 'button[value="sign-in"]');
       expect(page.url().startsWith(`${sandbox.idp.issuer}/authorize?`)).toBe(true);

@@ -226,6 +226,26 @@ describe('connect pages without their token store', () => {
     expect(done.text).toContain('Confluence connected');
     await user.close();
   });
+
+  it('say so in a page when only saving the connection fails, after Atlassian has answered', async () => {
+    const user = await session(server.mcpUrl, 'unlucky-user');
+    const link = await linkOf(user.call('confluence_list_spaces'));
+    const browser = new Browser();
+    const callback = await callbackFor(browser, link, ID.priya);
+    server.backend.downFor = /:kv:conn:/;
+    let answer: Awaited<ReturnType<Browser['request']>>;
+    try {
+      answer = await browser.request('GET', callback);
+    } finally {
+      server.backend.downFor = undefined;
+    }
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(answer.text).toContain('could not save the connection');
+    const after = await user.call('confluence_get_connection');
+    expect((after.structuredContent as { connected: boolean }).connected).toBe(false);
+    await user.close();
+  });
 });
 
 describe('a read-only server', () => {

@@ -17,30 +17,35 @@ import { registerApp } from './oauth-server.js';
  */
 export function countingBackend(): Backend & {
   down: boolean;
+  /** Keys whose operations fail as if the store were down (the rest work). */
+  downFor: RegExp | undefined;
   liveKeys(): Promise<string[]>;
 } {
   const inner = createMemoryBackend();
   const written = new Set<string>();
-  /** Runs `operation` on the memory backend unless the test has taken the store down. */
-  const when = <T>(operation: () => Promise<T>): Promise<T> =>
-    backend.down ? Promise.reject(new StoreUnavailableError('the test took the store down')) : operation();
+  /** Runs `operation` on the memory backend unless the test has taken the store (or this key) down. */
+  const when = <T>(operation: () => Promise<T>, key?: string): Promise<T> =>
+    backend.down || (key !== undefined && backend.downFor?.test(key))
+      ? Promise.reject(new StoreUnavailableError('the test took the store down'))
+      : operation();
   const backend = {
     down: false,
+    downFor: undefined as RegExp | undefined,
     kind: inner.kind,
-    get: (key: string) => when(() => inner.get(key)),
+    get: (key: string) => when(() => inner.get(key), key),
     set: (key: string, value: string, ttlMs?: number) =>
       when(async () => {
         written.add(key);
         await inner.set(key, value, ttlMs);
-      }),
-    delete: (key: string) => when(() => inner.delete(key)),
-    take: (key: string) => when(() => inner.take(key)),
+      }, key),
+    delete: (key: string) => when(() => inner.delete(key), key),
+    take: (key: string) => when(() => inner.take(key), key),
     add: (key: string, value: string, ttlMs?: number) =>
       when(async () => {
         const added = await inner.add(key, value, ttlMs);
         if (added) written.add(key);
         return added;
-      }),
+      }, key),
     acquireLock: (key: string, token: string, ttlMs: number) =>
       when(() => inner.acquireLock(key, token, ttlMs)),
     releaseLock: (key: string, token: string) => when(() => inner.releaseLock(key, token)),

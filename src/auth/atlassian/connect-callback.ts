@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jwtVerify } from 'jose';
 import type { Logger } from '../../log.js';
+import { LockTimeoutError } from '../store/lock-timeout-error.js';
+import { StoreUnavailableError } from '../store/store-unavailable-error.js';
 import { takeMatching } from './connect-links.js';
 import type { ConnectionManager } from './connections.js';
 import { sameSecret as same, sha256 } from './flow-secrets.js';
@@ -149,15 +151,18 @@ export async function finishConnect(
     );
   } catch (error) {
     o.log.warn('connect callback failed', { error: (error as Error).message });
+    const storeDown = error instanceof StoreUnavailableError || error instanceof LockTimeoutError;
     const reason =
       error instanceof InvalidGrantError
         ? 'The authorization code was not accepted (it may have been used already).'
         : error instanceof ClientCredentialsError
           ? 'This server’s Atlassian app is misconfigured; tell its operator.'
-          : 'Atlassian could not be reached; try again in a moment.';
+          : storeDown
+            ? 'This server could not save the connection: its token store is unavailable. Try again shortly.'
+            : 'Atlassian could not be reached; try again in a moment.';
     return sendPage(
       res,
-      502,
+      storeDown ? 503 : 502,
       'Nothing was connected',
       html`<p>${reason} Ask your assistant for a new link.</p>`,
       clear,

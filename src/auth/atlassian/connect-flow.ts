@@ -11,11 +11,22 @@ import {
   LOGIN_CALLBACK_PATH,
 } from './browser-login.js';
 import { consentKey, finishConnect, type StateRecord } from './connect-callback.js';
-import { ConnectLinks, type LinkIdentity, type LinkRecord, slotOfLinkId } from './connect-links.js';
+import { ConnectLinks, type LinkRecord, slotOfLinkId } from './connect-links.js';
+import {
+  confirmationPage,
+  declinedPage,
+  expiredLinkPage,
+  failurePage,
+  identityOf,
+  notForYouPage,
+  notFromPagePage,
+  signInPage,
+  signInUnavailablePage,
+} from './connect-pages.js';
 import type { ConnectionManager } from './connections.js';
 import { randomToken as random, sameSecret as same, sha256 } from './flow-secrets.js';
 import type { AtlassianOAuth, AtlassianSite } from './oauth-client.js';
-import { cookies, html, sendPage } from './pages.js';
+import { cookies } from './pages.js';
 import type { StorePort } from './store-port.js';
 
 export interface ConnectFlowOptions {
@@ -57,28 +68,6 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
     if (text.length > 8192) break;
   }
   return new URLSearchParams(text);
-}
-
-/** How a link names its user on the confirmation page: the provider's word first, the claimed name last. */
-function identityBlock(who: LinkIdentity): { html: string } {
-  const account =
-    who.subject && who.issuer
-      ? html`<br>account <code>${who.subject}</code> at <code>${who.issuer}</code>`
-      : html``;
-  const claimed = who.claimedName
-    ? html`<br><small>Name given by the requester, not verified: “${who.claimedName}”</small>`
-    : html``;
-  return html`<p class="who"><strong>${who.verifiedEmail ?? who.label}</strong>${account}${claimed}</p>`;
-}
-
-function identityOf(caller: Caller): LinkIdentity {
-  return {
-    label: caller.label,
-    ...(caller.issuer ? { issuer: caller.issuer } : {}),
-    ...(caller.subject ? { subject: caller.subject } : {}),
-    ...(caller.verifiedEmail ? { verifiedEmail: caller.verifiedEmail } : {}),
-    ...(caller.claimedName ? { claimedName: caller.claimedName } : {}),
-  };
 }
 
 /**
@@ -145,20 +134,12 @@ export class ConnectFlow {
     try {
       await this.#route(req, res, path);
     } catch (error) {
-      const unavailable = error instanceof StoreUnavailableError || error instanceof LockTimeoutError;
-      this.#o.log[unavailable ? 'warn' : 'error']('connect page failed', {
-        error: unavailable ? (error as Error).message : error,
+      const storeDown = error instanceof StoreUnavailableError || error instanceof LockTimeoutError;
+      this.#o.log[storeDown ? 'warn' : 'error']('connect page failed', {
+        error: storeDown ? (error as Error).message : error,
       });
       if (res.headersSent) return void res.end();
-      sendPage(
-        res,
-        unavailable ? 503 : 500,
-        unavailable ? 'Connecting is unavailable for a moment' : 'Something went wrong',
-        unavailable
-          ? html`<p>This server cannot reach its token store right now. Nothing was changed: try again shortly.</p>`
-          : html`<p>Nothing was connected. Try again shortly; if it keeps happening, tell this server’s operator.</p>`,
-        unavailable ? { 'retry-after': '30' } : {},
-      );
+      failurePage(res, storeDown);
     }
   }
 
@@ -180,39 +161,14 @@ export class ConnectFlow {
   /** The page a link opens: it stores nothing, so opening a link any number of times leaves no trace. */
   async #page(res: ServerResponse, id: string): Promise<void> {
     const link = await this.#links.find(id);
-    if (!link) return this.#expiredLink(res);
+    if (!link) return expiredLinkPage(res);
     const cookie = {
       'set-cookie': `cmcp_csrf=${link.csrf}; Path=/connect/${id}; HttpOnly; SameSite=Strict; Max-Age=${Math.max(1, Math.round((link.expiresAt - this.#o.now()) / 1000))}${this.#secure ? '; Secure' : ''}`,
     };
-    if (this.#login) {
-      const idp = await this.#login.authorizationOrigin();
-      if (!idp) return this.#signInUnavailable(res);
-      // The person is not named: whoever opened the link proves who they are by signing in.
-      return sendPage(
-        res,
-        200,
-        'Sign in to connect your Atlassian account',
-        html`<p>An AI assistant asked to use Confluence on behalf of the person this link was made for.</p>
-<p>Sign in at <code>${idp}</code> so this server can check that you are that person; only then will you choose which Atlassian sites to allow.</p>
-<form method="post" action="/connect/${id}"><input type="hidden" name="csrf" value="${link.csrf}">
-<button type="submit" name="decision" value="sign-in">Sign in</button></form>`,
-        cookie,
-        [idp],
-      );
-    }
-    sendPage(
-      res,
-      200,
-      'Connect your Atlassian account',
-      html`<p>An AI assistant asked to use Confluence on behalf of:</p>
-${identityBlock(link.who)}
-<p>Continue only if that is you. You will choose which Atlassian sites to allow on the next page.</p>
-<form method="post" action="/connect/${id}"><input type="hidden" name="csrf" value="${link.csrf}">
-<button type="submit" name="decision" value="continue">Continue to Atlassian</button>
-<button type="submit" name="decision" value="cancel">This is not me</button></form>`,
-      cookie,
-      [this.#o.authOrigin],
-    );
+    if (!this.#login) return confirmationPage(res, id, link, cookie, this.#o.authOrigin);
+    const idp = await this.#login.authorizationOrigin();
+    if (!idp) return signInUnavailablePage(res);
+    signInPage(res, id, link, cookie, idp);
   }
 
   async #submit(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
@@ -223,22 +179,15 @@ ${identityBlock(link.who)}
     if (this.#login) {
       // The link stays until the sign-in comes back; the sign-in replaces any this user had started.
       const link = await this.#links.find(id);
-      if (!link) return this.#expiredLink(res);
-      if (!fromPage(link)) return this.#notFromPage(res);
+      if (!link) return expiredLinkPage(res);
+      if (!fromPage(link)) return notFromPagePage(res);
       return this.#login.start(res, id, slotOfLinkId(id) as string);
     }
     // Single use: the link is gone whatever happens next.
     const link = await this.#links.spend(id);
-    if (!link) return this.#expiredLink(res);
-    if (!fromPage(link)) return this.#notFromPage(res);
-    if (form.get('decision') !== 'continue') {
-      return sendPage(
-        res,
-        200,
-        'Nothing was connected',
-        html`<p>If someone sent you this link, they may have tried to use your Atlassian account. You can close this window.</p>`,
-      );
-    }
+    if (!link) return expiredLinkPage(res);
+    if (!fromPage(link)) return notFromPagePage(res);
+    if (form.get('decision') !== 'continue') return declinedPage(res);
     return this.#continueToAtlassian(res, link, id, `cmcp_csrf=; Path=/connect/${id}; Max-Age=0`);
   }
 
@@ -247,17 +196,10 @@ ${identityBlock(link.who)}
     if (!who) return;
     // Single use, whoever signed in: a link that reached the wrong person is spent.
     const link = await this.#links.spend(who.linkId);
-    if (!link) return this.#expiredLink(res, { 'set-cookie': CLEAR_LOGIN_COOKIE });
+    if (!link) return expiredLinkPage(res, { 'set-cookie': CLEAR_LOGIN_COOKIE });
     if (!same(who.userKey, link.userKey)) {
       this.#o.log.warn('connect link opened by someone else; refused');
-      return sendPage(
-        res,
-        403,
-        'This link is not for you',
-        html`<p>You are signed in as <strong>${who.label}</strong>, but this link was made for someone else. Nothing was connected.</p>
-<p>If someone sent you this link, they may have tried to use your Atlassian account. You can close this window.</p>`,
-        { 'set-cookie': CLEAR_LOGIN_COOKIE },
-      );
+      return notForYouPage(res, who.label, { 'set-cookie': CLEAR_LOGIN_COOKIE });
     }
     return this.#continueToAtlassian(res, link, who.linkId, CLEAR_LOGIN_COOKIE);
   }
@@ -300,34 +242,5 @@ ${identityBlock(link.who)}
       ],
     });
     res.end();
-  }
-
-  #notFromPage(res: ServerResponse): void {
-    sendPage(
-      res,
-      403,
-      'This request was not sent from the confirmation page',
-      html`<p>Nothing was connected. Ask your assistant for a new link and open it directly.</p>`,
-    );
-  }
-
-  #signInUnavailable(res: ServerResponse): void {
-    sendPage(
-      res,
-      503,
-      'Sign-in is unavailable',
-      html`<p>The sign-in service could not be reached. Try the link again in a moment.</p>`,
-      { 'retry-after': '30' },
-    );
-  }
-
-  #expiredLink(res: ServerResponse, headers: Record<string, string> = {}): void {
-    sendPage(
-      res,
-      410,
-      'This link has expired or was already used',
-      html`<p>Connect links work once, for a few minutes. Ask your assistant again to get a new one.</p>`,
-      headers,
-    );
   }
 }
