@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { NotConnectedError } from '../session.js';
+import { LockTimeoutError } from '../store/lock-timeout-error.js';
 import { randomToken, sameSecret } from './flow-secrets.js';
 import type { StorePort } from './store-port.js';
 
@@ -108,7 +109,7 @@ export class ConnectLinks {
   /** Counts a new link against the fleet-wide cap, or refuses with a message for the user. */
   async #reserve(): Promise<void> {
     const { store, ttlMs, maxPending, now } = this.#o;
-    await store.withLock(COUNT_LOCK, { ttlMs: 5_000, waitMs: 5_000 }, async () => {
+    const count = store.withLock(COUNT_LOCK, { ttlMs: 5_000, waitMs: 5_000 }, async () => {
       const window = Math.floor(now() / ttlMs);
       const current = (await store.get<number>(`linkcount:${window}`)) ?? 0;
       const previous = (await store.get<number>(`linkcount:${window - 1}`)) ?? 0;
@@ -119,6 +120,13 @@ export class ConnectLinks {
         );
       }
       await store.set(`linkcount:${window}`, current + 1, ttlMs * 2);
+    });
+    await count.catch((error: unknown) => {
+      if (!(error instanceof LockTimeoutError)) throw error;
+      throw new NotConnectedError(
+        'This server is busy making connect links for many people at once. Try again in a few seconds.',
+        'busy',
+      );
     });
   }
 

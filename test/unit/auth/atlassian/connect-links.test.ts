@@ -110,3 +110,34 @@ describe('ConnectLinks', () => {
     expect(await links.issue('user-b', who('B'))).toMatch(/^[A-Za-z0-9_-]{86}$/);
   });
 });
+
+describe('ConnectLinks when the fleet-wide count is held too long by another process', () => {
+  it('says the server is busy instead of speaking of a connection being renewed', async () => {
+    const store = await openSecretStore('memory://', {
+      keys: parseEncryptionKeys(generateEncryptionKey('t')),
+    });
+    const links = new ConnectLinks({
+      store,
+      slotKey: new Uint8Array(32),
+      ttlMs: TTL,
+      maxPending: 10,
+      now: Date.now,
+    });
+    let release = (): void => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Another holder keeps the counting lock past the 5 s a new link waits for it.
+    const holder = store.withLock('connect-link-count', { ttlMs: 60_000, waitMs: 0 }, () => held);
+    try {
+      await expect(links.issue('user-a', { label: 'A' })).rejects.toMatchObject({
+        name: 'NotConnectedError',
+        reason: 'busy',
+        message: expect.stringMatching(/busy making connect links.*Try again in a few seconds/),
+      });
+    } finally {
+      release();
+      await holder;
+    }
+  }, 15_000);
+});
