@@ -250,6 +250,9 @@ describeWithChromium('connecting in a real browser (Chromium)', () => {
         expect(done.status()).toBe(200);
         expect(await page.title()).toBe('Confluence connected');
         await login.waitFor(/Connected as Jonas Becker/);
+      } catch (error) {
+        // What the login process said is the first thing to read when this fails.
+        throw new Error(`${(error as Error).message}\nconfluence-mcp login said:\n${login.stderr()}`);
       } finally {
         await login.stop();
       }
@@ -275,6 +278,7 @@ describeWithChromium('connecting in a real browser (Chromium)', () => {
       } finally {
         await client.close();
       }
-    });
+      // Two server processes and a browser on a machine shared with the rest of the suite: room to be slow.
+    }, 60_000);
   });
 });

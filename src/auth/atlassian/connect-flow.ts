@@ -115,6 +115,11 @@ export class ConnectFlow {
     return `${this.#o.publicUrl}/connect/${await this.#links.issue(caller.userKey, identityOf(caller))}`;
   }
 
+  /** Whether the caller has a connection now; asks nothing of Atlassian and makes no link. */
+  async connected(caller: Caller): Promise<boolean> {
+    return (await this.#o.manager.get(caller.userKey)) !== undefined;
+  }
+
   /** Whether this flow serves the path. */
   handles(path: string): boolean {
     return (
