@@ -72,8 +72,9 @@ const nothing = (text: string) => html`<p>${text} Nothing was connected.</p>`;
 /**
  * The browser-login half of connecting: before any consent, the person who opened a connect link signs in at the
  * callers' identity provider, so the server learns who they are instead of trusting them to read a page. The
- * sign-in's `state` is random, single use, short-lived and bound to the browser by a cookie; the code is
- * redeemed with PKCE; the ID token's nonce ties it to this sign-in.
+ * sign-in's `state` (the user's slot and a random part) is single use, short-lived, one per user (a new sign-in
+ * replaces the last) and bound to the browser by a cookie; the code is redeemed with PKCE; the ID token's nonce
+ * ties it to this sign-in.
  */
 export class BrowserLoginStep {
   readonly #o: BrowserLoginStepOptions & { ttlMs: number; now: () => number };
