@@ -127,14 +127,22 @@ async function main(argv: string[]): Promise<void> {
         `Open this link in your browser to connect your Atlassian account:\n\n  ${link}\n\nWaiting...\n`,
       );
       const deadline = Date.now() + config.connect.linkTtlSeconds * 1000 + 60_000;
-      let description = await rt.runtime.sessions.describe(LOCAL_CALLER);
-      while (!description.connected && Date.now() < deadline) {
+      const flow = rt.flow;
+      // Polling only reads: a store that is briefly busy must not end the login the browser is finishing.
+      const connected = () =>
+        flow.connected(LOCAL_CALLER).catch((error: unknown) => {
+          log.warn('could not read the connection yet', { error: (error as Error).message });
+          return false;
+        });
+      let done = await connected();
+      while (!done && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 1000));
-        description = await rt.runtime.sessions.describe(LOCAL_CALLER);
+        done = await connected();
       }
+      const description = done ? await rt.runtime.sessions.describe(LOCAL_CALLER) : undefined;
       await loopback?.close();
       await rt.close();
-      if (!description.connected)
+      if (!description?.connected)
         throw new ConfigError('No connection was made before the link expired. Run login again.');
       const sites = (description.sites ?? []).map((s) => s.url).join(', ');
       process.stdout.write(

@@ -28,7 +28,7 @@ import { ConfluenceClient } from './confluence/client.js';
 import { getCurrentUser } from './confluence/endpoints/users.js';
 import type { Logger } from './log.js';
 import { PACKAGE } from './paths.js';
-import { configuredTools } from './server.js';
+import { configuredTools, requestedScopes } from './server.js';
 
 /** The user agent sent to Atlassian, so their logs can tell this app's traffic apart. */
 export const USER_AGENT = `${PACKAGE.name}/${PACKAGE.version} (node ${process.versions.node})`;
@@ -53,6 +53,11 @@ export interface RuntimeOptions {
   publicUrl?: string;
   env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
+  /**
+   * An open store to use instead of opening `tokenStore.url` (its keys must be those in the environment); the
+   * caller keeps it and closes it. Tests pass one whose records they can count.
+   */
+  store?: SecretStore;
 }
 
 /** The operator's rules for tools, from the configuration. */
@@ -196,14 +201,17 @@ export async function buildRuntime(
       : config.tokenStore.url;
   const effective = { ...config, tokenStore: { ...config.tokenStore, url: storeUrl } };
   const keyring = keyringFrom(effective, env, options.mode, log);
-  const store = await openSecretStore(storeUrl, {
-    keys: keyring,
-    namespace: config.tokenStore.namespace,
-    onCorrupt: (event) => log.warn('unreadable token store value', { reason: event.reason }),
-    onConnectionError: throttle(30_000, (reason: string) =>
-      log.warn('token store connection trouble', { reason }),
-    ),
-  });
+  const store =
+    options.store ??
+    (await openSecretStore(storeUrl, {
+      keys: keyring,
+      namespace: config.tokenStore.namespace,
+      onCorrupt: (event) => log.warn('unreadable token store value', { reason: event.reason }),
+      onConnectionError: throttle(30_000, (reason: string) =>
+        log.warn('token store connection trouble', { reason }),
+      ),
+    }));
+  const tools = configuredTools(config);
   const hashUserKey = (userKey: string) => userKeyHash(userKey, keyring);
   const oauth = new AtlassianOAuth({
     authBaseUrl: config.atlassian.authBaseUrl,
@@ -211,7 +219,7 @@ export async function buildRuntime(
     clientId: config.atlassian.clientId as string,
     clientSecret: env.ATLASSIAN_CLIENT_SECRET as string,
     redirectUri: `${publicUrl}${config.atlassian.callbackPath}`,
-    scopes: config.atlassian.scopes,
+    scopes: requestedScopes(config, tools),
     timeoutMs: config.limits.requestTimeoutMs,
     userAgent: USER_AGENT,
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -231,6 +239,7 @@ export async function buildRuntime(
     authOrigin: new URL(config.atlassian.authBaseUrl).origin,
     stateKey: keyring.hmac('confluence-mcp oauth state key v1'),
     linkTtlMs: config.connect.linkTtlSeconds * 1000,
+    maxPendingLinks: config.connect.maxPendingLinks,
     ...(browserLogin ? { browserLogin } : {}),
     log,
     whoAmI: async (accessToken, site) => {
@@ -254,7 +263,7 @@ export async function buildRuntime(
   const capabilityKey = (caller: Caller | undefined) =>
     caller ? `caps:${hashUserKey(caller.userKey)}` : undefined;
   return {
-    tools: configuredTools(config),
+    tools,
     runtime: {
       sessions: new OAuthSessions(manager, flow, config.atlassian.apiBaseUrl, settings),
       callerOf,
@@ -275,7 +284,9 @@ export async function buildRuntime(
       await store.set(capabilityKey(caller) as string, elicitation ? { elicitation } : {}, 30 * 86_400_000);
     },
     store,
-    close: () => store.close(),
+    close: async () => {
+      if (!options.store) await store.close();
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { AnyToolDefinition } from '../tools/define.js';
 import { ALL_TOOLS, registerTools, selectTools, type ToolRuntime } from '../tools/registry.js';
 import type { Config } from './config/schema.js';
+import { OFFLINE_ACCESS } from './confluence/scopes.js';
 import { PACKAGE } from './paths.js';
 
 const INSTRUCTIONS = `Tools for Confluence Cloud, acting as the connected user with their permissions.
@@ -11,6 +12,16 @@ Lists page with cursor/limit: pass next_cursor back as cursor for more.`;
 /** The tools a configuration offers, computed once and shared by every server instance. */
 export function configuredTools(config: Config): AnyToolDefinition[] {
   return selectTools(ALL_TOOLS, config.tools);
+}
+
+/**
+ * The OAuth scopes to ask Atlassian for: the configured ones, narrowed in read-only mode to those the offered tools
+ * declare (plus offline_access, for refresh tokens), so a read-only server never holds a token that can write.
+ */
+export function requestedScopes(config: Config, tools: readonly AnyToolDefinition[]): string[] {
+  if (!config.tools.readOnly) return [...config.atlassian.scopes];
+  const needed = new Set<string>([OFFLINE_ACCESS, ...tools.flatMap((tool) => tool.scopes)]);
+  return config.atlassian.scopes.filter((scope) => needed.has(scope));
 }
 
 /**

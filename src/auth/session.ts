@@ -5,15 +5,32 @@ import { ConfluenceClient } from '../confluence/client.js';
 export interface Caller {
   /** Stable key of the user: issuer and subject of their verified token (`local` for the stdio user). */
   userKey: string;
-  /** How to name the caller to a person (confirmation pages): name, email or subject. */
+  /**
+   * How to name the caller to a person (confirmation pages), from what their identity provider vouches for: the
+   * verified email, else the subject at its issuer.
+   */
   label: string;
+  /** The issuer and subject of the caller's verified token, when there is one. */
+  issuer?: string;
+  subject?: string;
+  /** The token's email, only when the token says the provider verified it (`email_verified: true`). */
+  verifiedEmail?: string;
+  /** The token's display name: its holder may have chosen it, so it is only ever shown as secondary text. */
+  claimedName?: string;
 }
 
 /** The stdio user: one person, on their own machine. */
 export const LOCAL_CALLER: Caller = { userKey: 'local', label: 'you (this computer)' };
 
 /** Why a caller has no usable connection. */
-export type NotConnectedReason = 'none' | 'expired' | 'revoked' | 'no-credentials' | 'no-identity';
+export type NotConnectedReason =
+  | 'none'
+  | 'expired'
+  | 'revoked'
+  | 'no-credentials'
+  | 'no-identity'
+  /** Too many connect links are outstanding on this server; none can be made now. */
+  | 'busy';
 
 /** The caller has no usable Confluence connection; the message (and connect URL, if any) say how to make one. */
 export class NotConnectedError extends Error {

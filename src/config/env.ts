@@ -6,6 +6,8 @@ export interface EnvOverride {
   variable: string;
   path: readonly string[];
   parse: (text: string) => unknown;
+  /** Its value may hold a credential (a Redis URL with a password), so messages never repeat it. */
+  secretBearing?: boolean;
 }
 
 const text = (value: string) => value;
@@ -38,7 +40,12 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
     path: ['atlassian', 'scopes'],
     parse: (v) => v.split(/[\s,]+/).filter(Boolean),
   },
-  { variable: 'CONFLUENCE_MCP_TOKEN_STORE_URL', path: ['tokenStore', 'url'], parse: text },
+  {
+    variable: 'CONFLUENCE_MCP_TOKEN_STORE_URL',
+    path: ['tokenStore', 'url'],
+    parse: text,
+    secretBearing: true,
+  },
   { variable: 'CONFLUENCE_MCP_CALLER_ISSUER', path: ['callerAuth', 'issuer'], parse: text },
   { variable: 'CONFLUENCE_MCP_CALLER_JWKS_URL', path: ['callerAuth', 'jwksUrl'], parse: text },
   { variable: 'CONFLUENCE_MCP_CALLER_AUDIENCE', path: ['callerAuth', 'audience'], parse: text },

@@ -59,6 +59,12 @@ function findSecrets(value: unknown, path: string[] = []): string[] {
   return found;
 }
 
+/** A value as an error message may repeat it: any credentials in a URL (`user:password@`) hidden, and kept short. */
+export function shown(value: string): string {
+  const hidden = value.replace(/(\/\/)[^/@\s]*@/g, '$1***@');
+  return hidden.length > 200 ? `${hidden.slice(0, 200)}...` : hidden;
+}
+
 function setPath(target: Json, path: readonly string[], value: unknown): void {
   let node = target;
   for (const key of path.slice(0, -1)) {
@@ -90,11 +96,14 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (secrets.length) throw new ConfigError(`Invalid configuration in ${file}:\n${secrets.join('\n')}`);
 
   const sources = new Map<string, string>();
-  for (const { variable, path, parse } of ENV_OVERRIDES) {
+  for (const { variable, path, parse, secretBearing } of ENV_OVERRIDES) {
     const value = env[variable];
     if (value === undefined || value === '') continue;
     setPath(raw, path, parse(value));
-    sources.set(path.join('.'), `${variable}=${value}`);
+    sources.set(
+      path.join('.'),
+      secretBearing ? `${variable} (value not shown: it may hold a password)` : `${variable}=${shown(value)}`,
+    );
   }
   for (const [dotted, value] of Object.entries(options.overrides ?? {})) {
     if (value === undefined) continue;

@@ -22,9 +22,9 @@ const url = (what: string) =>
 
 const storeUrl = z
   .string()
-  .refine((value) => /^(memory:\/\/|redis:\/\/|rediss:\/\/|redis\+cluster:\/\/|file:\/\/)/.test(value), {
+  .refine((value) => /^(memory:\/\/|rediss?:\/\/|rediss?\+cluster:\/\/|file:\/\/)/.test(value), {
     error:
-      'expected memory://, redis://host:port, rediss://host:port, redis+cluster://host:port,... or file:///path',
+      'expected memory://, redis://host:port, rediss://host:port, redis+cluster://host:port,..., rediss+cluster://host:port,... or file:///path',
   });
 
 const httpSchema = z
@@ -108,6 +108,14 @@ const callerAuthSchema = z
 const connectSchema = z
   .strictObject({
     linkTtlSeconds: z.int().min(60).max(3600).default(600).describe('How long a connect link works.'),
+    maxPendingLinks: z
+      .int()
+      .min(1)
+      .max(10_000_000)
+      .default(10_000)
+      .describe(
+        'Most connect links made across the fleet per link lifetime (each user has at most one at a time); past it users are asked to try again later.',
+      ),
     refreshSkewSeconds: z
       .int()
       .min(0)
@@ -195,7 +203,7 @@ export const configSchema = z
         url: storeUrl
           .default('memory://')
           .describe(
-            'Where per-user tokens live: memory://, redis://, rediss://, redis+cluster://, file:///path.',
+            'Where per-user tokens live: memory://, redis://, rediss://, redis+cluster://, rediss+cluster://, file:///path.',
           ),
         namespace: z
           .string()

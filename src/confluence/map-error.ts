@@ -54,20 +54,27 @@ export function errorDetail(body: string): string | undefined {
   return detail ? detail.slice(0, maxDetail) : undefined;
 }
 
-/** Seconds to wait from a `Retry-After` header: a number of seconds or an HTTP date. */
+/**
+ * The longest wait reported, in seconds (a day): a larger `Retry-After` says "much later", and taken literally it
+ * would make a date past what JavaScript can represent.
+ */
+export const MAX_RETRY_AFTER_SECONDS = 86_400;
+
+/** Seconds to wait from a `Retry-After` header (a number of seconds or an HTTP date), at most a day. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed), MAX_RETRY_AFTER_SECONDS);
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
-  return Math.max(0, Math.ceil((at - now) / 1000));
+  return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, Math.ceil((at - now) / 1000)));
 }
 
-function parseDate(value: string | null): Date | undefined {
+/** An `X-RateLimit-Reset` date, ignored when unreadable or more than a day away (like Retry-After). */
+function parseResetDate(value: string | null, now = Date.now()): Date | undefined {
   if (!value) return undefined;
   const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : new Date(at);
+  return Number.isNaN(at) || at - now > MAX_RETRY_AFTER_SECONDS * 1000 ? undefined : new Date(at);
 }
 
 /** The one place an HTTP status becomes a typed error. */
@@ -91,7 +98,7 @@ export function errorFromResponse(response: FailedResponse, request: RequestSumm
     case 429: {
       const info: ConstructorParameters<typeof RateLimitError>[2] = {};
       const retryAfter = parseRetryAfter(headers.get('retry-after'));
-      const resetAt = parseDate(headers.get('x-ratelimit-reset'));
+      const resetAt = parseResetDate(headers.get('x-ratelimit-reset'));
       const reason = headers.get('ratelimit-reason');
       if (retryAfter !== undefined) info.retryAfterSeconds = retryAfter;
       if (resetAt) info.resetAt = resetAt;

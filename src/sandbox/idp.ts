@@ -12,6 +12,8 @@ export interface CallerTokenRequest {
   expiresInSeconds?: number;
   name?: string;
   email?: string;
+  /** Sets `email_verified`: whether the provider vouches for `email`. */
+  emailVerified?: boolean;
   scopes?: readonly string[];
 }
 
@@ -56,6 +58,9 @@ function requestFromJson(input: unknown): CallerTokenRequest {
   if (scopes !== undefined && (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string'))) {
     throw badRequest('scopes must be an array of strings');
   }
+  if (o.emailVerified !== undefined && typeof o.emailVerified !== 'boolean') {
+    throw badRequest('emailVerified must be a boolean');
+  }
   const request: CallerTokenRequest = {
     subject: text('subject', true) as string,
     audience: text('audience', true) as string,
@@ -66,6 +71,7 @@ function requestFromJson(input: unknown): CallerTokenRequest {
   if (name !== undefined) request.name = name;
   if (email !== undefined) request.email = email;
   if (scopes !== undefined) request.scopes = scopes as string[];
+  if (o.emailVerified !== undefined) request.emailVerified = o.emailVerified as boolean;
   return request;
 }
 
@@ -108,6 +114,7 @@ export async function createSandboxIdp(origin: () => string): Promise<SandboxIdp
     if (request.scopes?.length) claims.scope = request.scopes.join(' ');
     if (request.name !== undefined) claims.name = request.name;
     if (request.email !== undefined) claims.email = request.email;
+    if (request.emailVerified !== undefined) claims.email_verified = request.emailVerified;
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid, typ: 'at+jwt' })
       .setIssuer(info.issuer)

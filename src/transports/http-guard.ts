@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { isIPv4 } from 'node:net';
 
 /** Which Host and Origin headers the server answers to; everything else is refused (DNS-rebinding defence). */
 export interface OriginPolicy {
@@ -10,8 +11,14 @@ export interface OriginPolicy {
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
+/**
+ * Whether a host name or address is this machine's loopback: `localhost`, an IPv4 address in 127.0.0.0/8, or
+ * `::1`. Only real addresses count: `127.evil.example` is a name anyone can point anywhere.
+ */
 export function isLoopback(host: string): boolean {
-  return ['localhost', '127.0.0.1', '::1', '[::1]'].includes(host) || host.startsWith('127.');
+  const h = host.toLowerCase();
+  if (['localhost', '::1', '[::1]'].includes(h)) return true;
+  return isIPv4(h) && h.startsWith('127.');
 }
 
 /** The policy for a server listening on `host`, reached at `publicUrl`, with the operator's extra allowances. */
@@ -40,10 +47,16 @@ export function hostnameOf(hostHeader: string): string {
   return h.split(':')[0] ?? '';
 }
 
-/** Why a request must be refused (with the status), or undefined when its Host and Origin are acceptable. */
+/**
+ * Why a request must be refused (with the status), or undefined when its Host and Origin are acceptable. An opaque
+ * `Origin: null` is refused unless `opaqueOriginAllowed`: browsers send it for a form posted from a page whose
+ * referrer policy hides its origin (or from a privacy-minded browser), so the connect pages' own form posts, which
+ * carry a CSRF token matched by a SameSite cookie, may accept it; /mcp never does.
+ */
 export function checkOrigin(
   req: IncomingMessage,
   policy: OriginPolicy,
+  options: { opaqueOriginAllowed?: boolean } = {},
 ): { status: number; reason: string } | undefined {
   const host = req.headers.host;
   if (!host || !policy.hosts.has(hostnameOf(host))) {
@@ -51,6 +64,9 @@ export function checkOrigin(
   }
   const origin = req.headers.origin;
   if (origin === undefined) return undefined;
+  if (origin === 'null') {
+    return options.opaqueOriginAllowed ? undefined : { status: 403, reason: 'Origin not allowed' };
+  }
   let parsed: URL;
   try {
     parsed = new URL(origin);

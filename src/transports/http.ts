@@ -5,6 +5,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import {
   CallerKeysUnavailableError,
+  callerFromToken,
   InvalidCallerTokenError,
   protectedResourceMetadata,
   resourceMetadataPaths,
@@ -126,17 +127,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       });
     }
     try {
-      const caller = await auth.verifier.verify(token);
-      const label =
-        caller.claims.name ?? caller.claims.email ?? caller.claims.preferred_username ?? caller.subject;
-      const who: Caller = { userKey: caller.userKey, label };
+      const verified = await auth.verifier.verify(token);
       return {
         token,
-        clientId: caller.clientId ?? caller.subject,
-        scopes: caller.scopes,
-        expiresAt: caller.expiresAt,
+        clientId: verified.clientId ?? verified.subject,
+        scopes: verified.scopes,
+        expiresAt: verified.expiresAt,
         resource: new URL(auth.resource),
-        extra: { caller: who },
+        extra: { caller: callerFromToken(verified) },
       };
     } catch (error) {
       if (error instanceof InvalidCallerTokenError) {
@@ -213,7 +211,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] as string;
-    const refused = checkOrigin(req, policy);
+    // The connect pages' form posts carry their own CSRF token and cookie, so an opaque Origin is theirs to judge.
+    const opaqueOriginAllowed = req.method === 'POST' && runtime?.flow?.isFormTarget(path) === true;
+    const refused = checkOrigin(req, policy, { opaqueOriginAllowed });
     if (refused) {
       log.warn('refused request', {
         reason: refused.reason,

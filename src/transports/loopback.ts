@@ -22,9 +22,12 @@ export async function startLoopbackConnectServer(
   });
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] as string;
-    const refused = checkOrigin(req, policy);
+    // The connect form's POST checks its own CSRF token and cookie, so an opaque Origin is its to judge.
+    const opaqueOriginAllowed = req.method === 'POST' && flow.isFormTarget(path);
+    const refused = checkOrigin(req, policy, { opaqueOriginAllowed });
     if (refused) return void res.writeHead(refused.status).end(refused.reason);
     if (!flow.handles(path)) return void res.writeHead(404).end('Not found');
+    // The flow answers its own failures with a page; this only catches what escapes it.
     flow.handle(req, res, path).catch((error: unknown) => {
       log.error('connect page failed', { error });
       if (!res.headersSent) res.writeHead(500).end('Internal error');

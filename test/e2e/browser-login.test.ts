@@ -7,7 +7,9 @@ import {
   connectLinkIn,
   connectWithBrowserLogin,
   consentAtSandbox,
+  field,
   signInAtSandboxIdp,
+  startSignIn,
 } from '../support/browser.js';
 import { textOf } from '../support/mcp.js';
 import { mcpClient, type OAuthServer, registerApp, startOAuthServer } from '../support/oauth-server.js';
@@ -62,8 +64,11 @@ describe('connect links with browser login', () => {
   it('connects when the person who signs in is the caller the link was made for', async () => {
     const { session, link } = await linkFor('alice');
     const browser = new Browser();
-    const opened = await browser.request('GET', link);
-    // No confirmation page to read: straight to the identity provider, with PKCE and a nonce.
+    // No one to recognise on the page: its button goes straight to the identity provider, with PKCE and a nonce.
+    const page = await browser.request('GET', link);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toMatch(/alice/i);
+    const opened = await startSignIn(browser, link);
     expect(opened.status).toBe(303);
     const authorize = new URL(opened.location as string);
     expect(`${authorize.origin}${authorize.pathname}`).toBe(`${sandbox.idp.issuer}/authorize`);
@@ -117,7 +122,7 @@ describe('connect links with browser login', () => {
   it('stores nothing when the person cancels at the identity provider, and the link still works for them', async () => {
     const { session, link } = await linkFor('carol');
     const browser = new Browser();
-    const opened = await browser.request('GET', link);
+    const opened = await startSignIn(browser, link);
     const callback = await signInAtSandboxIdp(browser, opened.location as string, 'cancel');
     expect(new URL(callback).searchParams.get('error')).toBe('access_denied');
     const back = await browser.request('GET', callback);
@@ -135,7 +140,7 @@ describe('connect links with browser login', () => {
   it('shows an error the identity provider sends back, and stores nothing', async () => {
     const { session, link } = await linkFor('erin');
     const browser = new Browser();
-    const opened = await browser.request('GET', link);
+    const opened = await startSignIn(browser, link);
     // A provider that refuses the request sends the error to the redirect URI with the state.
     const state = new URL(opened.location as string).searchParams.get('state') as string;
     const failed = await browser.request(
@@ -152,7 +157,7 @@ describe('connect links with browser login', () => {
     sandbox.idpAutoLogin = 'dave';
     const { session, link } = await linkFor('dave');
     const browser = new Browser();
-    const opened = await browser.request('GET', link);
+    const opened = await startSignIn(browser, link);
     const callback = await signInAtSandboxIdp(browser, opened.location as string, { subject: 'ignored' });
     const first = await browser.request('GET', callback);
     expect(first.status).toBe(303);
@@ -166,7 +171,7 @@ describe('connect links with browser login', () => {
     // A fresh sign-in whose callback is opened in a browser that did not start it.
     const second = await linkFor('dave');
     const starter = new Browser();
-    const started = await starter.request('GET', second.link);
+    const started = await startSignIn(starter, second.link);
     const stolen = await signInAtSandboxIdp(starter, started.location as string, { subject: 'ignored' });
     const attacker = await new Browser().request('GET', stolen);
     expect(attacker.status).toBe(403);
@@ -176,10 +181,19 @@ describe('connect links with browser login', () => {
     await session.close();
   });
 
-  it('has no confirmation form to post to', async () => {
+  it('starts no sign-in from a post without the page’s CSRF token, nor from another browser', async () => {
     const { session, link } = await linkFor('frank');
-    const posted = await new Browser().request('POST', link, { csrf: 'x', decision: 'continue' });
-    expect(posted.status).toBe(405);
+    const browser = new Browser();
+    await browser.request('GET', link);
+    const forged = await browser.request('POST', link, { csrf: 'x', decision: 'sign-in' });
+    expect(forged.status).toBe(403);
+    expect(forged.location).toBeUndefined();
+    // Another browser that has the page's token but not its cookie.
+    const token = field((await browser.request('GET', link)).text, 'csrf');
+    const other = new Browser();
+    await other.request('GET', `${server.publicUrl}/connect/${'x'.repeat(86)}`);
+    const elsewhere = await other.request('POST', link, { csrf: token, decision: 'sign-in' });
+    expect(elsewhere.status).toBe(403);
     const outcome = await connectWithBrowserLogin(new Browser(), link, 'frank', ID.priya);
     expect(outcome.status, outcome.text).toBe(200);
     await session.close();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateEncryptionKey } from '../../src/auth/store/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { ID } from '../../src/sandbox/seed/users.js';
-import { Browser, callbackFor, connectLinkIn, connectThroughSandbox } from '../support/browser.js';
+import { Browser, callbackFor, connectLinkIn, connectThroughSandbox, field } from '../support/browser.js';
 import { textOf } from '../support/mcp.js';
 import { mcpClient, type OAuthServer, registerApp, startOAuthServer } from '../support/oauth-server.js';
 import { freePort } from '../support/redis.js';
@@ -281,5 +281,101 @@ describe('the connect flow refuses, storing nothing', () => {
     );
     expect(denied.text).toMatch(/declined/);
     expect(await stillUnconnected('ivan')).toBe(true);
+  });
+});
+
+describe('an opaque Origin (`Origin: null`)', () => {
+  async function linkWithPage(subject: string) {
+    const session = await mcpClient(server.mcpUrl, await tokenFor(subject));
+    const link = connectLinkIn(textOf(await session.call('confluence_list_spaces')));
+    await session.close();
+    const page = await fetch(link);
+    const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    return { link, cookie, csrf: field(await page.text(), 'csrf') };
+  }
+
+  const postForm = (url: string, form: Record<string, string>, headers: Record<string, string>) =>
+    fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'null', ...headers },
+      body: new URLSearchParams(form).toString(),
+    });
+
+  it('is accepted on a connect form post that carries the page’s CSRF token and cookie', async () => {
+    const { link, cookie, csrf } = await linkWithPage('olga');
+    const answer = await postForm(link, { csrf, decision: 'continue' }, { cookie });
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get('location')?.startsWith(`${sandbox.url}/authorize?`)).toBe(true);
+  });
+
+  it('gets nowhere without the CSRF cookie, or with a wrong token', async () => {
+    const { link, cookie, csrf } = await linkWithPage('oscar');
+    const noCookie = await postForm(link, { csrf, decision: 'continue' }, {});
+    expect(noCookie.status).toBe(403);
+    expect(noCookie.headers.get('location')).toBeNull();
+    expect(await noCookie.text()).toContain('This request was not sent from the confirmation page');
+    const { link: other, cookie: otherCookie } = await linkWithPage('otto');
+    const wrong = await postForm(other, { csrf: 'guess', decision: 'continue' }, { cookie: otherCookie });
+    expect(wrong.status).toBe(403);
+    expect(wrong.headers.get('location')).toBeNull();
+    expect(cookie).toMatch(/^cmcp_csrf=/);
+  });
+
+  it('is refused on /mcp, on the OAuth callback and on a link opened by GET', async () => {
+    const mcp = await fetch(server.mcpUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${await tokenFor('opal')}`,
+        origin: 'null',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+    });
+    expect(mcp.status).toBe(403);
+    expect(((await mcp.json()) as { error: { message: string } }).error.message).toMatch(
+      /Origin not allowed/,
+    );
+    const { link } = await linkWithPage('otis');
+    for (const url of [link, `${server.url}/integration-callback?code=c&state=s`]) {
+      expect((await fetch(url, { headers: { origin: 'null' } })).status).toBe(403);
+    }
+    expect((await postForm(`${server.url}/integration-callback`, { code: 'c' }, {})).status).toBe(403);
+  });
+});
+
+describe('the confirmation page names the caller by what their identity provider vouches for', () => {
+  async function confirmationFor(claims: Parameters<typeof sandbox.mintCallerToken>[0]) {
+    const session = await mcpClient(server.mcpUrl, await sandbox.mintCallerToken(claims));
+    const link = connectLinkIn(textOf(await session.call('confluence_list_spaces')));
+    await session.close();
+    return (await new Browser().request('GET', link)).text;
+  }
+
+  it('puts the subject at its issuer first, and a self-chosen name only as marked, secondary text', async () => {
+    const page = await confirmationFor({ subject: 'mallory', audience: server.mcpUrl, name: 'Priya Raman' });
+    expect(page).toContain(`<p class="who"><strong>mallory at ${sandbox.idp.issuer}</strong>`);
+    expect(page).toContain('<small>Name given by the requester, not verified: “Priya Raman”</small>');
+    expect(page).not.toContain('<strong>Priya Raman</strong>');
+  });
+
+  it('shows an email first only when the token says it was verified', async () => {
+    const unverified = await confirmationFor({
+      subject: 'mallory2',
+      audience: server.mcpUrl,
+      email: 'priya@acme.example',
+      emailVerified: false,
+    });
+    expect(unverified).toContain(`<strong>mallory2 at ${sandbox.idp.issuer}</strong>`);
+    expect(unverified).not.toContain('priya@acme.example');
+    const verified = await confirmationFor({
+      subject: 'priya',
+      audience: server.mcpUrl,
+      email: 'priya@acme.example',
+      emailVerified: true,
+    });
+    expect(verified).toContain('<p class="who"><strong>priya@acme.example</strong>');
+    expect(verified).toContain(`account <code>priya</code> at <code>${sandbox.idp.issuer}</code>`);
   });
 });

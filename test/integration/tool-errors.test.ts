@@ -49,6 +49,15 @@ const cases = [
     says: /Rate limited.*Retry after 120 seconds/,
   },
   {
+    name: '429 with an absurd Retry-After (1e13 seconds)',
+    reply: () =>
+      HttpResponse.json(v2(429, 'Rate limited'), {
+        status: 429,
+        headers: { 'Retry-After': '10000000000000' },
+      }),
+    says: /Rate limited.*Retry after 86400 seconds \(about \d\d:\d\d UTC\)/,
+  },
+  {
     name: '503',
     reply: () => new HttpResponse('upstream unavailable', { status: 503 }),
     says: /HTTP 503.*retry in a few seconds/,

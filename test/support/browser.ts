@@ -1,9 +1,13 @@
 /**
  * A minimal browser for the connect flow: a cookie jar per origin+path, manual redirects, form posts. Enough to
- * walk a person's path through this server's pages and the sandbox's consent page over real HTTP.
+ * walk a person's path through this server's pages and the sandbox's consent page over real HTTP. It sends only
+ * what a browser would: a form is posted from the page last loaded, with the `Origin` that page's referrer policy
+ * lets a browser send (`null` where it hides the origin), and never from nowhere. The real-Chromium tests
+ * (test/e2e/chromium-*.test.ts) check that real browsers get through; this one serves the many refusal tests.
  */
 export class Browser {
   readonly #cookies = new Map<string, { value: string; path: string; origin: string }>();
+  #page: { url: URL; referrerPolicy: string } | undefined;
 
   #cookieHeader(url: URL): string {
     return [...this.#cookies.entries()]
@@ -30,9 +34,28 @@ export class Browser {
     }
   }
 
+  /** The Origin a browser sends with a form posted from the current page to `target` (Fetch, "serializing a request origin"). */
+  #formOrigin(target: URL): string {
+    const page = this.#page;
+    if (!page)
+      throw new Error(`a browser posts a form only from a page it has loaded, not to ${target} from nowhere`);
+    const policy = page.referrerPolicy || 'strict-origin-when-cross-origin';
+    const sameOrigin = page.url.origin === target.origin;
+    if (policy === 'no-referrer') return 'null';
+    if (policy === 'same-origin' && !sameOrigin) return 'null';
+    const downgrade = page.url.protocol === 'https:' && target.protocol === 'http:';
+    if (
+      downgrade &&
+      ['strict-origin', 'strict-origin-when-cross-origin', 'no-referrer-when-downgrade'].includes(policy)
+    )
+      return 'null';
+    return page.url.origin;
+  }
+
   /**
-   * One request; returns the response with its body read as text. Does not follow redirects. `via` sends it to
-   * another origin while the browser believes it is at `href` (an instance behind the same public URL).
+   * One request; returns the response with its body read as text. Does not follow redirects. A `form` is posted
+   * from the page last loaded. `via` sends it to another origin while the browser believes it is at `href` (an
+   * instance behind the same public URL).
    */
   async request(method: string, href: string, form?: Record<string, string>, via?: string) {
     const url = new URL(href);
@@ -42,13 +65,18 @@ export class Browser {
     let body: string | undefined;
     if (form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
-      headers.origin = url.origin;
+      headers.origin = this.#formOrigin(url);
       body = new URLSearchParams(form).toString();
     }
     const target = via ? new URL(`${url.pathname}${url.search}`, via) : url;
     const response = await fetch(target, { method, headers, body, redirect: 'manual' });
     this.#store(url, response.headers);
     const text = await response.text();
+    if ((response.headers.get('content-type') ?? '').startsWith('text/html')) {
+      // The last policy listed wins, as browsers read the header.
+      const policies = (response.headers.get('referrer-policy') ?? '').split(',').map((p) => p.trim());
+      this.#page = { url, referrerPolicy: policies.filter(Boolean).pop() ?? '' };
+    }
     return {
       status: response.status,
       location: response.headers.get('location') ?? undefined,
@@ -175,6 +203,16 @@ export async function signInAtSandboxIdp(
 }
 
 /**
+ * Opens a connect link on a server with browser login and presses "Sign in": the answer is a redirect to the
+ * identity provider, or the page the server gave instead.
+ */
+export async function startSignIn(browser: Browser, link: string) {
+  const page = await browser.request('GET', link);
+  if (page.status !== 200) return page;
+  return browser.request('POST', link, { csrf: field(page.text, 'csrf'), decision: 'sign-in' });
+}
+
+/**
  * Walks a connect link on a server with browser login: the redirect to the identity provider, signing in there as
  * `subject`, the login callback, then Atlassian consent as `accountId` when the server lets the browser continue.
  */
@@ -184,7 +222,7 @@ export async function connectWithBrowserLogin(
   subject: string,
   accountId: string,
 ): Promise<ConnectOutcome> {
-  const opened = await browser.request('GET', link);
+  const opened = await startSignIn(browser, link);
   if (opened.status !== 303 || !opened.location) return { status: opened.status, text: opened.text };
   const callback = await signInAtSandboxIdp(browser, opened.location, { subject });
   const back = await browser.request('GET', callback);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../log.js';
+import { takeMatching } from './connect-links.js';
 import { randomToken, sameSecret, sha256 } from './flow-secrets.js';
 import { type BrowserIdentity, IdTokenError, LoginCodeRejectedError, pkceChallenge } from './oidc-login.js';
 import { cookies, html, sendPage } from './pages.js';
@@ -15,19 +16,25 @@ export const CLEAR_LOGIN_COOKIE = `${LOGIN_COOKIE}=; Path=${LOGIN_CALLBACK_PATH}
 
 /** What the login step needs from the identity provider; {@link OidcLoginClient} is the real one. */
 export interface BrowserLoginProvider {
+  /** Where the sign-in page is; throws when the provider cannot be reached. */
+  authorizationEndpoint(): Promise<string>;
   authorizeUrl(request: { state: string; nonce: string; codeChallenge: string }): Promise<string>;
   exchangeCode(code: string, codeVerifier: string): Promise<string>;
   verifyIdToken(idToken: string, nonce: string): Promise<BrowserIdentity>;
 }
 
-/** A sign-in in progress, stored under the hash of its `state` until the provider sends the browser back. */
+/** A sign-in in progress: at most one per user, stored under their slot until the provider sends the browser back. */
 export interface LoginRecord {
   /** The connect link the sign-in is for. */
   linkId: string;
+  /** SHA-256 of the sign-in's `state`; the state itself never sits in the store. */
+  state: string;
   /** SHA-256 of the cookie set in the browser that started it. */
   binder: string;
   codeVerifier: string;
   nonce: string;
+  /** Epoch ms. */
+  expiresAt: number;
 }
 
 /** The person in the browser, as the identity provider proved them, and the link they opened. */
@@ -45,10 +52,14 @@ export interface BrowserLoginStepOptions {
   secure: boolean;
   log: Logger;
   ttlMs?: number;
+  now?: () => number;
 }
 
-/** The store key of a sign-in: the state itself never sits in the store. */
-export const loginKey = (state: string): string => `login:${sha256(state)}`;
+/** The store key of a user's sign-in in progress: starting another replaces it. */
+export const loginKey = (slot: string): string => `signin:${slot}`;
+
+// A state is the user's slot (43 characters, to find the record) followed by 43 random ones.
+const STATE = /^[A-Za-z0-9_-]{86}$/;
 
 /** Whether the browser presenting `cookieHeader` is the one that started `record`. */
 export function boundToBrowser(record: LoginRecord, cookieHeader: string | undefined): boolean {
@@ -61,25 +72,40 @@ const nothing = (text: string) => html`<p>${text} Nothing was connected.</p>`;
 /**
  * The browser-login half of connecting: before any consent, the person who opened a connect link signs in at the
  * callers' identity provider, so the server learns who they are instead of trusting them to read a page. The
- * sign-in's `state` is random, single use, short-lived and bound to the browser by a cookie; the code is
- * redeemed with PKCE; the ID token's nonce ties it to this sign-in.
+ * sign-in's `state` (the user's slot and a random part) is single use, short-lived, one per user (a new sign-in
+ * replaces the last) and bound to the browser by a cookie; the code is redeemed with PKCE; the ID token's nonce
+ * ties it to this sign-in.
  */
 export class BrowserLoginStep {
-  readonly #o: BrowserLoginStepOptions & { ttlMs: number };
+  readonly #o: BrowserLoginStepOptions & { ttlMs: number; now: () => number };
 
   constructor(options: BrowserLoginStepOptions) {
-    this.#o = { ttlMs: 10 * 60_000, ...options };
+    this.#o = { ttlMs: 10 * 60_000, now: Date.now, ...options };
   }
 
-  /** Sends the browser to sign in for link `linkId`; the link itself is used only when the sign-in comes back. */
-  async start(res: ServerResponse, linkId: string): Promise<void> {
-    const state = randomToken();
+  /** The origin of the provider's sign-in page, which the page starting a sign-in must allow its form to reach. */
+  async authorizationOrigin(): Promise<string | undefined> {
+    try {
+      return new URL(await this.#o.provider.authorizationEndpoint()).origin;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Sends the browser to sign in for link `linkId` of the user with `slot`, replacing any sign-in that user had
+   * started; the link itself is used only when the sign-in comes back.
+   */
+  async start(res: ServerResponse, linkId: string, slot: string): Promise<void> {
+    const state = slot + randomToken();
     const binder = randomToken();
     const record: LoginRecord = {
       linkId,
+      state: sha256(state),
       binder: sha256(binder),
       codeVerifier: randomToken(),
       nonce: randomToken(),
+      expiresAt: this.#o.now() + this.#o.ttlMs,
     };
     let location: string;
     try {
@@ -97,7 +123,7 @@ export class BrowserLoginStep {
         html`<p>The sign-in service could not be reached. Try the link again in a moment.</p>`,
       );
     }
-    await this.#o.store.set<LoginRecord>(loginKey(state), record, this.#o.ttlMs);
+    await this.#o.store.set<LoginRecord>(loginKey(slot), record, this.#o.ttlMs);
     res.writeHead(303, {
       location,
       'cache-control': 'no-store',
@@ -115,7 +141,15 @@ export class BrowserLoginStep {
     const url = new URL(req.url ?? '/', 'http://callback.invalid');
     const clear = { 'set-cookie': CLEAR_LOGIN_COOKIE };
     const state = url.searchParams.get('state') ?? '';
-    const record = state ? await this.#o.store.take<LoginRecord>(loginKey(state)) : undefined;
+    const hash = sha256(state);
+    const record = STATE.test(state)
+      ? await takeMatching<LoginRecord>(
+          this.#o.store,
+          loginKey(state.slice(0, 43)),
+          (r) => sameSecret(r.state, hash),
+          this.#o.now,
+        )
+      : undefined;
     if (!record) {
       sendPage(
         res,

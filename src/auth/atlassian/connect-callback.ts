@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jwtVerify } from 'jose';
 import type { Logger } from '../../log.js';
+import { LockTimeoutError } from '../store/lock-timeout-error.js';
+import { StoreUnavailableError } from '../store/store-unavailable-error.js';
+import { takeMatching } from './connect-links.js';
 import type { ConnectionManager } from './connections.js';
 import { sameSecret as same, sha256 } from './flow-secrets.js';
 import {
@@ -12,13 +15,22 @@ import {
 import { cookies, html, sendPage } from './pages.js';
 import type { StorePort } from './store-port.js';
 
-/** The user a consent is for, stored under the nonce of the signed `state` until Atlassian sends the browser back. */
+/**
+ * The user a consent is for, stored under the user's slot until Atlassian sends the browser back: at most one per
+ * user, a newer consent replacing it. The signed `state` names the slot and this record's nonce.
+ */
 export interface StateRecord {
   userKey: string;
   label: string;
+  nonce: string;
   /** SHA-256 of the browser-binding cookie set when the flow started. */
   binder: string;
+  /** Epoch ms. */
+  expiresAt: number;
 }
+
+/** The store key of a user's pending consent. */
+export const consentKey = (slot: string): string => `consent:${slot}`;
 
 /** What finishing a connection needs; the connect flow's options supply it. */
 export interface ConnectCallbackOptions {
@@ -47,13 +59,15 @@ export async function finishConnect(
   const url = new URL(req.url ?? '/', 'http://callback.invalid');
   const clear = { 'set-cookie': `cmcp_oauth=; Path=${o.callbackPath}; Max-Age=0` };
   let nonce: string;
+  let slot: string;
   try {
     const { payload } = await jwtVerify(url.searchParams.get('state') ?? '', o.stateKey, {
       algorithms: ['HS256'],
       currentDate: new Date(o.now()),
     });
-    if (typeof payload.n !== 'string') throw new Error('no nonce');
+    if (typeof payload.n !== 'string' || typeof payload.s !== 'string') throw new Error('no nonce');
     nonce = payload.n;
+    slot = payload.s;
   } catch {
     return sendPage(
       res,
@@ -63,7 +77,12 @@ export async function finishConnect(
       clear,
     );
   }
-  const state = await o.store.take<StateRecord>(`state:${nonce}`);
+  const state = await takeMatching<StateRecord>(
+    o.store,
+    consentKey(slot),
+    (r) => same(r.nonce, nonce),
+    o.now,
+  );
   if (!state) {
     return sendPage(
       res,
@@ -132,15 +151,18 @@ export async function finishConnect(
     );
   } catch (error) {
     o.log.warn('connect callback failed', { error: (error as Error).message });
+    const storeDown = error instanceof StoreUnavailableError || error instanceof LockTimeoutError;
     const reason =
       error instanceof InvalidGrantError
         ? 'The authorization code was not accepted (it may have been used already).'
         : error instanceof ClientCredentialsError
           ? 'This server’s Atlassian app is misconfigured; tell its operator.'
-          : 'Atlassian could not be reached; try again in a moment.';
+          : storeDown
+            ? 'This server could not save the connection: its token store is unavailable. Try again shortly.'
+            : 'Atlassian could not be reached; try again in a moment.';
     return sendPage(
       res,
-      502,
+      storeDown ? 503 : 502,
       'Nothing was connected',
       html`<p>${reason} Ask your assistant for a new link.</p>`,
       clear,

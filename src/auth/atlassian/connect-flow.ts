@@ -2,17 +2,31 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SignJWT } from 'jose';
 import type { Logger } from '../../log.js';
 import type { Caller } from '../session.js';
+import { LockTimeoutError } from '../store/lock-timeout-error.js';
+import { StoreUnavailableError } from '../store/store-unavailable-error.js';
 import {
   type BrowserLoginProvider,
   BrowserLoginStep,
   CLEAR_LOGIN_COOKIE,
   LOGIN_CALLBACK_PATH,
 } from './browser-login.js';
-import { finishConnect, type StateRecord } from './connect-callback.js';
+import { consentKey, finishConnect, type StateRecord } from './connect-callback.js';
+import { ConnectLinks, type LinkRecord, slotOfLinkId } from './connect-links.js';
+import {
+  confirmationPage,
+  declinedPage,
+  expiredLinkPage,
+  failurePage,
+  identityOf,
+  notForYouPage,
+  notFromPagePage,
+  signInPage,
+  signInUnavailablePage,
+} from './connect-pages.js';
 import type { ConnectionManager } from './connections.js';
 import { randomToken as random, sameSecret as same, sha256 } from './flow-secrets.js';
 import type { AtlassianOAuth, AtlassianSite } from './oauth-client.js';
-import { cookies, html, sendPage } from './pages.js';
+import { cookies } from './pages.js';
 import type { StorePort } from './store-port.js';
 
 export interface ConnectFlowOptions {
@@ -33,6 +47,8 @@ export interface ConnectFlowOptions {
     site: AtlassianSite,
   ) => Promise<{ accountId?: string; name?: string; email?: string }>;
   linkTtlMs?: number;
+  /** Fleet-wide cap on connect links made per link lifetime (10,000 by default). */
+  maxPendingLinks?: number;
   /**
    * Who opened the link is proven by signing in at the callers' identity provider (which must be the issuer of
    * the callers' tokens, so subjects compare) instead of a confirmation page they might not read.
@@ -42,13 +58,8 @@ export interface ConnectFlowOptions {
   now?: () => number;
 }
 
-interface LinkRecord {
-  userKey: string;
-  label: string;
-  csrf: string;
-}
-
 const STATE_TTL_MS = 10 * 60_000;
+const LINK_PATH = /^\/connect\/[A-Za-z0-9_-]{20,100}$/;
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   let text = '';
@@ -61,15 +72,18 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 
 /**
  * Connecting a user's Atlassian account, and making sure the person in the browser is the user who was asked:
- * a single-use, short-lived link either makes them sign in at the callers' identity provider (browser login: the
- * subject must be the link's) or names the identity being linked and needs an explicit POST (with a CSRF token) to
- * continue; the OAuth `state` is signed, expiring, single-use, bound to that user and to the browser that started
- * the flow (a cookie), so a link or callback sent to someone else cannot attach their account to another user.
+ * a single-use, short-lived link (one per user at a time) either makes them sign in at the callers' identity
+ * provider (browser login: the subject must be the link's) or names the identity being linked; either way the page
+ * needs an explicit POST with a CSRF token matched by a cookie to go on. The OAuth `state` is signed, expiring,
+ * single-use, bound to that user and to the browser that started the flow (a cookie), so a link or callback sent
+ * to someone else cannot attach their account to another user. Every record the flow keeps lives under the user's
+ * slot, so none can pile up.
  */
 export class ConnectFlow {
   readonly #o: ConnectFlowOptions & { linkTtlMs: number; now: () => number };
   readonly #secure: boolean;
   readonly #login: BrowserLoginStep | undefined;
+  readonly #links: ConnectLinks;
 
   constructor(options: ConnectFlowOptions) {
     this.#o = { linkTtlMs: 10 * 60_000, now: Date.now, ...options };
@@ -81,19 +95,29 @@ export class ConnectFlow {
           secure: this.#secure,
           log: options.log,
           ttlMs: STATE_TTL_MS,
+          now: this.#o.now,
         })
       : undefined;
+    this.#links = new ConnectLinks({
+      store: options.store,
+      slotKey: options.stateKey,
+      ttlMs: this.#o.linkTtlMs,
+      maxPending: options.maxPendingLinks ?? 10_000,
+      now: this.#o.now,
+    });
   }
 
-  /** A link to start connecting, for this caller only; it carries no credential and no personal data. */
+  /**
+   * A link to start connecting, for this caller only; it carries no credential and no personal data. A caller
+   * with an outstanding link gets that one again; past the server's cap this throws a NotConnectedError saying so.
+   */
   async createLink(caller: Caller): Promise<string> {
-    const id = random();
-    await this.#o.store.set<LinkRecord>(
-      `link:${id}`,
-      { userKey: caller.userKey, label: caller.label, csrf: random() },
-      this.#o.linkTtlMs,
-    );
-    return `${this.#o.publicUrl}/connect/${id}`;
+    return `${this.#o.publicUrl}/connect/${await this.#links.issue(caller.userKey, identityOf(caller))}`;
+  }
+
+  /** Whether the caller has a connection now; asks nothing of Atlassian and makes no link. */
+  async connected(caller: Caller): Promise<boolean> {
+    return (await this.#o.manager.get(caller.userKey)) !== undefined;
   }
 
   /** Whether this flow serves the path. */
@@ -101,108 +125,115 @@ export class ConnectFlow {
     return (
       path === this.#o.callbackPath ||
       (this.#login !== undefined && path === LOGIN_CALLBACK_PATH) ||
-      /^\/connect\/[A-Za-z0-9_-]{20,100}$/.test(path)
+      LINK_PATH.test(path)
     );
   }
 
+  /** Whether a POST to the path is one of this flow's forms, which check their own CSRF token and cookie. */
+  isFormTarget(path: string): boolean {
+    return LINK_PATH.test(path);
+  }
+
+  /** Answers a request for one of {@link handles}' paths, always with a page a person can read. */
   async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (path === this.#o.callbackPath && req.method === 'GET') return finishConnect(this.#o, req, res);
+    try {
+      await this.#route(req, res, path);
+    } catch (error) {
+      const storeDown = error instanceof StoreUnavailableError || error instanceof LockTimeoutError;
+      this.#o.log[storeDown ? 'warn' : 'error']('connect page failed', {
+        error: storeDown ? (error as Error).message : error,
+      });
+      if (res.headersSent) return void res.end();
+      failurePage(res, storeDown);
+    }
+  }
+
+  async #route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (path === this.#o.callbackPath) {
+      if (req.method === 'GET') return finishConnect(this.#o, req, res);
+      return void res.writeHead(405, { allow: 'GET' }).end();
+    }
     if (this.#login && path === LOGIN_CALLBACK_PATH) {
       if (req.method === 'GET') return this.#afterLogin(this.#login, req, res);
       return void res.writeHead(405, { allow: 'GET' }).end();
     }
     const id = path.slice('/connect/'.length);
-    // With browser login there is no confirmation form, so nothing may be posted to a link.
-    if (this.#login) {
-      if (req.method === 'GET') return this.#beginLogin(this.#login, res, id);
-      return void res.writeHead(405, { allow: 'GET' }).end();
-    }
-    if (req.method === 'GET') return this.#confirm(res, id);
-    if (req.method === 'POST') return this.#start(req, res, id);
+    if (req.method === 'GET') return this.#page(res, id);
+    if (req.method === 'POST') return this.#submit(req, res, id);
     res.writeHead(405, { allow: 'GET, POST' }).end();
   }
 
-  async #beginLogin(login: BrowserLoginStep, res: ServerResponse, id: string): Promise<void> {
-    if (!(await this.#o.store.get<LinkRecord>(`link:${id}`))) return this.#expiredLink(res);
-    return login.start(res, id);
+  /** The page a link opens: it stores nothing, so opening a link any number of times leaves no trace. */
+  async #page(res: ServerResponse, id: string): Promise<void> {
+    const link = await this.#links.find(id);
+    if (!link) return expiredLinkPage(res);
+    const cookie = {
+      'set-cookie': `cmcp_csrf=${link.csrf}; Path=/connect/${id}; HttpOnly; SameSite=Strict; Max-Age=${Math.max(1, Math.round((link.expiresAt - this.#o.now()) / 1000))}${this.#secure ? '; Secure' : ''}`,
+    };
+    if (!this.#login) return confirmationPage(res, id, link, cookie, this.#o.authOrigin);
+    const idp = await this.#login.authorizationOrigin();
+    if (!idp) return signInUnavailablePage(res);
+    signInPage(res, id, link, cookie, idp);
+  }
+
+  async #submit(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    const form = await readForm(req);
+    const csrfCookie = cookies(req.headers.cookie).get('cmcp_csrf') ?? '';
+    const fromPage = (link: LinkRecord) =>
+      same(form.get('csrf') ?? '', link.csrf) && same(csrfCookie, link.csrf);
+    if (this.#login) {
+      // The link stays until the sign-in comes back; the sign-in replaces any this user had started.
+      const link = await this.#links.find(id);
+      if (!link) return expiredLinkPage(res);
+      if (!fromPage(link)) return notFromPagePage(res);
+      return this.#login.start(res, id, slotOfLinkId(id) as string);
+    }
+    // Single use: the link is gone whatever happens next.
+    const link = await this.#links.spend(id);
+    if (!link) return expiredLinkPage(res);
+    if (!fromPage(link)) return notFromPagePage(res);
+    if (form.get('decision') !== 'continue') return declinedPage(res);
+    return this.#continueToAtlassian(res, link, id, `cmcp_csrf=; Path=/connect/${id}; Max-Age=0`);
   }
 
   async #afterLogin(login: BrowserLoginStep, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const who = await login.finish(req, res);
     if (!who) return;
     // Single use, whoever signed in: a link that reached the wrong person is spent.
-    const link = await this.#o.store.take<LinkRecord>(`link:${who.linkId}`);
-    if (!link) return this.#expiredLink(res, { 'set-cookie': CLEAR_LOGIN_COOKIE });
+    const link = await this.#links.spend(who.linkId);
+    if (!link) return expiredLinkPage(res, { 'set-cookie': CLEAR_LOGIN_COOKIE });
     if (!same(who.userKey, link.userKey)) {
       this.#o.log.warn('connect link opened by someone else; refused');
-      return sendPage(
-        res,
-        403,
-        'This link is not for you',
-        html`<p>You are signed in as <strong>${who.label}</strong>, but this link was made for someone else. Nothing was connected.</p>
-<p>If someone sent you this link, they may have tried to use your Atlassian account. You can close this window.</p>`,
-        { 'set-cookie': CLEAR_LOGIN_COOKIE },
-      );
+      return notForYouPage(res, who.label, { 'set-cookie': CLEAR_LOGIN_COOKIE });
     }
-    return this.#continueToAtlassian(res, link, CLEAR_LOGIN_COOKIE);
+    return this.#continueToAtlassian(res, link, who.linkId, CLEAR_LOGIN_COOKIE);
   }
 
-  async #confirm(res: ServerResponse, id: string): Promise<void> {
-    const link = await this.#o.store.get<LinkRecord>(`link:${id}`);
-    if (!link) return this.#expiredLink(res);
-    sendPage(
-      res,
-      200,
-      'Connect your Atlassian account',
-      html`<p>An AI assistant asked to use Confluence on behalf of:</p>
-<p class="who"><strong>${link.label}</strong></p>
-<p>Continue only if that is you. You will choose which Atlassian sites to allow on the next page.</p>
-<form method="post" action="/connect/${id}"><input type="hidden" name="csrf" value="${link.csrf}">
-<button type="submit" name="decision" value="continue">Continue to Atlassian</button>
-<button type="submit" name="decision" value="cancel">This is not me</button></form>`,
-      {
-        'set-cookie': `cmcp_csrf=${link.csrf}; Path=/connect/${id}; HttpOnly; SameSite=Strict; Max-Age=${Math.round(this.#o.linkTtlMs / 1000)}${this.#secure ? '; Secure' : ''}`,
-      },
-      [this.#o.authOrigin],
-    );
-  }
-
-  async #start(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
-    const form = await readForm(req);
-    const csrfCookie = cookies(req.headers.cookie).get('cmcp_csrf') ?? '';
-    // Single use: the link is gone whatever happens next.
-    const link = await this.#o.store.take<LinkRecord>(`link:${id}`);
-    if (!link) return this.#expiredLink(res);
-    const csrf = form.get('csrf') ?? '';
-    if (!same(csrf, link.csrf) || !same(csrfCookie, link.csrf)) {
-      return sendPage(
-        res,
-        403,
-        'This request was not sent from the confirmation page',
-        html`<p>Nothing was connected. Ask your assistant for a new link and open it directly.</p>`,
-      );
-    }
-    if (form.get('decision') !== 'continue') {
-      return sendPage(
-        res,
-        200,
-        'Nothing was connected',
-        html`<p>If someone sent you this link, they may have tried to use your Atlassian account. You can close this window.</p>`,
-      );
-    }
-    return this.#continueToAtlassian(res, link, `cmcp_csrf=; Path=/connect/${id}; Max-Age=0`);
-  }
-
-  /** The person is known to be the link's user: a signed, single-use state bound to this browser, then consent. */
-  async #continueToAtlassian(res: ServerResponse, link: LinkRecord, clearCookie: string): Promise<void> {
+  /**
+   * The person is known to be the link's user: a signed, single-use state bound to this browser, then consent.
+   * The pending consent replaces any earlier one of this user.
+   */
+  async #continueToAtlassian(
+    res: ServerResponse,
+    link: LinkRecord,
+    linkId: string,
+    clearCookie: string,
+  ): Promise<void> {
+    const slot = slotOfLinkId(linkId) as string;
     const nonce = random();
     const binder = random();
     await this.#o.store.set<StateRecord>(
-      `state:${nonce}`,
-      { userKey: link.userKey, label: link.label, binder: sha256(binder) },
+      consentKey(slot),
+      {
+        userKey: link.userKey,
+        label: link.who.label,
+        nonce,
+        binder: sha256(binder),
+        expiresAt: this.#o.now() + STATE_TTL_MS,
+      },
       STATE_TTL_MS,
     );
-    const state = await new SignJWT({ n: nonce })
+    const state = await new SignJWT({ n: nonce, s: slot })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuedAt(Math.floor(this.#o.now() / 1000))
       .setExpirationTime(Math.floor((this.#o.now() + STATE_TTL_MS) / 1000))
@@ -216,15 +247,5 @@ export class ConnectFlow {
       ],
     });
     res.end();
-  }
-
-  #expiredLink(res: ServerResponse, headers: Record<string, string> = {}): void {
-    sendPage(
-      res,
-      410,
-      'This link has expired or was already used',
-      html`<p>Connect links work once, for a few minutes. Ask your assistant again to get a new one.</p>`,
-      headers,
-    );
   }
 }

@@ -128,6 +128,11 @@ export class OidcLoginClient {
     };
   }
 
+  /** The provider's sign-in page (its authorization endpoint). */
+  async authorizationEndpoint(): Promise<string> {
+    return (await this.endpoints()).authorizationEndpoint;
+  }
+
   /** Where to send the browser to sign in. */
   async authorizeUrl(request: { state: string; nonce: string; codeChallenge: string }): Promise<string> {
     const url = new URL((await this.endpoints()).authorizationEndpoint);

@@ -41,7 +41,9 @@ h1{font-size:1.4rem}button{font-size:1rem;padding:.5rem 1.2rem;margin-right:.5re
     'cache-control': 'no-store',
     'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action 'self'${formTargets.map((t) => ` ${t}`).join('')}; frame-ancestors 'none'`,
     'x-frame-options': 'DENY',
-    'referrer-policy': 'no-referrer',
+    // Keeps the link out of the Referer sent to other sites, yet lets the browser name this origin on the form's
+    // POST: under no-referrer browsers send `Origin: null`, which DNS-rebinding defences must otherwise refuse.
+    'referrer-policy': 'same-origin',
     'x-content-type-options': 'nosniff',
     ...headers,
   });

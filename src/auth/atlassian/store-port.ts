@@ -8,5 +8,7 @@ export interface StorePort {
   delete(key: string): Promise<boolean>;
   /** Reads and deletes atomically: of concurrent takers, exactly one gets the value. */
   take<T>(key: string): Promise<T | undefined>;
+  /** Sets only if absent, atomically across processes; true when it set. */
+  add<T>(key: string, value: T, ttlMs?: number): Promise<boolean>;
   withLock<T>(name: string, options: { ttlMs: number; waitMs: number }, fn: () => Promise<T>): Promise<T>;
 }

@@ -1,3 +1,4 @@
+export { callerFromToken } from './caller.js';
 export { type BearerChallenge, wwwAuthenticate } from './challenge.js';
 export {
   type BearerErrorCode,

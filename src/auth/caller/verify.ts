@@ -21,6 +21,8 @@ export interface VerifiedCaller {
   clientId?: string;
   /** Display claims, when the token carries them as strings; for greetings and logs, never for identity. */
   claims: { name?: string; email?: string; preferred_username?: string };
+  /** Whether the token says its issuer verified `email` (`email_verified: true`, and nothing else counts). */
+  emailVerified: boolean;
 }
 
 export interface CallerVerifier {
@@ -148,6 +150,7 @@ export function createCallerVerifier(options: CallerAuthOptions): CallerVerifier
         scopes,
         ...(clientId === undefined ? {} : { clientId }),
         claims,
+        emailVerified: payload.email_verified === true && claims.email !== undefined,
       };
     },
   };

@@ -111,6 +111,40 @@ describe('loadConfig', () => {
     );
     expect(message).toContain('limits.defaultPageSize');
   });
+
+  it('accepts every token store URL the store opens, rediss+cluster:// included', () => {
+    for (const url of [
+      'memory://',
+      'file:///tmp/store.json',
+      'redis://127.0.0.1:6379',
+      'rediss://cache.example:6380',
+      'redis+cluster://a:6379,b:6379',
+      'rediss+cluster://a:6380,b:6380',
+    ]) {
+      expect(loadConfig({ env: { CONFLUENCE_MCP_TOKEN_STORE_URL: url } }).tokenStore.url).toBe(url);
+    }
+  });
+
+  it('never repeats the value of a variable that may hold a password', () => {
+    const message = failure(() =>
+      loadConfig({
+        env: { CONFLUENCE_MCP_TOKEN_STORE_URL: 'mysql://admin:hunter2-secret@db.internal:3306' },
+      }),
+    );
+    expect(message).toContain('tokenStore.url');
+    expect(message).toContain('CONFLUENCE_MCP_TOKEN_STORE_URL (value not shown');
+    expect(message).not.toContain('hunter2');
+    expect(message).not.toContain('db.internal');
+  });
+
+  it('hides the credentials of any URL it repeats from another variable', () => {
+    const message = failure(() =>
+      loadConfig({ env: { ATLASSIAN_AUTH_BASE_URL: 'ftp://user:s3cret-pass@auth.example' } }),
+    );
+    expect(message).toContain('atlassian.authBaseUrl');
+    expect(message).toContain('ATLASSIAN_AUTH_BASE_URL=ftp://***@auth.example');
+    expect(message).not.toContain('s3cret');
+  });
 });
 
 describe('the JSON Schema for editors', () => {

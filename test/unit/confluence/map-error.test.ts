@@ -92,6 +92,24 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(null, now)).toBeUndefined();
   });
+
+  it('caps absurd waits at a day, so no date past what JavaScript can represent is ever made', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('10000000000000', now)).toBe(86_400);
+    expect(parseRetryAfter('9'.repeat(400), now)).toBe(86_400);
+    expect(parseRetryAfter('Fri, 31 Dec 9999 23:59:59 GMT', now)).toBe(86_400);
+    expect(parseRetryAfter('86400', now)).toBe(86_400);
+  });
+
+  it('ignores an X-RateLimit-Reset more than a day away', () => {
+    const headers = new Headers({
+      'retry-after': '10000000000000',
+      'x-ratelimit-reset': '+275760-09-13T00:00:00Z',
+    });
+    const error = errorFromResponse({ status: 429, headers, body: '' }, request) as RateLimitError;
+    expect(error.retryAfterSeconds).toBe(86_400);
+    expect(error.resetAt).toBeUndefined();
+  });
 });
 
 describe('errorDetail', () => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { checkOrigin, hostnameOf, originPolicy } from '../../../src/transports/http-guard.js';
+import { checkOrigin, hostnameOf, isLoopback, originPolicy } from '../../../src/transports/http-guard.js';
 
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 
@@ -54,5 +54,45 @@ describe('Host and Origin checks', () => {
   it('reads host names without ports, IPv6 included', () => {
     expect(hostnameOf('Example.COM:443')).toBe('example.com');
     expect(hostnameOf('[::1]:3000')).toBe('[::1]');
+  });
+
+  it('counts as loopback only real loopback names and addresses, not names that start like one', () => {
+    for (const host of ['localhost', 'LOCALHOST', '127.0.0.1', '127.1.2.3', '::1', '[::1]'])
+      expect(isLoopback(host), host).toBe(true);
+    for (const host of [
+      '127.evil.com',
+      '127.0.0.1.evil.com',
+      '127.0.0.1.nip.io',
+      '127',
+      '128.0.0.1',
+      'evil.localhost.com',
+    ])
+      expect(isLoopback(host), host).toBe(false);
+    expect(
+      checkOrigin(request({ host: 'localhost:3000', origin: 'http://127.evil.com' }), local)?.status,
+    ).toBe(403);
+    expect(
+      checkOrigin(request({ host: 'localhost:3000', origin: 'http://127.0.0.1.nip.io:3000' }), local)?.status,
+    ).toBe(403);
+    expect(
+      checkOrigin(request({ host: 'localhost:3000', origin: 'http://127.0.0.2:9' }), local),
+    ).toBeUndefined();
+  });
+
+  it('accepts an opaque Origin (null) only where the caller says the route judges it, never by default', () => {
+    const opaque = request({ host: 'localhost:3000', origin: 'null' });
+    expect(checkOrigin(opaque, local)?.status).toBe(403);
+    expect(checkOrigin(opaque, local, { opaqueOriginAllowed: false })?.status).toBe(403);
+    expect(checkOrigin(opaque, local, { opaqueOriginAllowed: true })).toBeUndefined();
+    // The Host check still holds for it.
+    expect(
+      checkOrigin(request({ host: 'evil.example', origin: 'null' }), local, { opaqueOriginAllowed: true })
+        ?.status,
+    ).toBe(403);
+    // Only the exact serialisation counts as opaque.
+    expect(
+      checkOrigin(request({ host: 'localhost:3000', origin: 'NULL' }), local, { opaqueOriginAllowed: true })
+        ?.status,
+    ).toBe(403);
   });
 });

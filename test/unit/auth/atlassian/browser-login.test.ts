@@ -28,14 +28,26 @@ function memoryStore(): StorePort & { keys(): string[] } {
       data.delete(key);
       return value;
     },
+    add: async (key, value) => {
+      if (data.has(key)) return false;
+      data.set(key, value);
+      return true;
+    },
     withLock: (_name, _options, fn) => fn(),
   };
 }
+
+/** The records the flow keeps for people (links, sign-ins, consents), not the fleet-wide link counter. */
+const flowKeys = (store: ReturnType<typeof memoryStore>) =>
+  store.keys().filter((k) => !k.startsWith('linkcount:'));
 
 /** An identity provider that signs in whoever the test says, and remembers what it was sent. */
 function fakeProvider(signedIn: { subject: string }) {
   const seen: { challenge?: string; nonce?: string; verifier?: string; code?: string } = {};
   const provider: BrowserLoginProvider = {
+    async authorizationEndpoint() {
+      return `${ISSUER}/authorize`;
+    },
     async authorizeUrl({ state, nonce, codeChallenge }) {
       seen.challenge = codeChallenge;
       seen.nonce = nonce;
@@ -60,12 +72,21 @@ interface Answer {
   body: string;
 }
 
-async function request(flow: ConnectFlow, method: string, url: string, cookie?: string): Promise<Answer> {
+async function request(
+  flow: ConnectFlow,
+  method: string,
+  url: string,
+  cookie?: string,
+  form?: Record<string, string>,
+): Promise<Answer> {
+  const body = form ? new URLSearchParams(form).toString() : '';
   const req = {
     method,
     url,
     headers: cookie ? { cookie } : {},
-    async *[Symbol.asyncIterator]() {},
+    async *[Symbol.asyncIterator]() {
+      if (body) yield Buffer.from(body);
+    },
   } as unknown as IncomingMessage;
   const answer: Answer = { status: 0, headers: {}, body: '' };
   const res = {
@@ -108,18 +129,89 @@ function setup(subject: string) {
   return { store, seen, flow };
 }
 
+const csrfOf = (answer: Answer) => ({
+  cookie: cookiesOf(answer)
+    .find((c) => c.startsWith('cmcp_csrf='))
+    ?.split(';')[0] as string,
+  field: /name="csrf" value="([^"]+)"/.exec(answer.body)?.[1] as string,
+});
+
+/** Opens the link's page and presses "Sign in" on it. */
+async function signIn(flow: ConnectFlow, path: string) {
+  const page = await request(flow, 'GET', path);
+  expect(page.status).toBe(200);
+  const csrf = csrfOf(page);
+  return request(flow, 'POST', path, csrf.cookie, { csrf: csrf.field, decision: 'sign-in' });
+}
+
 async function startFor(flow: ConnectFlow, callerSubject: string) {
   const link = await flow.createLink({
     userKey: JSON.stringify([ISSUER, callerSubject]),
     label: callerSubject,
   });
   const path = new URL(link).pathname;
-  const opened = await request(flow, 'GET', path);
+  const opened = await signIn(flow, path);
   const state = new URL(opened.headers.location as string).searchParams.get('state') as string;
   return { path, opened, state, cookie: loginCookie(opened) };
 }
 
 describe('connect links with browser login', () => {
+  it('opens on a page that stores nothing and names no one, whose button posts to start signing in', async () => {
+    const { flow, store } = setup('alice');
+    const link = await flow.createLink({ userKey: JSON.stringify([ISSUER, 'alice']), label: 'alice@acme' });
+    const before = flowKeys(store);
+    const page = await request(flow, 'GET', new URL(link).pathname);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain(`<form method="post" action="${new URL(link).pathname}">`);
+    expect(page.body).not.toContain('alice');
+    // The form may lead to the identity provider's sign-in page, and nowhere else.
+    expect(page.headers['content-security-policy']).toContain(`form-action 'self' ${ISSUER}`);
+    expect(flowKeys(store)).toEqual(before);
+  });
+
+  it('starts a sign-in only on a POST carrying the page’s CSRF token and cookie', async () => {
+    const { flow, store } = setup('alice');
+    const link = await flow.createLink({ userKey: JSON.stringify([ISSUER, 'alice']), label: 'alice' });
+    const path = new URL(link).pathname;
+    const page = await request(flow, 'GET', path);
+    const csrf = csrfOf(page);
+    const attempts = [
+      request(flow, 'POST', path, undefined, { csrf: csrf.field }),
+      request(flow, 'POST', path, csrf.cookie, { csrf: 'guess' }),
+      request(flow, 'POST', path, 'cmcp_csrf=guess', { csrf: csrf.field }),
+      request(flow, 'POST', path, csrf.cookie),
+    ];
+    for (const answer of await Promise.all(attempts)) {
+      expect(answer.status).toBe(403);
+      expect(answer.headers.location).toBeUndefined();
+    }
+    expect(store.keys().some((k) => k.startsWith('signin:'))).toBe(false);
+    // The link survives forged posts and still works from its own page.
+    expect((await signIn(flow, path)).status).toBe(303);
+  });
+
+  it('keeps one sign-in per user: pressing again replaces the earlier one, whose callback is then refused', async () => {
+    const { flow, store } = setup('alice');
+    const first = await startFor(flow, 'alice');
+    const second = await signIn(flow, first.path);
+    expect(store.keys().filter((k) => k.startsWith('signin:'))).toHaveLength(1);
+    const stale = await request(
+      flow,
+      'GET',
+      `/connect/login-callback?code=c1&state=${first.state}`,
+      first.cookie,
+    );
+    expect(stale.status).toBe(400);
+    const state = new URL(second.headers.location as string).searchParams.get('state') as string;
+    const fresh = await request(
+      flow,
+      'GET',
+      `/connect/login-callback?code=c2&state=${state}`,
+      loginCookie(second),
+    );
+    expect(fresh.status).toBe(303);
+  });
+
   it('sends the browser to sign in with a PKCE challenge, binding the sign-in to it with a cookie', async () => {
     const { flow, seen, store } = setup('alice');
     const { opened, cookie } = await startFor(flow, 'alice');
@@ -130,7 +222,7 @@ describe('connect links with browser login', () => {
       /^cmcp_login=[A-Za-z0-9_-]{43}; Path=\/connect\/login-callback; HttpOnly; SameSite=Lax;/,
     );
     expect(set).toContain('; Secure');
-    const record = await store.get<LoginRecord>(store.keys().find((k) => k.startsWith('login:')) as string);
+    const record = await store.get<LoginRecord>(store.keys().find((k) => k.startsWith('signin:')) as string);
     expect(seen.challenge).toBe(pkceChallenge(record?.codeVerifier as string));
     // The store keeps hashes of what the browser holds, not the values.
     expect(record?.binder).toBe(sha256(cookie.slice('cmcp_login='.length)));
@@ -159,7 +251,7 @@ describe('connect links with browser login', () => {
     expect(back.headers.location).toBeUndefined();
     expect(back.body).toContain('You are signed in as <strong>victor (idp)</strong>');
     expect(back.body).toContain('this link was made for someone else. Nothing was connected.');
-    expect(store.keys()).toEqual([]);
+    expect(flowKeys(store)).toEqual([]);
     expect((await request(flow, 'GET', path)).status).toBe(410);
   });
 
@@ -193,14 +285,7 @@ describe('connect links with browser login', () => {
     expect(denied.status).toBe(200);
     expect(denied.body).toContain('You cancelled signing in.');
     expect(seen.code).toBeUndefined();
-    expect((await request(flow, 'GET', path)).status).toBe(303);
-  });
-
-  it('serves no confirmation form: a POST to a link is refused', async () => {
-    const { flow } = setup('alice');
-    const { path } = await startFor(flow, 'alice');
-    expect((await request(flow, 'POST', path)).status).toBe(405);
-    expect(flow.handles('/connect/login-callback')).toBe(true);
+    expect((await signIn(flow, path)).status).toBe(303);
   });
 
   it('answers an unknown link with 410 and no redirect', async () => {
@@ -212,7 +297,14 @@ describe('connect links with browser login', () => {
 });
 
 describe('boundToBrowser', () => {
-  const record: LoginRecord = { linkId: 'l', binder: sha256('cookie-value'), codeVerifier: 'v', nonce: 'n' };
+  const record: LoginRecord = {
+    linkId: 'l',
+    state: sha256('s'),
+    binder: sha256('cookie-value'),
+    codeVerifier: 'v',
+    nonce: 'n',
+    expiresAt: Date.now() + 60_000,
+  };
 
   it('holds only for the cookie whose hash the record keeps', () => {
     expect(boundToBrowser(record, 'other=1; cmcp_login=cookie-value')).toBe(true);
@@ -239,6 +331,7 @@ describe('connect links without browser login', () => {
     const page = await request(flow, 'GET', new URL(link).pathname);
     expect(page.status).toBe(200);
     expect(page.body).toContain('<strong>Alice Example</strong>');
+    expect(page.headers['referrer-policy']).toBe('same-origin');
     expect(page.body).toContain('name="csrf"');
     expect(flow.handles('/connect/login-callback')).toBe(false);
   });

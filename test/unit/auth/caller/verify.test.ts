@@ -277,7 +277,18 @@ describe('createCallerVerifier accepts', () => {
       scopes: ['confluence:read', 'confluence:write'],
       clientId: 'gateway',
       claims: { name: 'Ada', email: 'ada@example.com', preferred_username: 'ada' },
+      emailVerified: false,
     });
+  });
+
+  it('counts an email as verified only for `email_verified: true` alongside an email', async () => {
+    const verified = async (claims: Record<string, unknown>) =>
+      (await verifier().verify(await token({ claims }))).emailVerified;
+    expect(await verified({ email: 'ada@example.com', email_verified: true })).toBe(true);
+    expect(await verified({ email: 'ada@example.com', email_verified: 'true' })).toBe(false);
+    expect(await verified({ email: 'ada@example.com', email_verified: false })).toBe(false);
+    expect(await verified({ email: 'ada@example.com' })).toBe(false);
+    expect(await verified({ email_verified: true })).toBe(false);
   });
 
   it('an ES256 token', async () => {
