@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type HTTPResponse, launch, type Page } from 'puppeteer-core';
-import { describe, it } from 'vitest';
+import { describeRequiring } from './requires.js';
 
 /** The browser the real-browser tests drive: Debian's `chromium-headless-shell`, or CHROMIUM_PATH. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium-headless-shell';
@@ -15,23 +15,14 @@ export const chromiumAvailable = existsSync(chromiumPath);
  * (CI=true) and skips elsewhere, saying why on stderr.
  */
 export function describeWithChromium(name: string, fn: () => void): void {
-  if (chromiumAvailable) {
-    describe(name, fn);
-  } else if (process.env.CI === 'true') {
-    describe(name, () => {
-      it('has the browser it needs', () => {
-        throw new Error(
-          `Chromium is required in CI at ${chromiumPath} (apt-get install chromium-headless-shell)`,
-        );
-      });
-    });
-  } else {
-    // Said out loud, not only in the verbose reporter: a skipped suite must never pass for a green one.
-    process.stderr.write(
-      `Skipping "${name}": no browser at ${chromiumPath} (install chromium-headless-shell or set CHROMIUM_PATH; CI=true makes this a failure).\n`,
-    );
-    describe.skip(`${name} (skipped: no browser at ${chromiumPath})`, fn);
-  }
+  describeRequiring(
+    {
+      what: `browser at ${chromiumPath} (apt-get install chromium-headless-shell, or set CHROMIUM_PATH)`,
+      available: chromiumAvailable,
+    },
+    name,
+    fn,
+  );
 }
 
 /** A headless Chromium with a fresh profile of its own, offline-friendly; close() also removes the profile. */
