@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getPage, getUsers } from '../src/confluence/index.js';
+import { type GetPageParams, getPage, getUsers } from '../src/confluence/index.js';
 import { pageIdFromReference, webUrl } from '../src/confluence/links.js';
 import type { Page } from '../src/confluence/types.js';
 import { type ToolContext, ToolInputError } from './define.js';
@@ -25,20 +25,24 @@ export function pageIdOf(reference: string): string {
   return id;
 }
 
-/** A page the caller may see and the operator allows: fetched, then checked against the space bounds. */
+/**
+ * A page the caller may see and the operator allows: fetched, then checked against the space bounds by the key of
+ * the space Confluence says it is in.
+ */
 export async function fetchPage(
   ctx: ToolContext,
   reference: string,
-  options: { body?: boolean; version?: number } = {},
+  options: { body?: boolean; version?: number; status?: GetPageParams['status'] } = {},
 ): Promise<Page> {
   const id = pageIdOf(reference);
   const page = await getPage(ctx.confluence, {
     id,
     ...(options.body ? { bodyFormat: 'storage' as const } : {}),
     ...(options.version ? { version: options.version } : {}),
+    ...(options.status ? { status: options.status } : {}),
     signal: ctx.signal,
   });
-  await ctx.spaces.checkId(page.spaceId, `page ${id}`);
+  await ctx.spaces.checkSpaceId(page.spaceId, `page ${id}`);
   return page;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { TOOLSETS } from '../../../src/config/schema.js';
 import { GRANULAR_SCOPES } from '../../../src/confluence/scopes.js';
-import { ALL_TOOLS, selectTools } from '../../../tools/registry.js';
+import { ALL_TOOLS, requiredScopes, selectTools } from '../../../tools/registry.js';
 
 describe('the tool registry', () => {
   it('has unique names in confluence_<verb>_<noun> form', () => {
@@ -41,6 +41,25 @@ describe('the tool registry', () => {
     expect(
       selectTools([...ALL_TOOLS, writable] as typeof ALL_TOOLS, { toolsets: [...TOOLSETS], readOnly: true }),
     ).not.toContain(writable);
+  });
+});
+
+describe('scopes under space bounds', () => {
+  const tool = (name: string) => ALL_TOOLS.find((t) => t.name === name) as (typeof ALL_TOOLS)[number];
+  const unbounded = { spaces: { allow: [], deny: [] }, allowPurge: false };
+  const bounded = { spaces: { allow: [], deny: ['HR'] }, allowPurge: false };
+
+  it('add read:space to tools that read pages, since each page is judged by its space key', () => {
+    expect(requiredScopes(tool('confluence_get_page'), unbounded)).toEqual(['read:page:confluence']);
+    expect(requiredScopes(tool('confluence_get_page'), bounded)).toEqual([
+      'read:page:confluence',
+      'read:space:confluence',
+    ]);
+    expect(requiredScopes(tool('confluence_list_pages'), bounded)).toEqual(
+      tool('confluence_list_pages').scopes,
+    );
+    // Search hits carry their space key, so search needs nothing more.
+    expect(requiredScopes(tool('confluence_search'), bounded)).toEqual(tool('confluence_search').scopes);
   });
 });
 
