@@ -1,5 +1,10 @@
 import { ClientCredentialsError, OAuthUnavailableError } from '../src/auth/atlassian/oauth-client.js';
-import { MissingScopeError, NotConnectedError, UnknownSiteError } from '../src/auth/session.js';
+import {
+  MissingScopeError,
+  NotConnectedError,
+  SiteConflictError,
+  UnknownSiteError,
+} from '../src/auth/session.js';
 import { LockTimeoutError } from '../src/auth/store/lock-timeout-error.js';
 import { StoreUnavailableError } from '../src/auth/store/store-unavailable-error.js';
 import {
@@ -58,6 +63,7 @@ export function describeExpectedError(error: unknown): string | undefined {
     return `Not found: ${error.subject} does not exist, or you do not have permission to see it. Check the id or URL; confluence_search can find pages by title or text.`;
   }
   if (error instanceof UnknownSiteError) return `Unknown site: ${error.message}`;
+  if (error instanceof SiteConflictError) return `Invalid arguments: ${error.message}`;
   if (error instanceof CqlSyntaxError) {
     return `Invalid CQL: ${error.message}. Nothing was searched; fix the query and call again (or use query for plain text).`;
   }

@@ -45,6 +45,7 @@ export const getLabelsTool = defineTool({
   output: { labels: z.array(labelOutput), ...pagingOutput },
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ['read:label:confluence', 'read:page:confluence', 'read:space:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     if (args.page && args.space) throw new ToolInputError('Give page or space, not both.');
     const paging = { cursor: args.cursor, limit: pageSize(args.limit, ctx), signal: ctx.signal };
@@ -158,6 +159,7 @@ export const addLabelsTool = defineTool({
   output: { page_id: z.string(), labels: z.array(z.string()).describe('All labels of the page now.') },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   scopes: ['write:label:confluence', 'read:label:confluence', 'read:page:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     const page = await fetchPage(ctx, args.page);
     const all = await addLabels(ctx.confluence, { pageId: page.id, names: args.labels, signal: ctx.signal });
@@ -179,6 +181,7 @@ export const removeLabelTool = defineTool({
   output: { page_id: z.string(), removed: z.string() },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ['write:label:confluence', 'read:page:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     const page = await fetchPage(ctx, args.page);
     await removeLabel(ctx.confluence, { pageId: page.id, name: args.label, signal: ctx.signal });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { type GetPageParams, getPage, getUsers } from '../src/confluence/index.js';
-import { pageIdFromReference, webUrl } from '../src/confluence/links.js';
+import { pageIdFromReference, referenceUrl, urlIsOnSite, webUrl } from '../src/confluence/links.js';
 import type { Page } from '../src/confluence/types.js';
-import { type ToolContext, ToolInputError } from './define.js';
+import { type ToolContext, ToolInputError, ToolRefusal } from './define.js';
 import { compact } from './shared.js';
 
 /** The `page` argument every page tool takes. */
@@ -27,7 +27,8 @@ export function pageIdOf(reference: string): string {
 
 /**
  * A page the caller may see and the operator allows: fetched, then checked against the space bounds by the key of
- * the space Confluence says it is in.
+ * the space Confluence says it is in. A page URL must lie on the site Confluence answered from (`_links.base`), so
+ * a URL for another site never reaches the page with the same id here.
  */
 export async function fetchPage(
   ctx: ToolContext,
@@ -42,8 +43,26 @@ export async function fetchPage(
     ...(options.status ? { status: options.status } : {}),
     signal: ctx.signal,
   });
+  checkUrlSite(ctx, reference, page);
   await ctx.spaces.checkSpaceId(page.spaceId, `page ${id}`);
   return page;
+}
+
+// The site a page is on is what Confluence answers with (`_links.base`), else the site the session was opened for.
+function checkUrlSite(ctx: ToolContext, reference: string, page: Page): void {
+  const url = referenceUrl(reference);
+  if (!url) return;
+  const site = page._links?.base ?? ctx.siteUrl;
+  if (!site) {
+    throw new ToolRefusal(
+      `Confluence did not say which site page ${page.id} is on, so the URL cannot be checked. Give the page id instead.`,
+    );
+  }
+  if (!urlIsOnSite(url, site)) {
+    throw new ToolRefusal(
+      `The URL is on ${url.host}, but this call reaches ${site.replace(/\/wiki\/?$/, '')}. Use a URL from that site, the page id, or (with a connection to several sites) the site argument.`,
+    );
+  }
 }
 
 /** A page as list tools report it. */

@@ -61,6 +61,7 @@ export const getPageChildrenTool = defineTool({
   output: { parent_id: z.string(), children: z.array(nodeOutput), ...pagingOutput },
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ['read:page:confluence', 'read:hierarchical-content:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     const parent = await fetchPage(ctx, args.page);
     const page = await listPageChildren(ctx.confluence, {
@@ -102,6 +103,7 @@ export const getPageDescendantsTool = defineTool({
   output: { root_id: z.string(), descendants: z.array(nodeOutput), ...pagingOutput },
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ['read:page:confluence', 'read:hierarchical-content:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     const root = await fetchPage(ctx, args.page);
     const page = await listPageDescendants(ctx.confluence, {
@@ -150,6 +152,7 @@ export const getPageAncestorsTool = defineTool({
   },
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ['read:page:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     const page = await fetchPage(ctx, args.page);
     const chain: { id: string; title: string }[] = [];

@@ -63,6 +63,7 @@ export const createPageTool = defineTool({
   output: writtenOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   scopes: ['write:page:confluence', 'read:page:confluence', 'read:space:confluence'],
+  pageReferences: ['parent'],
   async handler(args, ctx) {
     const spaceId = await resolveAllowedSpace(ctx, args.space);
     let parentId: string | undefined;
@@ -142,6 +143,7 @@ export const updatePageTool = defineTool({
   output: { ...writtenOutput, previous_version: z.int() },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   scopes: ['write:page:confluence', 'read:page:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     if (args.title === undefined && args.body === undefined)
       throw new ToolInputError('Give a new title, a new body, or both.');
@@ -187,6 +189,7 @@ export const movePageTool = defineTool({
   output: { id: z.string(), title: z.string(), parent_id: z.string().optional(), space_id: z.string() },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   scopes: ['write:page:confluence', 'read:page:confluence'],
+  pageReferences: ['page', 'new_parent', 'before', 'after'],
   async handler(args, ctx) {
     const targets = (['new_parent', 'before', 'after'] as const).filter((k) => args[k] !== undefined);
     if (targets.length !== 1) throw new ToolInputError('Give exactly one of new_parent, before or after.');
@@ -220,6 +223,7 @@ export const deletePageTool = defineTool({
   output: { id: z.string(), title: z.string(), result: z.enum(['trashed', 'purged']) },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   scopes: ['delete:page:confluence', 'read:page:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     if (args.purge && !ctx.policy.allowPurge) {
       throw new ToolRefusal(

@@ -110,7 +110,7 @@ const siteArgument = z
   .min(1)
   .max(500)
   .optional()
-  .describe('Site name, URL or cloud id; default: your first site.');
+  .describe('Site name, URL or cloud id; default: the site of a page URL you give, else your first site.');
 
 /**
  * The scopes a call needs under the operator's policy: the tool's own, and with space bounds set, read:space for
@@ -219,7 +219,14 @@ export function registerTools(
         try {
           let session: CallerSession | undefined;
           if (usesConfluence) {
-            session = await sessions.session(caller, args.site as string | undefined, extra.signal);
+            const urls = (tool.pageReferences ?? [])
+              .map((name) => args[name])
+              .filter((value): value is string => typeof value === 'string');
+            session = await sessions.session(
+              caller,
+              { named: args.site as string | undefined, urls },
+              extra.signal,
+            );
             const needed = requiredScopes(tool, runtime.policy);
             const missing = session.grantedScopes
               ? needed.filter((s) => !session?.grantedScopes?.has(s))
@@ -241,6 +248,7 @@ export function registerTools(
               if (!guard) throw new Error(`${tool.name} declares no scopes, so it reaches no space`);
               return guard;
             },
+            siteUrl: session?.siteUrl,
             policy: runtime.policy,
             account: {
               describe: () => sessions.describe(caller),

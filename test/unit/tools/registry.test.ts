@@ -31,7 +31,10 @@ describe('the tool registry', () => {
     expect(selectTools(ALL_TOOLS, { toolsets: ['search'], readOnly: false }).map((t) => t.name)).toEqual([
       'confluence_search',
     ]);
-    const readOnly = selectTools(ALL_TOOLS, { toolsets: [...TOOLSETS], readOnly: true });
+    const readOnly = selectTools(ALL_TOOLS, {
+      toolsets: [...TOOLSETS],
+      readOnly: true,
+    });
     expect(readOnly).toEqual(ALL_TOOLS.filter((t) => t.annotations.readOnlyHint));
     const writable = {
       ...ALL_TOOLS[0],
@@ -39,8 +42,21 @@ describe('the tool registry', () => {
       annotations: { readOnlyHint: false },
     };
     expect(
-      selectTools([...ALL_TOOLS, writable] as typeof ALL_TOOLS, { toolsets: [...TOOLSETS], readOnly: true }),
+      selectTools([...ALL_TOOLS, writable] as typeof ALL_TOOLS, {
+        toolsets: [...TOOLSETS],
+        readOnly: true,
+      }),
     ).not.toContain(writable);
+  });
+});
+
+describe('page references', () => {
+  it('are declared by every tool that takes one, so a page URL always chooses the site of the call', () => {
+    const referenceNames = ['page', 'parent', 'new_parent', 'before', 'after'];
+    for (const tool of ALL_TOOLS) {
+      const taken = Object.keys(tool.input).filter((name) => referenceNames.includes(name));
+      expect([...(tool.pageReferences ?? [])].sort(), tool.name).toEqual(taken.sort());
+    }
   });
 });
 
