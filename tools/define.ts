@@ -33,6 +33,8 @@ export interface ToolContext {
   confluence: ConfluenceClient;
   /** The operator's space bounds, to check every space a tool reads, writes or searches. */
   spaces: SpaceGuard;
+  /** The URL of the site the call acts on, when the connection knows it. */
+  siteUrl?: string | undefined;
   policy: ToolPolicy;
   account: AccountOps;
   /** Aborts when the MCP request is cancelled; pass it to every Confluence call. */
@@ -69,6 +71,11 @@ export interface ToolDefinition<
   annotations: ToolAnnotations;
   /** The granular OAuth scopes every call needs; none means the tool never calls Confluence (account tools). */
   scopes: readonly GranularScope[];
+  /**
+   * The arguments that hold page references (id, page URL or tiny link). A URL names its site: the call acts on
+   * that site among the caller's, and a URL on none of them, or URLs on different sites, are refused.
+   */
+  pageReferences?: readonly (keyof I & string)[];
   // A method, not a function property: method parameters are bivariant, so every tool fits AnyToolDefinition.
   handler(args: z.output<z.ZodObject<I>>, ctx: ToolContext): Promise<ToolResult<z.input<z.ZodObject<O>>>>;
 }

@@ -1,11 +1,17 @@
 import { ClientCredentialsError, OAuthUnavailableError } from '../src/auth/atlassian/oauth-client.js';
-import { MissingScopeError, NotConnectedError, UnknownSiteError } from '../src/auth/session.js';
+import {
+  MissingScopeError,
+  NotConnectedError,
+  SiteConflictError,
+  UnknownSiteError,
+} from '../src/auth/session.js';
 import { LockTimeoutError } from '../src/auth/store/lock-timeout-error.js';
 import { StoreUnavailableError } from '../src/auth/store/store-unavailable-error.js';
 import {
   BadRequestError,
   ConflictError,
   ConfluenceError,
+  CqlSyntaxError,
   ForbiddenError,
   GoneError,
   NetworkError,
@@ -15,7 +21,7 @@ import {
   ServerError,
   TimeoutError,
   UnauthorizedError,
-} from '../src/confluence/errors/index.js';
+} from '../src/confluence/index.js';
 import { InvalidCursorError } from '../src/confluence/pagination.js';
 import { ToolInputError, ToolRefusal } from './define.js';
 import { OutOfBoundsError } from './space-guard.js';
@@ -57,6 +63,10 @@ export function describeExpectedError(error: unknown): string | undefined {
     return `Not found: ${error.subject} does not exist, or you do not have permission to see it. Check the id or URL; confluence_search can find pages by title or text.`;
   }
   if (error instanceof UnknownSiteError) return `Unknown site: ${error.message}`;
+  if (error instanceof SiteConflictError) return `Invalid arguments: ${error.message}`;
+  if (error instanceof CqlSyntaxError) {
+    return `Invalid CQL: ${error.message}. Nothing was searched; fix the query and call again (or use query for plain text).`;
+  }
   if (error instanceof StoreUnavailableError) {
     return 'The token store is unavailable, so your Confluence connection cannot be read right now. Nothing is lost: retry in a minute.';
   }

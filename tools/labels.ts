@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   addLabels,
+  composeCql,
+  cqlString,
   listLabels,
   listPageLabels,
   listSpaceLabels,
@@ -9,9 +11,8 @@ import {
 } from '../src/confluence/index.js';
 import { webUrl } from '../src/confluence/links.js';
 import type { Label } from '../src/confluence/types.js';
-import { defineTool, ToolInputError } from './define.js';
+import { defineTool, ToolInputError, ToolRefusal } from './define.js';
 import { fetchPage, pageArgument } from './page-common.js';
-import { cqlString } from './search.js';
 import { compact, line, moreText, pageSize, pagingInput, pagingOutput } from './shared.js';
 import { resolveAllowedSpace } from './spaces.js';
 
@@ -30,7 +31,7 @@ export const getLabelsTool = defineTool({
   name: 'confluence_get_labels',
   title: 'List labels',
   description:
-    "Lists labels: a page's (give page), a space's (give space), or every label on the site (give neither; filter with prefix). Labels group content; confluence_find_pages_by_label finds the pages with one.",
+    "Lists labels: a page's (give page), a space's (give space), or every label on the site (give neither; filter with prefix). Where the server limits which spaces tools may reach, the site-wide list is refused: give page or space. Labels group content; confluence_find_pages_by_label finds the pages with one.",
   toolset: 'labels',
   input: {
     page: pageArgument.optional().describe('The labels of this page.'),
@@ -44,6 +45,7 @@ export const getLabelsTool = defineTool({
   output: { labels: z.array(labelOutput), ...pagingOutput },
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ['read:label:confluence', 'read:page:confluence', 'read:space:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     if (args.page && args.space) throw new ToolInputError('Give page or space, not both.');
     const paging = { cursor: args.cursor, limit: pageSize(args.limit, ctx), signal: ctx.signal };
@@ -60,6 +62,13 @@ export const getLabelsTool = defineTool({
       });
       owner = `space ${args.space}`;
     } else {
+      // Confluence's site-wide list cannot say which spaces a label is used in, and filtering it would cost a
+      // request per label; with space bounds set it is refused rather than let labels of denied spaces through.
+      if (ctx.spaces.active) {
+        throw new ToolRefusal(
+          "This server limits which spaces tools may reach, so the site's whole label list is not available: it would show labels used only in other spaces. Give page or space to list the labels there.",
+        );
+      }
       page = await listLabels(ctx.confluence, {
         ...(args.prefix ? { prefix: [args.prefix] } : {}),
         ...paging,
@@ -106,27 +115,28 @@ export const findPagesByLabelTool = defineTool({
   scopes: ['read:content-details:confluence'],
   async handler(args, ctx) {
     if (args.space) ctx.spaces.checkKey(args.space);
-    const clauses = [`label = ${cqlString(args.label)}`, 'type = page'];
-    if (args.space) clauses.push(`space = ${cqlString(args.space)}`);
-    const bounds = ctx.spaces.cql();
-    if (bounds) clauses.push(bounds);
+    const terms = [`label = ${cqlString(args.label)}`, 'type = page'];
+    if (args.space) terms.push(`space = ${cqlString(args.space)}`);
     const result = await searchContent(ctx.confluence, {
-      cql: clauses.join(' AND '),
+      cql: composeCql({ terms, bounds: ctx.spaces.cql() }),
       cursor: args.cursor,
       limit: pageSize(args.limit, ctx),
       excerpt: 'none',
       expand: ['content.space'],
       signal: ctx.signal,
     });
-    const pages = result.items.map((r) =>
-      compact({
-        id: r.content?.id,
-        title: r.content?.title ?? r.title,
-        space_key: r.content?.space?.key,
-        last_modified: r.lastModified,
-        web_url: webUrl(result.base, r.url),
-      }),
-    );
+    // The query keeps to the bounds; each hit is still judged by the space key Confluence gives it.
+    const pages = ctx.spaces
+      .filterByKey(result.items, (r) => r.content?.space?.key)
+      .map((r) =>
+        compact({
+          id: r.content?.id,
+          title: r.content?.title ?? r.title,
+          space_key: r.content?.space?.key,
+          last_modified: r.lastModified,
+          web_url: webUrl(result.base, r.url),
+        }),
+      );
     const lines = pages.map((p) => `- ${line(`"${p.title}"`, p.space_key, p.id && `id ${p.id}`)}`);
     return {
       text: [
@@ -149,6 +159,7 @@ export const addLabelsTool = defineTool({
   output: { page_id: z.string(), labels: z.array(z.string()).describe('All labels of the page now.') },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   scopes: ['write:label:confluence', 'read:label:confluence', 'read:page:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     const page = await fetchPage(ctx, args.page);
     const all = await addLabels(ctx.confluence, { pageId: page.id, names: args.labels, signal: ctx.signal });
@@ -170,6 +181,7 @@ export const removeLabelTool = defineTool({
   output: { page_id: z.string(), removed: z.string() },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ['write:label:confluence', 'read:page:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     const page = await fetchPage(ctx, args.page);
     await removeLabel(ctx.confluence, { pageId: page.id, name: args.label, signal: ctx.signal });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { getPage, getUsers } from '../src/confluence/index.js';
-import { pageIdFromReference, webUrl } from '../src/confluence/links.js';
+import { type GetPageParams, getPage, getUsers } from '../src/confluence/index.js';
+import { pageIdFromReference, referenceUrl, urlIsOnSite, webUrl } from '../src/confluence/links.js';
 import type { Page } from '../src/confluence/types.js';
-import { type ToolContext, ToolInputError } from './define.js';
+import { type ToolContext, ToolInputError, ToolRefusal } from './define.js';
 import { compact } from './shared.js';
 
 /** The `page` argument every page tool takes. */
@@ -25,21 +25,44 @@ export function pageIdOf(reference: string): string {
   return id;
 }
 
-/** A page the caller may see and the operator allows: fetched, then checked against the space bounds. */
+/**
+ * A page the caller may see and the operator allows: fetched, then checked against the space bounds by the key of
+ * the space Confluence says it is in. A page URL must lie on the site Confluence answered from (`_links.base`), so
+ * a URL for another site never reaches the page with the same id here.
+ */
 export async function fetchPage(
   ctx: ToolContext,
   reference: string,
-  options: { body?: boolean; version?: number } = {},
+  options: { body?: boolean; version?: number; status?: GetPageParams['status'] } = {},
 ): Promise<Page> {
   const id = pageIdOf(reference);
   const page = await getPage(ctx.confluence, {
     id,
     ...(options.body ? { bodyFormat: 'storage' as const } : {}),
     ...(options.version ? { version: options.version } : {}),
+    ...(options.status ? { status: options.status } : {}),
     signal: ctx.signal,
   });
-  await ctx.spaces.checkId(page.spaceId, `page ${id}`);
+  checkUrlSite(ctx, reference, page);
+  await ctx.spaces.checkSpaceId(page.spaceId, `page ${id}`);
   return page;
+}
+
+// The site a page is on is what Confluence answers with (`_links.base`), else the site the session was opened for.
+function checkUrlSite(ctx: ToolContext, reference: string, page: Page): void {
+  const url = referenceUrl(reference);
+  if (!url) return;
+  const site = page._links?.base ?? ctx.siteUrl;
+  if (!site) {
+    throw new ToolRefusal(
+      `Confluence did not say which site page ${page.id} is on, so the URL cannot be checked. Give the page id instead.`,
+    );
+  }
+  if (!urlIsOnSite(url, site)) {
+    throw new ToolRefusal(
+      `The URL is on ${url.host}, but this call reaches ${site.replace(/\/wiki\/?$/, '')}. Use a URL from that site, the page id, or (with a connection to several sites) the site argument.`,
+    );
+  }
 }
 
 /** A page as list tools report it. */

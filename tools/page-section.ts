@@ -40,6 +40,7 @@ export const updatePageSectionTool = defineTool({
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   scopes: ['write:page:confluence', 'read:page:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     const current = await fetchPage(ctx, args.page, { body: true });
     const currentVersion = current.version?.number ?? 1;

@@ -1,8 +1,46 @@
 import { z } from 'zod';
-import { getPage, listPageChildren, listPageDescendants } from '../src/confluence/index.js';
-import { defineTool } from './define.js';
+import {
+  getPage,
+  listPageChildren,
+  listPageDescendants,
+  listPages,
+  type PageTreeNode,
+} from '../src/confluence/index.js';
+import { defineTool, type ToolContext } from './define.js';
 import { fetchPage, pageArgument } from './page-common.js';
 import { compact, line, moreText, pageSize, pagingInput, pagingOutput } from './shared.js';
+
+/**
+ * The descendants inside the space bounds. Descendant records carry no space id, so the pages among them are read
+ * in one bulk request for theirs (a page it does not return is left out). Other content types (folders,
+ * whiteboards) have no endpoint within this app's scopes: Confluence keeps a content tree inside one space, so they
+ * stay with the root unless their parent was left out.
+ */
+async function descendantsInBounds(
+  ctx: ToolContext,
+  nodes: readonly PageTreeNode[],
+): Promise<PageTreeNode[]> {
+  if (!ctx.spaces.active || !nodes.length) return [...nodes];
+  const pageIds = nodes.filter((n) => n.type === 'page').map((n) => n.id);
+  const pages = pageIds.length
+    ? (
+        await listPages(ctx.confluence, {
+          ids: pageIds,
+          status: ['current', 'archived'],
+          limit: 250,
+          signal: ctx.signal,
+        })
+      ).items
+    : [];
+  const allowedPages = new Set((await ctx.spaces.filter(pages, (p) => p.spaceId)).map((p) => p.id));
+  const dropped = new Set<string>();
+  return nodes.filter((n) => {
+    const keep =
+      n.type === 'page' ? allowedPages.has(n.id) : !(n.parentId !== undefined && dropped.has(n.parentId));
+    if (!keep) dropped.add(n.id);
+    return keep;
+  });
+}
 
 const nodeOutput = z.object({
   id: z.string(),
@@ -23,6 +61,7 @@ export const getPageChildrenTool = defineTool({
   output: { parent_id: z.string(), children: z.array(nodeOutput), ...pagingOutput },
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ['read:page:confluence', 'read:hierarchical-content:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     const parent = await fetchPage(ctx, args.page);
     const page = await listPageChildren(ctx.confluence, {
@@ -31,7 +70,9 @@ export const getPageChildrenTool = defineTool({
       limit: pageSize(args.limit, ctx),
       signal: ctx.signal,
     });
-    const children = page.items.map((c) =>
+    // Each child is judged by the space Confluence says it is in.
+    const allowed = await ctx.spaces.filter(page.items, (c) => c.spaceId);
+    const children = allowed.map((c) =>
       compact({ id: c.id, title: c.title, status: c.status, position: c.childPosition ?? undefined }),
     );
     const lines = children.map(
@@ -62,6 +103,7 @@ export const getPageDescendantsTool = defineTool({
   output: { root_id: z.string(), descendants: z.array(nodeOutput), ...pagingOutput },
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ['read:page:confluence', 'read:hierarchical-content:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     const root = await fetchPage(ctx, args.page);
     const page = await listPageDescendants(ctx.confluence, {
@@ -71,7 +113,7 @@ export const getPageDescendantsTool = defineTool({
       limit: pageSize(args.limit, ctx),
       signal: ctx.signal,
     });
-    const descendants = page.items.map((d) =>
+    const descendants = (await descendantsInBounds(ctx, page.items)).map((d) =>
       compact({
         id: d.id,
         title: d.title,
@@ -110,6 +152,7 @@ export const getPageAncestorsTool = defineTool({
   },
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ['read:page:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     const page = await fetchPage(ctx, args.page);
     const chain: { id: string; title: string }[] = [];
@@ -119,6 +162,9 @@ export const getPageAncestorsTool = defineTool({
     while (parentId && chain.length < MAX_DEPTH && !seen.has(parentId)) {
       seen.add(parentId);
       const parent = await getPage(ctx.confluence, { id: parentId, signal: ctx.signal });
+      // A tree stays in its space, but each ancestor is still judged by its own: the breadcrumb stops below one
+      // outside the bounds rather than show it.
+      if (!(await ctx.spaces.allowsSpaceId(parent.spaceId))) break;
       chain.unshift({ id: parent.id, title: parent.title });
       parentId = parent.parentId ?? undefined;
     }

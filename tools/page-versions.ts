@@ -28,6 +28,7 @@ export const getPageVersionsTool = defineTool({
   },
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ['read:page:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     const page = await fetchPage(ctx, args.page);
     const list = await listPageVersions(ctx.confluence, {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  canonicalId,
   createPage,
   deletePage,
   getPage,
@@ -12,9 +13,9 @@ import { webUrl } from '../src/confluence/links.js';
 import type { Page } from '../src/confluence/types.js';
 import { defineTool, type ToolContext, ToolInputError, ToolRefusal } from './define.js';
 import { bodyFormatArgument, storageForUpdate, storageFromInput } from './page-body.js';
-import { fetchPage, pageArgument, pageIdOf, userNames } from './page-common.js';
+import { fetchPage, pageArgument, userNames } from './page-common.js';
 import { compact, line } from './shared.js';
-import { resolveSpaceId } from './spaces.js';
+import { resolveAllowedSpace } from './spaces.js';
 
 /** What write tools report about the page they wrote. */
 export const writtenOutput = {
@@ -62,13 +63,13 @@ export const createPageTool = defineTool({
   output: writtenOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   scopes: ['write:page:confluence', 'read:page:confluence', 'read:space:confluence'],
+  pageReferences: ['parent'],
   async handler(args, ctx) {
-    const spaceId = await resolveSpaceId(ctx.confluence, args.space, ctx.signal);
-    await ctx.spaces.checkId(spaceId, `space ${args.space}`);
+    const spaceId = await resolveAllowedSpace(ctx, args.space);
     let parentId: string | undefined;
     if (args.parent) {
       const parent = await fetchPage(ctx, args.parent);
-      if (parent.spaceId !== spaceId) {
+      if (canonicalId(parent.spaceId) !== canonicalId(spaceId)) {
         throw new ToolInputError(
           `The parent page ${parent.id} is in another space; pick a parent in ${args.space}.`,
         );
@@ -142,6 +143,7 @@ export const updatePageTool = defineTool({
   output: { ...writtenOutput, previous_version: z.int() },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   scopes: ['write:page:confluence', 'read:page:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     if (args.title === undefined && args.body === undefined)
       throw new ToolInputError('Give a new title, a new body, or both.');
@@ -187,6 +189,7 @@ export const movePageTool = defineTool({
   output: { id: z.string(), title: z.string(), parent_id: z.string().optional(), space_id: z.string() },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   scopes: ['write:page:confluence', 'read:page:confluence'],
+  pageReferences: ['page', 'new_parent', 'before', 'after'],
   async handler(args, ctx) {
     const targets = (['new_parent', 'before', 'after'] as const).filter((k) => args[k] !== undefined);
     if (targets.length !== 1) throw new ToolInputError('Give exactly one of new_parent, before or after.');
@@ -220,19 +223,15 @@ export const deletePageTool = defineTool({
   output: { id: z.string(), title: z.string(), result: z.enum(['trashed', 'purged']) },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   scopes: ['delete:page:confluence', 'read:page:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
     if (args.purge && !ctx.policy.allowPurge) {
       throw new ToolRefusal(
         'Not deleted: purging pages for good is turned off on this server. Call again without purge to move the page to the trash.',
       );
     }
-    const id = pageIdOf(args.page);
-    const page = await getPage(ctx.confluence, {
-      id,
-      status: ['current', 'archived', 'draft', 'trashed'],
-      signal: ctx.signal,
-    });
-    await ctx.spaces.checkId(page.spaceId, `page ${id}`);
+    const page = await fetchPage(ctx, args.page, { status: ['current', 'archived', 'draft', 'trashed'] });
+    const id = page.id;
     if (page.status === 'draft') {
       await deletePage(ctx.confluence, { id, draft: true, signal: ctx.signal });
       return {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { getPage, listPages } from '../src/confluence/index.js';
+import { listPages } from '../src/confluence/index.js';
 import { webUrl } from '../src/confluence/links.js';
 import { storageToEditableMarkdown } from '../src/content/preservation.js';
 import { type StorageToMarkdownOptions, storageToMarkdown } from '../src/content/storage-to-markdown.js';
 import { defineTool, type ToolContext, ToolInputError } from './define.js';
-import { pageArgument, pageIdOf, pageSummaryOutput, projectSummary, userNames } from './page-common.js';
+import { fetchPage, pageArgument, pageSummaryOutput, projectSummary, userNames } from './page-common.js';
 import { compact, line, moreText, pageSize, pagingInput, pagingOutput, versionOutput } from './shared.js';
 import { resolveAllowedSpace } from './spaces.js';
 
@@ -73,15 +73,12 @@ export const getPageTool = defineTool({
   },
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ['read:page:confluence'],
+  pageReferences: ['page'],
   async handler(args, ctx) {
-    const id = pageIdOf(args.page);
-    const page = await getPage(ctx.confluence, {
-      id,
-      ...(args.body_format === 'none' ? {} : { bodyFormat: 'storage' as const }),
+    const page = await fetchPage(ctx, args.page, {
+      body: args.body_format !== 'none',
       ...(args.version ? { version: args.version } : {}),
-      signal: ctx.signal,
     });
-    await ctx.spaces.checkId(page.spaceId, `page ${id}`);
     const storage = page.body?.storage?.value ?? '';
     const full =
       args.body_format === 'markdown'
@@ -180,7 +177,8 @@ export const listPagesTool = defineTool({
       limit: pageSize(args.limit, ctx),
       signal: ctx.signal,
     });
-    // Without a space, results from out-of-bounds spaces are dropped (a page may come back short).
+    // Every page is judged by its own space, even when one was asked for: results from out-of-bounds spaces are
+    // dropped (a page of results may come back short).
     const allowed = await ctx.spaces.filter(page.items, (p) => p.spaceId);
     const pages = allowed.map((p) => projectSummary(p, page.base));
     const lines = pages.map(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  cqlString,
   getCurrentUser,
   getUsers,
   listGroupMembers,
@@ -9,7 +10,6 @@ import {
   type User,
 } from '../src/confluence/index.js';
 import { defineTool, ToolInputError } from './define.js';
-import { cqlString } from './search.js';
 import { compact, line, moreText, pageSize, pagingInput, pagingOutput } from './shared.js';
 
 const userOutput = z.object({

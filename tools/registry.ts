@@ -15,6 +15,7 @@ import {
   type SessionProvider,
 } from '../src/auth/session.js';
 import type { Toolset } from '../src/config/schema.js';
+import type { GranularScope } from '../src/confluence/scopes.js';
 import type { Logger } from '../src/log.js';
 import { disconnectTool, getConnectionTool } from './account.js';
 import type { AnyToolDefinition, ToolContext, ToolLimits, ToolPolicy } from './define.js';
@@ -109,7 +110,22 @@ const siteArgument = z
   .min(1)
   .max(500)
   .optional()
-  .describe('Site name, URL or cloud id; default: your first site.');
+  .describe('Site name, URL or cloud id; default: the site of a page URL you give, else your first site.');
+
+/**
+ * The scopes a call needs under the operator's policy: the tool's own, and with space bounds set, read:space for
+ * every tool that reads pages, because each page is judged by its space's key and v2 pages carry only a space id.
+ */
+export function requiredScopes(tool: AnyToolDefinition, policy: ToolPolicy): readonly GranularScope[] {
+  const bounded = policy.spaces.allow.length > 0 || policy.spaces.deny.length > 0;
+  if (
+    !bounded ||
+    !tool.scopes.includes('read:page:confluence') ||
+    tool.scopes.includes('read:space:confluence')
+  )
+    return tool.scopes;
+  return [...tool.scopes, 'read:space:confluence'];
+}
 
 /** Text cut to the operator's maximum result size, saying so and how to get less. */
 export function bounded(text: string, max: number): string {
@@ -203,9 +219,17 @@ export function registerTools(
         try {
           let session: CallerSession | undefined;
           if (usesConfluence) {
-            session = await sessions.session(caller, args.site as string | undefined, extra.signal);
+            const urls = (tool.pageReferences ?? [])
+              .map((name) => args[name])
+              .filter((value): value is string => typeof value === 'string');
+            session = await sessions.session(
+              caller,
+              { named: args.site as string | undefined, urls },
+              extra.signal,
+            );
+            const needed = requiredScopes(tool, runtime.policy);
             const missing = session.grantedScopes
-              ? tool.scopes.filter((s) => !session?.grantedScopes?.has(s))
+              ? needed.filter((s) => !session?.grantedScopes?.has(s))
               : [];
             if (missing.length) {
               throw new MissingScopeError(missing, caller && (await sessions.connectUrl?.(caller)));
@@ -224,6 +248,7 @@ export function registerTools(
               if (!guard) throw new Error(`${tool.name} declares no scopes, so it reaches no space`);
               return guard;
             },
+            siteUrl: session?.siteUrl,
             policy: runtime.policy,
             account: {
               describe: () => sessions.describe(caller),

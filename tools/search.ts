@@ -1,47 +1,20 @@
 import { z } from 'zod';
-import { searchContent } from '../src/confluence/index.js';
+import { composeCql, cqlString, searchContent } from '../src/confluence/index.js';
 import { webUrl } from '../src/confluence/links.js';
 import { defineTool, ToolInputError } from './define.js';
 import { compact, line, moreText, pageSize, pagingInput, pagingOutput } from './shared.js';
 
-/** A CQL string literal holding `value` exactly: quotes and backslashes escaped, nothing else interpreted. */
-export function cqlString(value: string): string {
-  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-}
-
-/** A CQL expression split into its condition and its trailing `ORDER BY` clause (found outside quotes). */
-export function splitOrderBy(cql: string): { where: string; orderBy: string } {
-  let quote: string | undefined;
-  for (let i = 0; i < cql.length; i++) {
-    const c = cql[i] as string;
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (/^order\s+by\b/i.test(cql.slice(i)) && (i === 0 || /\s|\)/.test(cql[i - 1] as string))) {
-      return { where: cql.slice(0, i).trim(), orderBy: cql.slice(i).trim() };
-    }
-  }
-  return { where: cql.trim(), orderBy: '' };
-}
-
-/** The CQL for a plain-text search with optional filters; the text can never change the query's structure. */
-export function buildCql(options: {
-  text?: string;
-  cql?: string;
-  space?: string;
-  label?: string;
-  type?: string;
-}): string {
-  const clauses: string[] = [];
-  const { where, orderBy } = options.cql ? splitOrderBy(options.cql) : { where: '', orderBy: '' };
-  if (where)
-    clauses.push(options.text || options.space || options.label || options.type ? `(${where})` : where);
-  if (options.text) clauses.push(`text ~ ${cqlString(options.text)}`);
-  if (options.space) clauses.push(`space = ${cqlString(options.space)}`);
-  if (options.label) clauses.push(`label = ${cqlString(options.label)}`);
-  if (options.type) clauses.push(`type = ${options.type}`);
-  return `${clauses.join(' AND ')}${orderBy ? ` ${orderBy}` : ''}`;
+/** The CQL a search runs: the caller's CQL (parsed) or quoted text, the filters, then the operator's bounds. */
+export function searchCql(
+  options: { text?: string; cql?: string; space?: string; label?: string; type?: string },
+  bounds?: string,
+): string {
+  const terms: string[] = [];
+  if (options.text) terms.push(`text ~ ${cqlString(options.text)}`);
+  if (options.space) terms.push(`space = ${cqlString(options.space)}`);
+  if (options.label) terms.push(`label = ${cqlString(options.label)}`);
+  if (options.type) terms.push(`type = ${options.type}`);
+  return composeCql({ cql: options.cql, terms, bounds });
 }
 
 // Confluence marks search hits in excerpts with these; Markdown bold reads better for a model.
@@ -78,7 +51,9 @@ export const searchTool = defineTool({
       .min(1)
       .max(2000)
       .optional()
-      .describe('A CQL expression, used as given (combined with filters by AND).'),
+      .describe(
+        'A CQL expression (combined with filters by AND). It must be complete: balanced parentheses, closed quotes, ORDER BY last.',
+      ),
     space: z.string().min(1).max(255).optional().describe('Only in this space key.'),
     label: z.string().min(1).max(255).optional().describe('Only content with this label.'),
     type: z
@@ -99,17 +74,17 @@ export const searchTool = defineTool({
     if (!args.query && !args.cql) throw new ToolInputError('Give `query` (plain text) or `cql`.');
     if (args.query && args.cql) throw new ToolInputError('Give either `query` or `cql`, not both.');
     if (args.space) ctx.spaces.checkKey(args.space);
-    const bounds = ctx.spaces.cql();
-    const asked = buildCql({
-      ...(args.cql ? { cql: args.cql } : {}),
-      ...(args.query ? { text: args.query } : {}),
-      ...(args.space ? { space: args.space } : {}),
-      ...(args.label ? { label: args.label } : {}),
-      ...(args.type !== 'any' ? { type: args.type } : {}),
-    });
-    // The operator's space bounds apply to every search, whatever CQL the model wrote.
-    const { where, orderBy } = splitOrderBy(asked);
-    const cql = bounds ? `(${where}) AND ${bounds}${orderBy ? ` ${orderBy}` : ''}` : asked;
+    // The caller's CQL is parsed and refused when malformed, so it stays one term; the bounds are ANDed outside it.
+    const cql = searchCql(
+      {
+        ...(args.cql ? { cql: args.cql } : {}),
+        ...(args.query ? { text: args.query } : {}),
+        ...(args.space ? { space: args.space } : {}),
+        ...(args.label ? { label: args.label } : {}),
+        ...(args.type !== 'any' ? { type: args.type } : {}),
+      },
+      ctx.spaces.cql(),
+    );
     const page = await searchContent(ctx.confluence, {
       cql,
       cursor: args.cursor,
@@ -118,17 +93,21 @@ export const searchTool = defineTool({
       expand: ['content.space'],
       signal: ctx.signal,
     });
-    const results = page.items.map((r) =>
-      compact({
-        id: r.content?.id,
-        type: r.content?.type ?? r.entityType,
-        title: r.content?.title ?? r.title,
-        space_key: r.content?.space?.key ?? r.space?.key,
-        excerpt: cleanExcerpt(r.excerpt ?? ''),
-        last_modified: r.lastModified,
-        web_url: webUrl(page.base, r.url || r.content?._links?.webui),
-      }),
-    );
+    // And each hit is judged by the space key Confluence gives it, so a gap in any parser cannot leak.
+    ctx.spaces.learn(page.items.map((r) => r.content?.space ?? r.space ?? {}));
+    const results = ctx.spaces
+      .filterByKey(page.items, (r) => r.content?.space?.key ?? r.space?.key)
+      .map((r) =>
+        compact({
+          id: r.content?.id,
+          type: r.content?.type ?? r.entityType,
+          title: r.content?.title ?? r.title,
+          space_key: r.content?.space?.key ?? r.space?.key,
+          excerpt: cleanExcerpt(r.excerpt ?? ''),
+          last_modified: r.lastModified,
+          web_url: webUrl(page.base, r.url || r.content?._links?.webui),
+        }),
+      );
     const lines = results.map(
       (r) =>
         `- ${line(`"${r.title}"`, r.space_key, r.id && `id ${r.id}`)}${r.excerpt ? `\n  ${r.excerpt}` : ''}`,

@@ -1,5 +1,4 @@
-import type { ConfluenceClient } from '../src/confluence/client.js';
-import { listSpaces } from '../src/confluence/endpoints/spaces.js';
+import { type ConfluenceClient, canonicalId, listSpaces, spaceBoundsCql } from '../src/confluence/index.js';
 
 /** The operator's space bounds: keys tools may touch (empty: all) and keys they never touch. */
 export interface SpaceBounds {
@@ -15,84 +14,147 @@ export class OutOfBoundsError extends Error {
   }
 }
 
-// Space ids never change, so a key's id is cached per site for the life of the process (bounded).
-const idCache = new Map<string, Map<string, string | null>>();
+/**
+ * Which key each space id has, per site. Only facts Confluence stated in an answer (a space with its id and key)
+ * go in: they are the same for every user, so one user's permissions never shape another's checks. Nothing is
+ * remembered about a key or id Confluence did not show; a space the caller cannot see is simply looked up again.
+ * Entries expire, because a space's key can be changed.
+ */
+class SpaceKeys {
+  static readonly TTL_MS = 10 * 60_000;
+  static readonly MAX_PER_SITE = 5_000;
+  static readonly MAX_SITES = 200;
+  readonly #sites = new Map<string, Map<string, { key: string; until: number }>>();
+
+  get(site: string, id: string): string | undefined {
+    const entry = this.#sites.get(site)?.get(id);
+    if (!entry) return undefined;
+    if (entry.until < Date.now()) {
+      this.#sites.get(site)?.delete(id);
+      return undefined;
+    }
+    return entry.key;
+  }
+
+  set(site: string, id: string, key: string): void {
+    let map = this.#sites.get(site);
+    if (!map) {
+      if (this.#sites.size >= SpaceKeys.MAX_SITES)
+        this.#sites.delete(this.#sites.keys().next().value as string);
+      map = new Map();
+      this.#sites.set(site, map);
+    }
+    map.delete(id);
+    if (map.size >= SpaceKeys.MAX_PER_SITE) map.delete(map.keys().next().value as string);
+    map.set(id, { key, until: Date.now() + SpaceKeys.TTL_MS });
+  }
+}
+
+const spaceKeys = new SpaceKeys();
 
 /**
- * Enforces the space allow-list and deny-list on every tool: reads, writes and search. Lists are by key (what
- * operators know); v2 answers carry space ids, so keys are resolved to ids once per site.
+ * Enforces the operator's space allow-list and deny-list on every tool, per request and by construction: each
+ * page, space, label list and search hit is judged by the key of the space Confluence says it is in. Keys compare
+ * without regard to case; ids are made canonical first. When a space's key cannot be learned (the caller cannot
+ * see the space), anything in it is out of bounds: the check fails closed, and only while bounds are set.
  */
 export class SpaceGuard {
+  readonly #allow: Set<string>;
+  readonly #deny: Set<string>;
   readonly #bounds: SpaceBounds;
   readonly #client: ConfluenceClient;
   readonly #signal: AbortSignal | undefined;
 
   constructor(bounds: SpaceBounds, client: ConfluenceClient, signal?: AbortSignal) {
     this.#bounds = bounds;
+    this.#allow = new Set(bounds.allow.map((k) => k.toLowerCase()));
+    this.#deny = new Set(bounds.deny.map((k) => k.toLowerCase()));
     this.#client = client;
     this.#signal = signal;
   }
 
   /** Whether any bound is set; when not, every check passes without a request. */
   get active(): boolean {
-    return this.#bounds.allow.length > 0 || this.#bounds.deny.length > 0;
+    return this.#allow.size > 0 || this.#deny.size > 0;
   }
 
-  allowsKey(key: string): boolean {
-    if (this.#bounds.deny.includes(key)) return false;
-    return this.#bounds.allow.length === 0 || this.#bounds.allow.includes(key);
+  /** Whether the space with this key is inside the bounds. */
+  allowsKey(key: string | undefined): boolean {
+    if (!this.active) return true;
+    if (!key) return false;
+    const k = key.toLowerCase();
+    if (this.#deny.has(k)) return false;
+    return this.#allow.size === 0 || this.#allow.has(k);
   }
 
   /** Throws OutOfBoundsError when the space with this key is out of bounds. */
-  checkKey(key: string, subject = `space ${key}`): void {
+  checkKey(key: string | undefined, subject = `space ${key}`): void {
     if (!this.allowsKey(key)) throw new OutOfBoundsError(subject);
   }
 
-  async #ids(): Promise<{ allow: Set<string>; deny: Set<string> }> {
-    const keys = [...new Set([...this.#bounds.allow, ...this.#bounds.deny])];
-    let cache = idCache.get(this.#client.baseUrl);
-    if (!cache) {
-      if (idCache.size > 1000) idCache.clear();
-      cache = new Map();
-      idCache.set(this.#client.baseUrl, cache);
+  /** Records spaces Confluence answered with (id and key), so later checks of their ids need no request. */
+  learn(spaces: Iterable<{ id?: string | number | undefined; key?: string | undefined }>): void {
+    for (const space of spaces) {
+      const id = canonicalId(space.id);
+      if (id && space.key) spaceKeys.set(this.#client.baseUrl, id, space.key);
     }
-    const missing = keys.filter((k) => !cache?.has(k));
-    if (missing.length) {
-      const found = await listSpaces(this.#client, { keys: missing, limit: 250, signal: this.#signal });
-      for (const key of missing) cache.set(key, found.items.find((s) => s.key === key)?.id ?? null);
-    }
-    const ids = (list: readonly string[]) =>
-      new Set(list.map((k) => cache?.get(k)).filter((id): id is string => typeof id === 'string'));
-    return { allow: ids(this.#bounds.allow), deny: ids(this.#bounds.deny) };
   }
 
-  async allowsId(spaceId: string | undefined): Promise<boolean> {
+  /** The keys of these spaces, from what Confluence said before or from one request for the rest. */
+  async #keys(spaceIds: Iterable<string | undefined>): Promise<Map<string, string>> {
+    const site = this.#client.baseUrl;
+    const keys = new Map<string, string>();
+    const missing = new Set<string>();
+    for (const raw of spaceIds) {
+      const id = canonicalId(raw);
+      if (!id) continue;
+      const key = spaceKeys.get(site, id);
+      if (key) keys.set(id, key);
+      else missing.add(id);
+    }
+    // A list answer holds at most 250 items, so at most 250 distinct spaces: one request (ids take 250 at most).
+    const wanted = [...missing];
+    for (let i = 0; i < wanted.length; i += 250) {
+      const ids = wanted.slice(i, i + 250);
+      const found = await listSpaces(this.#client, { ids, limit: 250, signal: this.#signal });
+      this.learn(found.items);
+      for (const space of found.items) {
+        const id = canonicalId(space.id);
+        if (id && missing.has(id)) keys.set(id, space.key);
+      }
+    }
+    return keys;
+  }
+
+  /** Whether the space with this id is inside the bounds, judged by the key Confluence gives it. */
+  async allowsSpaceId(spaceId: string | undefined): Promise<boolean> {
     if (!this.active) return true;
-    if (!spaceId) return this.#bounds.allow.length === 0;
-    const { allow, deny } = await this.#ids();
-    if (deny.has(spaceId)) return false;
-    return this.#bounds.allow.length === 0 || allow.has(spaceId);
+    const id = canonicalId(spaceId);
+    return id !== undefined && this.allowsKey((await this.#keys([id])).get(id));
   }
 
-  /** Throws OutOfBoundsError when the space with this id is out of bounds. */
-  async checkId(spaceId: string | undefined, subject: string): Promise<void> {
-    if (!(await this.allowsId(spaceId))) throw new OutOfBoundsError(subject);
+  /** Throws OutOfBoundsError when the space with this id is out of bounds (or its key cannot be learned). */
+  async checkSpaceId(spaceId: string | undefined, subject: string): Promise<void> {
+    if (!(await this.allowsSpaceId(spaceId))) throw new OutOfBoundsError(subject);
   }
 
-  /** The items whose space is in bounds. */
+  /** The items whose space is inside the bounds; one request at most for spaces not seen before. */
   async filter<T>(items: readonly T[], spaceIdOf: (item: T) => string | undefined): Promise<T[]> {
     if (!this.active) return [...items];
-    const out: T[] = [];
-    for (const item of items) if (await this.allowsId(spaceIdOf(item))) out.push(item);
-    return out;
+    const keys = await this.#keys(items.map(spaceIdOf));
+    return items.filter((item) => {
+      const id = canonicalId(spaceIdOf(item));
+      return id !== undefined && this.allowsKey(keys.get(id));
+    });
   }
 
-  /** A CQL clause that keeps search inside the bounds, or '' when unbounded. */
-  cql(): string {
-    const quote = (k: string) => `"${k.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-    const parts: string[] = [];
-    if (this.#bounds.allow.length) parts.push(`space in (${this.#bounds.allow.map(quote).join(', ')})`);
-    if (this.#bounds.deny.length) parts.push(`space not in (${this.#bounds.deny.map(quote).join(', ')})`);
-    return parts.join(' AND ');
+  /** The items whose space key (as Confluence gave it with the item) is inside the bounds. */
+  filterByKey<T>(items: readonly T[], keyOf: (item: T) => string | undefined): T[] {
+    return this.active ? items.filter((item) => this.allowsKey(keyOf(item))) : [...items];
+  }
+
+  /** A CQL term that keeps search inside the bounds, or undefined when unbounded. */
+  cql(): string | undefined {
+    return spaceBoundsCql(this.#bounds);
   }
 }

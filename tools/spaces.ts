@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   BadRequestError,
-  type ConfluenceClient,
+  canonicalId,
   createSpace,
   ForbiddenError,
   findSpaceByKey,
@@ -39,21 +39,30 @@ function projectSpace(space: Space, base: string | undefined): z.input<typeof sp
 }
 
 /**
- * The id of a space named by key or id. v2 endpoints take ids, people and models use keys, so tools accept both.
+ * The canonical id of the space a `space` argument names (key or numeric id), checked against the operator's bounds
+ * by the key Confluence gives that space. v2 endpoints take ids, people and models use keys, so tools accept both;
+ * an id loses any leading zeros before anything else. Without bounds an id needs no request.
  */
-export async function resolveSpaceId(
-  client: ConfluenceClient,
-  space: string,
-  signal: AbortSignal | undefined,
-): Promise<string> {
-  if (/^\d+$/.test(space)) return space;
-  const found = await findSpaceByKey(client, { key: space, signal });
+export async function resolveAllowedSpace(ctx: ToolContext, space: string): Promise<string> {
+  const text = space.trim();
+  const numeric = /^\d+$/.test(text);
+  const id = numeric ? canonicalId(text) : undefined;
+  if (numeric && !id)
+    throw new ToolInputError(`"${space}" is not a space id: ids are positive whole numbers.`);
+  if (id && !ctx.spaces.active) return id;
+  // A denied key is refused before any request; whatever Confluence answers is checked again below.
+  if (!numeric) ctx.spaces.checkKey(text);
+  const found = id
+    ? await getSpace(ctx.confluence, { id, signal: ctx.signal })
+    : await findSpaceByKey(ctx.confluence, { key: text, signal: ctx.signal });
   if (!found) {
     throw new ToolInputError(
-      `No space with key "${space}" is visible to you. Space keys are case-sensitive; confluence_list_spaces lists them.`,
+      `No space with key "${text}" is visible to you. Space keys are case-sensitive; confluence_list_spaces lists them.`,
     );
   }
-  return found.id;
+  ctx.spaces.learn([found]);
+  ctx.spaces.checkKey(found.key, `space ${space}`);
+  return canonicalId(found.id) ?? found.id;
 }
 
 export const listSpacesTool = defineTool({
@@ -90,9 +99,8 @@ export const listSpacesTool = defineTool({
       limit: pageSize(args.limit, ctx),
       signal: ctx.signal,
     });
-    const spaces = page.items
-      .filter((s) => ctx.spaces.allowsKey(s.key))
-      .map((s) => projectSpace(s, page.base));
+    ctx.spaces.learn(page.items);
+    const spaces = ctx.spaces.filterByKey(page.items, (s) => s.key).map((s) => projectSpace(s, page.base));
     const lines = spaces.map(
       (s) => `- ${line(s.key, s.name, s.type, s.status !== 'current' && s.status, `id ${s.id}`)}`,
     );
@@ -102,14 +110,6 @@ export const listSpacesTool = defineTool({
     };
   },
 });
-
-/** The space a `space` argument names (key or id), checked against the operator's bounds. */
-export async function resolveAllowedSpace(ctx: ToolContext, space: string): Promise<string> {
-  if (!/^\d+$/.test(space)) ctx.spaces.checkKey(space);
-  const id = await resolveSpaceId(ctx.confluence, space, ctx.signal);
-  await ctx.spaces.checkId(id, `space ${space}`);
-  return id;
-}
 
 export const getSpaceTool = defineTool({
   name: 'confluence_get_space',
@@ -134,6 +134,7 @@ export const getSpaceTool = defineTool({
       getSpace(ctx.confluence, { id, descriptionFormat: 'plain', includeLabels: true, signal: ctx.signal }),
       listSpacePermissions(ctx.confluence, { id, limit: 250, signal: ctx.signal }),
     ]);
+    ctx.spaces.checkKey(space.key, `space ${args.space}`);
     const counts = new Map<string, { users: number; groups: number }>();
     for (const p of permissions.items) {
       const key = `${p.operation.key} ${p.operation.targetType}`;
@@ -199,6 +200,7 @@ export const createSpaceTool = defineTool({
       }
       throw error;
     }
+    ctx.spaces.learn([space]);
     const out = projectSpace(space, space._links?.base);
     return {
       text: `Created space ${out.name} (${out.key}), id ${out.id}. ${out.web_url ?? ''}`.trim(),

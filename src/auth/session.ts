@@ -1,5 +1,6 @@
 import type { ConfluenceAuth } from '../confluence/auth.js';
 import { ConfluenceClient } from '../confluence/client.js';
+import { referenceUrl, urlIsOnSite } from '../confluence/links.js';
 
 /** Who is calling, as the transport established it. */
 export interface Caller {
@@ -65,11 +66,88 @@ export class UnknownSiteError extends Error {
   override readonly name = 'UnknownSiteError';
 }
 
+/** Page URLs in one call point at different sites, or at another site than the `site` argument names. */
+export class SiteConflictError extends Error {
+  override readonly name = 'SiteConflictError';
+}
+
+/** Which site a tool call acts on: the site it names, and the sites of the page URLs among its arguments. */
+export interface SiteChoice {
+  /** The `site` argument (name, URL, host or cloud id); the default site when absent. */
+  named?: string | undefined;
+  /** Page URLs or tiny links from the arguments; each lies on one site. */
+  urls?: readonly string[];
+}
+
+/** What the session provider knows of a site a caller can reach. */
+export interface KnownSite {
+  url: string;
+  name?: string;
+  id?: string;
+}
+
+function siteList(sites: readonly KnownSite[]): string {
+  return sites.map((s) => (s.name && s.url ? `${s.name} (${s.url})` : s.url || s.name || s.id)).join(', ');
+}
+
+// The site a URL lies on: the one whose URL is the longest prefix of it (sites may share a host under paths).
+function siteOfUrl<S extends KnownSite>(sites: readonly S[], url: URL): S | undefined {
+  let best: S | undefined;
+  for (const site of sites) {
+    if (site.url && urlIsOnSite(url, site.url) && site.url.length > (best?.url.length ?? -1)) best = site;
+  }
+  return best;
+}
+
+/**
+ * The site a call acts on, among the caller's `sites` (the first is the default): the one `named`, else the one
+ * its page URLs lie on. A URL on none of the caller's sites is refused (UnknownSiteError, listing the sites); URLs
+ * on different sites, or on another site than the named one, are refused (SiteConflictError): a call never reads
+ * a page on one site and writes on another.
+ */
+export function chooseSite<S extends KnownSite>(sites: readonly S[], choice: SiteChoice): S {
+  let named: S | undefined;
+  if (choice.named) {
+    const wanted = choice.named;
+    named = sites.find((s) => siteMatches(wanted, s));
+    if (!named) {
+      throw new UnknownSiteError(
+        `Your connection does not reach "${wanted}". It reaches: ${siteList(sites)}.`,
+      );
+    }
+  }
+  let fromUrls: S | undefined;
+  for (const reference of choice.urls ?? []) {
+    const url = referenceUrl(reference);
+    if (!url) continue;
+    const site = siteOfUrl(sites, url);
+    if (!site) {
+      throw new UnknownSiteError(
+        `The URL ${url.origin}${url.pathname.slice(0, 80)} is not on any site your connection reaches: ${siteList(sites)}. Use a URL copied from one of those, or the page id.`,
+      );
+    }
+    if (fromUrls && fromUrls !== site) {
+      throw new SiteConflictError(
+        `The page URLs are on different sites (${fromUrls.url} and ${site.url}); one call acts on one site.`,
+      );
+    }
+    fromUrls = site;
+  }
+  if (named && fromUrls && named !== fromUrls) {
+    throw new SiteConflictError(
+      `site names ${named.url || named.name}, but the page URL is on ${fromUrls.url}. Leave out site, or give a page on that site.`,
+    );
+  }
+  return named ?? fromUrls ?? (sites[0] as S);
+}
+
 /** What a tool call gets: a client acting for the caller, and what the connection was granted. */
 export interface CallerSession {
   confluence: ConfluenceClient;
   /** Granted OAuth scopes; undefined when unknown (API tokens carry the user's full rights). */
   grantedScopes: ReadonlySet<string> | undefined;
+  /** The URL of the site the session acts on, when known (an access token alone names only a cloud id). */
+  siteUrl?: string | undefined;
 }
 
 /** A connection as tools may report it: never a token. */
@@ -86,8 +164,8 @@ export interface ConnectionDescription {
 
 /** How calls reach Confluence for each caller: static credentials, or per-user OAuth connections. */
 export interface SessionProvider {
-  /** The session for a caller and site (name, URL or cloud id; the default site when absent). */
-  session(caller: Caller | undefined, site: string | undefined, signal: AbortSignal): Promise<CallerSession>;
+  /** The session for a caller on the site the call names or its page URLs lie on (the default site otherwise). */
+  session(caller: Caller | undefined, site: SiteChoice, signal: AbortSignal): Promise<CallerSession>;
   describe(caller: Caller | undefined): Promise<ConnectionDescription>;
   disconnect(caller: Caller | undefined): Promise<boolean>;
   /** A fresh link to (re)connect, when this provider connects users itself. */
@@ -136,12 +214,26 @@ export function staticSessions(auth: ConfluenceAuth | undefined, settings: Clien
           'no-credentials',
         );
       }
-      if (site && !siteMatches(site, { url: siteUrl ?? '', ...(cloudId ? { id: cloudId } : {}) })) {
+      const here = siteUrl ?? cloudId;
+      if (
+        site.named &&
+        !siteMatches(site.named, { url: siteUrl ?? '', ...(cloudId ? { id: cloudId } : {}) })
+      ) {
         throw new UnknownSiteError(
-          `This server is set up for one site (${siteUrl ?? cloudId}), not "${site}". Leave out site, or use that one.`,
+          `This server is set up for one site (${here}), not "${site.named}". Leave out site, or use that one.`,
         );
       }
-      return { confluence: client, grantedScopes: undefined };
+      // Without a site URL (an access token names only a cloud id) a page URL cannot be placed here; the page tools
+      // then check it against the site Confluence answers with (`_links.base`).
+      for (const reference of siteUrl ? (site.urls ?? []) : []) {
+        const url = referenceUrl(reference);
+        if (url && !urlIsOnSite(url, siteUrl as string)) {
+          throw new UnknownSiteError(
+            `The URL ${url.origin}${url.pathname.slice(0, 80)} is not on the one site this server is set up for (${here}). Use a URL from that site, or the page id.`,
+          );
+        }
+      }
+      return { confluence: client, grantedScopes: undefined, ...(siteUrl ? { siteUrl } : {}) };
     },
     async describe() {
       if (!auth) return { connected: false, kind: 'none' };

@@ -1,3 +1,5 @@
+import { canonicalId } from './ids.js';
+
 /**
  * Confluence's own ways of pointing at a page: numeric ids, page URLs in their several historical forms, and tiny
  * links (`/wiki/x/AbCd`), which are the page id as little-endian bytes in a URL-safe base64 with the trailing zero
@@ -34,29 +36,52 @@ export function decodeTinyLink(code: string): string | undefined {
 
 /**
  * The page id in a reference a person or model might paste: a bare id, a page URL (`/spaces/KEY/pages/123/...`,
- * `/pages/edit-v2/123`, `viewpage.action?pageId=123`) or a tiny link (`/x/AbCd`). Undefined when there is none.
+ * `/pages/edit-v2/123`, `viewpage.action?pageId=123`) or a tiny link (`/x/AbCd`), always canonical (no leading
+ * zeros). Undefined when there is none.
  */
 export function pageIdFromReference(reference: string): string | undefined {
   const text = reference.trim();
-  if (/^\d{1,20}$/.test(text)) return text;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return undefined;
-  }
+  if (/^\d+$/.test(text)) return canonicalId(text);
+  const url = referenceUrl(text);
+  if (!url) return undefined;
   const pageId = url.searchParams.get('pageId');
-  if (pageId && /^\d{1,20}$/.test(pageId)) return pageId;
+  if (pageId && /^\d+$/.test(pageId)) return canonicalId(pageId);
   const segments = url.pathname.split('/').filter(Boolean);
   const pages = segments.lastIndexOf('pages');
   if (pages >= 0) {
     const candidates = segments.slice(pages + 1, pages + 3);
-    const id = candidates.find((s) => /^\d{1,20}$/.test(s));
-    if (id) return id;
+    const id = candidates.find((s) => /^\d+$/.test(s));
+    if (id) return canonicalId(id);
   }
   const tiny = segments.lastIndexOf('x');
-  if (tiny >= 0 && segments[tiny + 1]) return decodeTinyLink(segments[tiny + 1] as string);
+  if (tiny >= 0 && segments[tiny + 1]) return canonicalId(decodeTinyLink(segments[tiny + 1] as string));
   return undefined;
+}
+
+/** The reference as a web URL (http or https), or undefined when it is an id or not a URL at all. */
+export function referenceUrl(reference: string): URL | undefined {
+  try {
+    const url = new URL(reference.trim());
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a web URL lies on the site at `siteUrl` (e.g. `https://acme.atlassian.net`, or a site served under a
+ * path): same scheme, host and port, and a path at or below the site's, segment by segment.
+ */
+export function urlIsOnSite(url: URL, siteUrl: string): boolean {
+  let site: URL;
+  try {
+    site = new URL(siteUrl);
+  } catch {
+    return false;
+  }
+  if (url.origin.toLowerCase() !== site.origin.toLowerCase()) return false;
+  const root = site.pathname.replace(/\/+$/, '').replace(/\/wiki$/, '');
+  return root === '' || url.pathname === root || url.pathname.startsWith(`${root}/`);
 }
 
 /** An absolute web URL from Confluence's `_links.base` and a relative `webui`, or undefined without both. */

@@ -69,10 +69,10 @@ export interface SearchResult {
     type: string;
     status: string;
     title?: string;
-    space?: { key: string; name: string };
+    space?: { id?: string | number; key: string; name: string };
     _links?: { webui?: string; tinyui?: string };
   };
-  space?: { key: string; name: string };
+  space?: { id?: string | number; key: string; name: string };
   title: string;
   excerpt: string;
   url: string;

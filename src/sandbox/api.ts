@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalId } from '../confluence/ids.js';
 import { HttpError, type Reply, v2Error } from './http.js';
 import type { SandboxUser } from './model.js';
 import type { Router } from './router.js';
@@ -84,11 +85,24 @@ export function enumParam<T extends string>(
   return raw as T;
 }
 
-/** A numeric id path parameter; anything else is a 400, as in Confluence. */
+/**
+ * A numeric id path parameter, canonical: Confluence parses ids as integers, so `0065540` is page 65540. Anything
+ * else is a 400, as in Confluence.
+ */
 export function idParam(value: string | undefined, name = 'id'): string {
-  if (!value || !/^\d{1,19}$/.test(value))
+  const id = canonicalId(value);
+  if (!value || !/^\d+$/.test(value) || !id)
     throw v2Error(400, `Path parameter '${name}' must be a positive integer`);
-  return value;
+  return id;
+}
+
+/** A list of ids in a query parameter, each canonical (parsed as an integer, as Confluence does), or a 400. */
+export function idListParam(ctx: ApiContext, name: string): string[] {
+  return listParam(ctx, name).map((value) => {
+    const id = /^\d+$/.test(value) ? canonicalId(value) : undefined;
+    if (!id) throw v2Error(400, `Parameter '${name}' must hold positive integers, not '${value}'`);
+    return id;
+  });
 }
 
 // A cursor names the offset and a fingerprint of the query it belongs to, so a cursor reused with other filters

@@ -1,3 +1,4 @@
+import { canonicalId } from '../confluence/ids.js';
 import type { SandboxPage, SandboxUser } from './model.js';
 
 /**
@@ -241,6 +242,14 @@ function contentClause(node: Extract<CqlNode, { type: 'clause' }>, facts: Conten
   const one = values[0] ?? '';
   const anyEq = (actual: string[]) =>
     values.some((v) => actual.some((a) => a.toLowerCase() === v.toLowerCase()));
+  // Ids are integers to Confluence: `id = 065540` is page 65540.
+  const idOp = (actual: string[]): boolean => {
+    const wanted = values.map((v) => canonicalId(v) ?? v);
+    const hit = wanted.some((v) => actual.includes(v));
+    if (node.op === 'in' || node.op === '=') return hit;
+    if (node.op === 'not in' || node.op === '!=') return !hit;
+    throw new CqlError(`operator ${node.op} is not supported for ${node.field}`);
+  };
   const setOp = (actual: string[]): boolean => {
     if (node.op === 'in' || node.op === '=') return anyEq(actual);
     if (node.op === 'not in' || node.op === '!=') return !anyEq(actual);
@@ -258,17 +267,19 @@ function contentClause(node: Extract<CqlNode, { type: 'clause' }>, facts: Conten
     case 'space':
     case 'space.key':
       return setOp([facts.spaceKey]);
+    case 'space.id':
+      return idOp([facts.page.spaceId]);
     case 'label':
       return setOp([...facts.page.labels]);
     case 'type':
       return setOp(['page']);
     case 'id':
     case 'content':
-      return setOp([facts.page.id]);
+      return idOp([facts.page.id]);
     case 'parent':
-      return setOp(facts.page.parentId ? [facts.page.parentId] : []);
+      return idOp(facts.page.parentId ? [facts.page.parentId] : []);
     case 'ancestor':
-      return setOp(facts.ancestors);
+      return idOp(facts.ancestors);
     case 'creator':
       return setOp([facts.page.authorId]);
     case 'contributor':
@@ -318,6 +329,8 @@ function evaluate(node: CqlNode, clause: (c: Extract<CqlNode, { type: 'clause' }
 export function parseCql(source: string) {
   const { root, order } = new CqlParser(tokenize(source)).parse();
   return {
+    /** The condition as parsed (AND binding tighter than OR), for tests that inspect a query's shape. */
+    root,
     order,
     /** Whether content matches; throws CqlError for fields the sandbox does not know. */
     matchesContent: (facts: ContentFacts) => evaluate(root, (c) => contentClause(c, facts)),

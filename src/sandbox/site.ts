@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalId } from '../confluence/ids.js';
 import type {
   PageStatus,
   PageVersionRecord,
@@ -199,13 +200,14 @@ export class Site {
     accountId: string,
     statuses: readonly PageStatus[] = ['current', 'archived', 'draft'],
   ) {
-    const page = this.pages.get(id);
+    // Ids are integers to Confluence: any spelling of one names the same page.
+    const page = this.pages.get(canonicalId(id) ?? '');
     if (!page || !statuses.includes(page.status) || !this.canView(page, accountId)) return undefined;
     return page;
   }
 
   visibleSpace(id: string, accountId: string): SandboxSpace | undefined {
-    const space = this.spaces.get(id);
+    const space = this.spaces.get(canonicalId(id) ?? '');
     return space && this.canViewSpace(space, accountId) ? space : undefined;
   }
 

@@ -183,23 +183,29 @@ describeRequiring(
     it('for the requests every tool makes', async () => {
       const start = exchanges.length;
       const user = sandbox.demoUser;
-      const { tools, runtime } = staticRuntime(
-        configSchema.parse({ tools: { allowPurge: true, spaces: { deny: ['HR'] } } }),
-        { type: 'api-token', siteUrl: sandbox.url, email: user.email, apiToken: user.apiToken as string },
-        silentLogger,
-        recordingFetch(exchanges),
-      );
-      const server = createServer(tools, runtime);
-      const [a, b] = InMemoryTransport.createLinkedPair();
-      const client = new Client({ name: 'contract', version: '1' });
-      await Promise.all([server.connect(b), client.connect(a)]);
+      const connect = async (tools: Record<string, unknown>) => {
+        const built = staticRuntime(
+          configSchema.parse({ tools }),
+          { type: 'api-token', siteUrl: sandbox.url, email: user.email, apiToken: user.apiToken as string },
+          silentLogger,
+          recordingFetch(exchanges),
+        );
+        const server = createServer(built.tools, built.runtime);
+        const [a, b] = InMemoryTransport.createLinkedPair();
+        const client = new Client({ name: 'contract', version: '1' });
+        await Promise.all([server.connect(b), client.connect(a)]);
+        return { tools: built.tools, server, client };
+      };
+      // With space bounds set, so the guard's own requests (spaces by id, pages by id) are checked too.
+      const { tools, server, client } = await connect({ allowPurge: true, spaces: { deny: ['HR'] } });
       const called = new Set<string>();
-      const call = async (name: string, args: Record<string, unknown>) => {
+      const callOn = async (on: typeof client, name: string, args: Record<string, unknown>) => {
         called.add(name);
-        const result = await client.callTool({ name, arguments: args });
+        const result = await on.callTool({ name, arguments: args });
         expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
         return result.structuredContent as Record<string, unknown>;
       };
+      const call = (name: string, args: Record<string, unknown>) => callOn(client, name, args);
       await call('confluence_list_spaces', {
         type: 'global',
         status: 'current',
@@ -256,7 +262,6 @@ describeRequiring(
       await call('confluence_remove_label', { page: created.id, label: 'temp' });
       await call('confluence_get_labels', { page: created.id });
       await call('confluence_get_labels', { space: 'ENG' });
-      await call('confluence_get_labels', { prefix: 'global' });
       await call('confluence_find_pages_by_label', { label: 'adr', space: 'ENG', limit: 5 });
       await call('confluence_delete_page', { page: created.id, purge: true });
       await call('confluence_get_space', { space: 'ENG' });
@@ -274,6 +279,11 @@ describeRequiring(
       await call('confluence_get_site_info', {});
       await client.close();
       await server.close();
+      // The site-wide label list is refused while bounds are set, so it is checked without them.
+      const unbounded = await connect({});
+      await callOn(unbounded.client, 'confluence_get_labels', { prefix: 'global' });
+      await unbounded.client.close();
+      await unbounded.server.close();
       const callsConfluence = tools.filter((t) => t.scopes.length > 0).map((t) => t.name);
       expect([...called].sort()).toEqual(callsConfluence.sort());
       const mine = exchanges.slice(start);

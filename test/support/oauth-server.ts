@@ -22,6 +22,8 @@ export interface OAuthServerOptions {
   clientSecret: string;
   /** `connect.browserLogin`: people sign in at this issuer before connecting. */
   browserLogin?: { issuer: string; clientId: string };
+  /** The `tools` section of the configuration (space bounds, read-only, ...). */
+  tools?: Record<string, unknown>;
 }
 
 export interface OAuthServer {
@@ -69,6 +71,7 @@ export async function startOAuthServer(sandbox: Sandbox, options: OAuthServerOpt
         ...(options.browserLogin ? { browserLogin: options.browserLogin } : {}),
       },
       tokenStore: { url: options.storeUrl ?? 'memory://', namespace: options.namespace ?? 'cmcp' },
+      ...(options.tools ? { tools: options.tools } : {}),
       log: { level: 'info' },
     }),
   );

@@ -4,25 +4,13 @@ import {
   type CallerSession,
   type ClientSettings,
   type ConnectionDescription,
+  chooseSite,
   NotConnectedError,
   type SessionProvider,
-  siteMatches,
-  UnknownSiteError,
+  type SiteChoice,
 } from '../session.js';
 import type { ConnectFlow } from './connect-flow.js';
 import type { ConnectionManager, ConnectionRecord } from './connections.js';
-import type { AtlassianSite } from './oauth-client.js';
-
-/** The site a tool call names (name, URL, host or cloud id), or the connection's first when it names none. */
-export function pickSite(sites: readonly AtlassianSite[], wanted: string | undefined): AtlassianSite {
-  if (!wanted) return sites[0] as AtlassianSite;
-  const found = sites.find((s) => siteMatches(wanted, { url: s.url, name: s.name, id: s.cloudId }));
-  if (!found) {
-    const names = sites.map((s) => `${s.name} (${s.url})`).join(', ');
-    throw new UnknownSiteError(`Your connection does not reach "${wanted}". It reaches: ${names}.`);
-  }
-  return found;
-}
 
 /** Per-user OAuth connections: each caller acts in Confluence as the Atlassian account they connected. */
 export class OAuthSessions implements SessionProvider {
@@ -39,7 +27,7 @@ export class OAuthSessions implements SessionProvider {
     return caller;
   }
 
-  async session(caller: Caller | undefined, site: string | undefined): Promise<CallerSession> {
+  async session(caller: Caller | undefined, site: SiteChoice): Promise<CallerSession> {
     const who = this.#identify(caller);
     const record = await this.manager.get(who.userKey);
     if (!record) {
@@ -49,7 +37,10 @@ export class OAuthSessions implements SessionProvider {
         await this.flow.createLink(who),
       );
     }
-    const chosen = pickSite(record.sites, site);
+    const chosen = chooseSite(
+      record.sites.map((s) => ({ ...s, id: s.cloudId })),
+      site,
+    );
     let known: ConnectionRecord = record;
     const confluence = new ConfluenceClient({
       ...this.settings,
@@ -69,7 +60,7 @@ export class OAuthSessions implements SessionProvider {
         },
       },
     });
-    return { confluence, grantedScopes: new Set(record.scopes) };
+    return { confluence, grantedScopes: new Set(record.scopes), siteUrl: chosen.url };
   }
 
   async describe(caller: Caller | undefined): Promise<ConnectionDescription> {

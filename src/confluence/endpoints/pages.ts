@@ -32,6 +32,8 @@ export async function getPage(client: ConfluenceClient, params: GetPageParams): 
 }
 
 export interface ListPagesParams {
+  /** Only these pages (at most 250). */
+  ids?: readonly string[];
   spaceIds?: readonly string[];
   title?: string;
   status?: readonly ('current' | 'archived' | 'deleted' | 'trashed' | 'draft')[];
@@ -54,6 +56,7 @@ export interface ListPagesParams {
 export async function listPages(client: ConfluenceClient, params: ListPagesParams): Promise<Paged<Page>> {
   const { data, headers } = await client.request<MultiEntityResult<Page>>('GET', 'api/v2/pages', {
     query: {
+      id: params.ids,
       'space-id': params.spaceIds,
       title: params.title,
       status: params.status,

@@ -1,10 +1,10 @@
-import { type ApiRouter, idParam, listParam, notFound, route, v2Page } from '../api.js';
+import { type ApiRouter, idListParam, idParam, listParam, notFound, route, v2Page } from '../api.js';
 import { v1Error } from '../http.js';
 import { labelJson, pageJson } from '../represent.js';
 
 export function registerLabelRoutes(router: ApiRouter): void {
   route(router, 'GET', '/api/v2/labels', [['read:label:confluence']], (ctx) => {
-    const ids = new Set(listParam(ctx, 'label-id'));
+    const ids = new Set(idListParam(ctx, 'label-id'));
     const prefixes = listParam(ctx, 'prefix');
     const names = [...ctx.site.labelIds.entries()]
       .filter(([, id]) => !ids.size || ids.has(id))

@@ -1,9 +1,11 @@
+import { canonicalId } from '../../confluence/ids.js';
 import { storageProblem } from '../../content/storage/well-formed.js';
 import {
   type ApiContext,
   type ApiRouter,
   boolParam,
   enumParam,
+  idListParam,
   idParam,
   intParam,
   listParam,
@@ -87,8 +89,8 @@ function bodyOf(input: Record<string, unknown>): string {
 
 export function registerPageRoutes(router: ApiRouter): void {
   route(router, 'GET', '/api/v2/pages', READ, (ctx) => {
-    const ids = new Set(listParam(ctx, 'id'));
-    const spaceIds = new Set(listParam(ctx, 'space-id'));
+    const ids = new Set(idListParam(ctx, 'id'));
+    const spaceIds = new Set(idListParam(ctx, 'space-id'));
     const allowed = statuses(ctx, ['current', 'archived']);
     const title = ctx.query.get('title');
     const bodyFormat = enumParam(ctx, 'body-format', ['storage', 'atlas_doc_format'] as const);
@@ -215,10 +217,10 @@ export function registerPageRoutes(router: ApiRouter): void {
     if (input.status !== 'current' && input.status !== 'draft')
       throw v2Error(400, 'status must be current or draft');
     const body = bodyOf(input);
-    if (input.spaceId !== undefined && String(input.spaceId) !== page.spaceId) {
+    if (input.spaceId !== undefined && canonicalId(String(input.spaceId)) !== page.spaceId) {
       throw v2Error(400, 'A page cannot be moved to another space by an update');
     }
-    if (input.parentId !== undefined && String(input.parentId) !== page.parentId) {
+    if (input.parentId !== undefined && canonicalId(String(input.parentId)) !== page.parentId) {
       const parent = visibleOrThrow(ctx, String(input.parentId));
       if (parent.spaceId !== page.spaceId) throw v2Error(400, 'The parent page is in another space');
       if (ctx.site.isSelfOrDescendant(parent.id, page.id))

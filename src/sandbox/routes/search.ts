@@ -1,10 +1,11 @@
 import { encodeTinyLink } from '../../confluence/links.js';
-import { type ApiContext, type ApiRouter, intParam, listParam, ok, route } from '../api.js';
+import { type ApiRouter, intParam, listParam, ok, route } from '../api.js';
 import { CqlError, parseCql } from '../cql.js';
 import { v1Error } from '../http.js';
 import { currentVersion, type PageVersionRecord, type SandboxPage } from '../model.js';
 import { storageText } from '../render.js';
 import { pageWebPath } from '../represent.js';
+import type { Site } from '../site.js';
 
 // Body text is derived from a version, which never changes once written: cache it per version record.
 const textCache = new WeakMap<PageVersionRecord, string>();
@@ -36,13 +37,54 @@ function excerpt(text: string, terms: string[], highlight: boolean): string {
   return `${start > 0 ? '...' : ''}${snippet}${start + 240 < text.length ? '...' : ''}`;
 }
 
-function ancestors(ctx: ApiContext, page: SandboxPage): string[] {
+function ancestors(site: Site, page: SandboxPage): string[] {
   const ids: string[] = [];
-  for (let p = page.parentId ? ctx.site.pages.get(page.parentId) : undefined; p; ) {
+  for (let p = page.parentId ? site.pages.get(page.parentId) : undefined; p; ) {
     ids.push(p.id);
-    p = p.parentId ? ctx.site.pages.get(p.parentId) : undefined;
+    p = p.parentId ? site.pages.get(p.parentId) : undefined;
   }
   return ids;
+}
+
+/** A page a query matched, with the facts it matched on. */
+export interface SearchHit {
+  page: SandboxPage;
+  title: string;
+  text: string;
+  modified: string;
+}
+
+/**
+ * The current pages a parsed query matches among those the user may see, as the search endpoint finds them (spaces
+ * archived are left out unless asked for). Throws CqlError for a field or operator outside the sandbox's subset.
+ */
+export function matchingPages(
+  site: Site,
+  query: ReturnType<typeof parseCql>,
+  accountId: string,
+  options: { includeArchivedSpaces?: boolean } = {},
+): SearchHit[] {
+  const now = Date.parse(site.now());
+  const hits: SearchHit[] = [];
+  for (const page of site.pages.values()) {
+    if (page.status !== 'current' || !site.canView(page, accountId)) continue;
+    const space = site.spaces.get(page.spaceId);
+    if (!space || (space.status === 'archived' && !options.includeArchivedSpaces)) continue;
+    const version = currentVersion(page);
+    const facts = {
+      page,
+      title: version.title,
+      text: textOf(version),
+      spaceKey: space.key,
+      ancestors: ancestors(site, page),
+      modified: version.createdAt,
+      currentUser: accountId,
+      now,
+    };
+    if (query.matchesContent(facts))
+      hits.push({ page, title: facts.title, text: facts.text, modified: facts.modified });
+  }
+  return hits;
 }
 
 export function registerSearchRoutes(router: ApiRouter): void {
@@ -75,28 +117,11 @@ export function registerSearchRoutes(router: ApiRouter): void {
         throw v1Error(400, `Could not parse cql : ${cql}: ${(error as Error).message}`);
       }
       const terms = query.searchTerms();
-      const now = Date.parse(ctx.site.now());
-      const hits: { page: SandboxPage; title: string; text: string; modified: string }[] = [];
+      let hits: SearchHit[];
       try {
-        for (const page of ctx.site.pages.values()) {
-          if (page.status !== 'current' || !ctx.site.canView(page, ctx.user.accountId)) continue;
-          const space = ctx.site.spaces.get(page.spaceId);
-          if (!space || (space.status === 'archived' && ctx.query.get('includeArchivedSpaces') !== 'true'))
-            continue;
-          const version = currentVersion(page);
-          const facts = {
-            page,
-            title: version.title,
-            text: textOf(version),
-            spaceKey: space.key,
-            ancestors: ancestors(ctx, page),
-            modified: version.createdAt,
-            currentUser: ctx.user.accountId,
-            now,
-          };
-          if (query.matchesContent(facts))
-            hits.push({ page, title: facts.title, text: facts.text, modified: facts.modified });
-        }
+        hits = matchingPages(ctx.site, query, ctx.user.accountId, {
+          includeArchivedSpaces: ctx.query.get('includeArchivedSpaces') === 'true',
+        });
       } catch (error) {
         if (error instanceof CqlError) throw v1Error(400, `Could not parse cql : ${cql}: ${error.message}`);
         throw error;

@@ -1,4 +1,13 @@
-import { type ApiRouter, enumParam, idParam, listParam, notFound, route, v2Page } from '../api.js';
+import {
+  type ApiRouter,
+  enumParam,
+  idListParam,
+  idParam,
+  listParam,
+  notFound,
+  route,
+  v2Page,
+} from '../api.js';
 import { HttpError, v2Error } from '../http.js';
 import type { SandboxSpace } from '../model.js';
 import { labelJson, spaceJson } from '../represent.js';
@@ -15,7 +24,7 @@ function sortSpaces(spaces: SandboxSpace[], sort: (typeof SORTS)[number] | undef
 
 export function registerSpaceRoutes(router: ApiRouter): void {
   route(router, 'GET', '/api/v2/spaces', READ, (ctx) => {
-    const ids = new Set(listParam(ctx, 'ids'));
+    const ids = new Set(idListParam(ctx, 'ids'));
     const keys = new Set(listParam(ctx, 'keys'));
     const labels = listParam(ctx, 'labels');
     const type = enumParam(ctx, 'type', [

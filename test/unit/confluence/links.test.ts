@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { canonicalId } from '../../../src/confluence/ids.js';
 import {
   decodeTinyLink,
   encodeTinyLink,
   pageIdFromReference,
+  urlIsOnSite,
   webUrl,
 } from '../../../src/confluence/links.js';
 
@@ -37,12 +39,25 @@ describe('pageIdFromReference', () => {
     expect(pageIdFromReference(reference)).toBe(id);
   });
 
-  it.each(['', 'Release notes', 'https://acme.atlassian.net/wiki/spaces/ENG/overview', 'ftp://x'])(
-    'finds no id in %j',
-    (reference) => {
-      expect(pageIdFromReference(reference)).toBeUndefined();
-    },
-  );
+  it.each([
+    ['0065540', '65540'],
+    ['https://acme.atlassian.net/wiki/spaces/ENG/pages/000123/T', '123'],
+    ['https://acme.atlassian.net/wiki/pages/viewpage.action?pageId=0042', '42'],
+  ])('reads %s as the canonical id %s, as Confluence parses it', (reference, id) => {
+    expect(pageIdFromReference(reference)).toBe(id);
+  });
+
+  it.each([
+    '',
+    'Release notes',
+    'https://acme.atlassian.net/wiki/spaces/ENG/overview',
+    'ftp://x',
+    '0',
+    '000',
+    '99999999999999999999',
+  ])('finds no id in %j', (reference) => {
+    expect(pageIdFromReference(reference)).toBeUndefined();
+  });
 });
 
 describe('webUrl', () => {
@@ -52,5 +67,30 @@ describe('webUrl', () => {
     );
     expect(webUrl(undefined, 'https://a.atlassian.net/wiki/x/AQ')).toBe('https://a.atlassian.net/wiki/x/AQ');
     expect(webUrl(undefined, '/spaces/ENG')).toBeUndefined();
+  });
+});
+
+describe('canonical ids', () => {
+  it('are positive 64-bit integers without leading zeros, or nothing', () => {
+    expect(canonicalId('007')).toBe('7');
+    expect(canonicalId(' 65540 ')).toBe('65540');
+    expect(canonicalId(65540)).toBe('65540');
+    expect(canonicalId('9223372036854775807')).toBe('9223372036854775807');
+    for (const bad of ['0', '00', '-1', '+1', '1e3', '0x10', '9223372036854775808', '', '１２'])
+      expect(canonicalId(bad), bad).toBeUndefined();
+  });
+});
+
+describe('urlIsOnSite', () => {
+  it('matches scheme, host, port and the site path segment by segment', () => {
+    const on = (url: string, site: string) => urlIsOnSite(new URL(url), site);
+    expect(on('https://acme.atlassian.net/wiki/spaces/E/pages/1', 'https://acme.atlassian.net')).toBe(true);
+    expect(on('https://ACME.atlassian.net/wiki/x/AQ', 'https://acme.atlassian.net/wiki')).toBe(true);
+    expect(on('https://globex.atlassian.net/wiki/x/AQ', 'https://acme.atlassian.net')).toBe(false);
+    expect(on('http://acme.atlassian.net/wiki/x/AQ', 'https://acme.atlassian.net')).toBe(false);
+    expect(on('https://acme.atlassian.net.evil.com/wiki', 'https://acme.atlassian.net')).toBe(false);
+    expect(on('http://127.0.0.1:4000/site/labs/wiki/x/AQ', 'http://127.0.0.1:4000/site/labs')).toBe(true);
+    expect(on('http://127.0.0.1:4000/site/labsx/wiki/x/AQ', 'http://127.0.0.1:4000/site/labs')).toBe(false);
+    expect(on('http://127.0.0.1:4001/site/labs/wiki', 'http://127.0.0.1:4000/site/labs')).toBe(false);
   });
 });

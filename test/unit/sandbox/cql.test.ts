@@ -47,6 +47,16 @@ describe('sandbox CQL', () => {
     ['lastmodified > "2026-01-15"', true],
     ['created >= now("-4w")', false],
     ['text ~ "kubectl" order by lastmodified desc', true],
+    // AND binds tighter than OR, as in Confluence: ENG OR (HR AND nope).
+    ['space = ENG OR space = HR AND label = nope', true],
+    ['(space = ENG OR space = HR) AND label = nope', false],
+    ['space not in (HR, OPS)', true],
+    ['NOT space in (ENG)', false],
+    // Ids are integers to Confluence, whatever their spelling.
+    ['id = 0042', true],
+    ['parent in (007)', true],
+    ['space.id = 01', true],
+    ['ancestor = 0001', true],
   ])('%s matches: %s', (cql, expected) => {
     expect(parseCql(cql).matchesContent(facts())).toBe(expected);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { TOOLSETS } from '../../../src/config/schema.js';
 import { GRANULAR_SCOPES } from '../../../src/confluence/scopes.js';
-import { ALL_TOOLS, selectTools } from '../../../tools/registry.js';
+import { ALL_TOOLS, requiredScopes, selectTools } from '../../../tools/registry.js';
 
 describe('the tool registry', () => {
   it('has unique names in confluence_<verb>_<noun> form', () => {
@@ -31,7 +31,10 @@ describe('the tool registry', () => {
     expect(selectTools(ALL_TOOLS, { toolsets: ['search'], readOnly: false }).map((t) => t.name)).toEqual([
       'confluence_search',
     ]);
-    const readOnly = selectTools(ALL_TOOLS, { toolsets: [...TOOLSETS], readOnly: true });
+    const readOnly = selectTools(ALL_TOOLS, {
+      toolsets: [...TOOLSETS],
+      readOnly: true,
+    });
     expect(readOnly).toEqual(ALL_TOOLS.filter((t) => t.annotations.readOnlyHint));
     const writable = {
       ...ALL_TOOLS[0],
@@ -39,8 +42,40 @@ describe('the tool registry', () => {
       annotations: { readOnlyHint: false },
     };
     expect(
-      selectTools([...ALL_TOOLS, writable] as typeof ALL_TOOLS, { toolsets: [...TOOLSETS], readOnly: true }),
+      selectTools([...ALL_TOOLS, writable] as typeof ALL_TOOLS, {
+        toolsets: [...TOOLSETS],
+        readOnly: true,
+      }),
     ).not.toContain(writable);
+  });
+});
+
+describe('page references', () => {
+  it('are declared by every tool that takes one, so a page URL always chooses the site of the call', () => {
+    const referenceNames = ['page', 'parent', 'new_parent', 'before', 'after'];
+    for (const tool of ALL_TOOLS) {
+      const taken = Object.keys(tool.input).filter((name) => referenceNames.includes(name));
+      expect([...(tool.pageReferences ?? [])].sort(), tool.name).toEqual(taken.sort());
+    }
+  });
+});
+
+describe('scopes under space bounds', () => {
+  const tool = (name: string) => ALL_TOOLS.find((t) => t.name === name) as (typeof ALL_TOOLS)[number];
+  const unbounded = { spaces: { allow: [], deny: [] }, allowPurge: false };
+  const bounded = { spaces: { allow: [], deny: ['HR'] }, allowPurge: false };
+
+  it('add read:space to tools that read pages, since each page is judged by its space key', () => {
+    expect(requiredScopes(tool('confluence_get_page'), unbounded)).toEqual(['read:page:confluence']);
+    expect(requiredScopes(tool('confluence_get_page'), bounded)).toEqual([
+      'read:page:confluence',
+      'read:space:confluence',
+    ]);
+    expect(requiredScopes(tool('confluence_list_pages'), bounded)).toEqual(
+      tool('confluence_list_pages').scopes,
+    );
+    // Search hits carry their space key, so search needs nothing more.
+    expect(requiredScopes(tool('confluence_search'), bounded)).toEqual(tool('confluence_search').scopes);
   });
 });
 
