@@ -14,15 +14,14 @@ import {
   deleteNamespace,
   describeWithRedis,
   describeWithRedisServer,
-  type MonitoredCommand,
   openRawRedis,
   type RedisServerProcess,
   redisServer,
   redisUrl,
   scanKeys,
   uniqueNamespace,
-  watchCommands,
 } from '../support/redis.js';
+import { type MonitoredCommand, watchCommands } from '../support/redis-monitor.js';
 
 const app = { clientId: 'mcp-fleet', clientSecret: 'fleet-client-secret-value' };
 // The servers renew an access token once it has less than this left (the product's default skew). A connection made

@@ -48,6 +48,7 @@ say(`suite on Node ${found} (${node}), ${busy} busy worker(s), ${runs} run(s); l
 const workers = Array.from({ length: busy }, () =>
   spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
 );
+let suite;
 const stopWorkers = () => {
   for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
 };
@@ -55,6 +56,8 @@ process.on('exit', stopWorkers);
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     stopWorkers();
+    // The suite runs in its own process group: stop it with everything it started.
+    if (suite?.exitCode === null) process.kill(-suite.pid, 'SIGTERM');
     process.exit(130);
   });
 }
@@ -73,7 +76,13 @@ function runSuite(index) {
     const log = join(logDir, `run-${index}.log`);
     const out = createWriteStream(log);
     const started = performance.now();
-    const child = spawn('npm', ['test'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['test'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    suite = child;
     let output = '';
     for (const stream of [child.stdout, child.stderr]) {
       stream.on('data', (chunk) => {

@@ -15,8 +15,8 @@ import {
   redisUrl,
   scanKeys,
   uniqueNamespace,
-  watchCommands,
 } from '../../support/redis.js';
+import { watchCommands } from '../../support/redis-monitor.js';
 
 const keys = new EncryptionKeyring([{ id: 'k1', key: Buffer.alloc(32, 11) }]);
 const namespace = uniqueNamespace('store');
