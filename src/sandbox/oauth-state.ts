@@ -80,13 +80,17 @@ export class OAuthState {
   /** Token endpoint calls by grant type, for tests that count refreshes. */
   readonly stats = { authorization_code: 0, refresh_token: 0 };
   readonly #now: () => number;
-  readonly #accessSeconds: number;
+  /**
+   * Lifetime of the access tokens issued from now on. Tests change it between grants, e.g. to hand out a token that
+   * is already due for renewal and then a long-lived one, instead of waiting for a short-lived one to age.
+   */
+  accessTokenSeconds: number;
   /** Every token issued, so tests can check none is stored or logged in plain text. */
   readonly #issued: string[] = [];
 
   constructor(now: () => number, options: { accessTokenSeconds?: number } = {}) {
     this.#now = now;
-    this.#accessSeconds = options.accessTokenSeconds ?? TOKEN_RULES.accessTokenSeconds;
+    this.accessTokenSeconds = options.accessTokenSeconds ?? TOKEN_RULES.accessTokenSeconds;
   }
 
   /** Revokes every refresh-token family of an account, as a user removing the app in their Atlassian settings. */
@@ -124,7 +128,7 @@ export class OAuthState {
   }
 
   /** Mints an access token directly (for printed demo credentials and tests). */
-  mintAccessToken(grant: Omit<AccessTokenRecord, 'expiresAt'>, seconds: number = this.#accessSeconds) {
+  mintAccessToken(grant: Omit<AccessTokenRecord, 'expiresAt'>, seconds: number = this.accessTokenSeconds) {
     const accessToken = token('sbx-at-');
     this.#issued.push(accessToken);
     this.#access.set(accessToken, { ...grant, expiresAt: this.#now() + seconds * 1000 });
@@ -148,7 +152,7 @@ export class OAuthState {
     });
     const body: Extract<TokenOutcome, { ok: true }>['body'] = {
       access_token: accessToken,
-      expires_in: this.#accessSeconds,
+      expires_in: this.accessTokenSeconds,
       token_type: 'Bearer',
       scope: [...grant.scopes].join(' '),
     };

@@ -176,6 +176,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       idp.login.autoLogin = subject;
     },
     close: async () => {
+      faults.release();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -255,6 +256,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       case 'DELETE /__sandbox/faults':
         faults.clear();
         return { status: 204 };
+      case 'GET /__sandbox/faults/held':
+        return { status: 200, body: { held: faults.held } };
+      case 'POST /__sandbox/faults/release':
+        return { status: 200, body: { released: faults.release() } };
       case 'POST /__sandbox/latency':
         faults.latencyMs = Number(o.ms ?? 0);
         return { status: 204 };
@@ -300,6 +305,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (faults.latencyMs) await sleep(faults.latencyMs);
     const rule: FaultRule | undefined = faults.take(req.method ?? 'GET', `${url.pathname}${url.search}`);
     if (!rule) return false;
+    if (rule.hold) await faults.hold();
     if (rule.delayMs) await sleep(rule.delayMs);
     if (rule.drop) {
       req.socket.destroy();

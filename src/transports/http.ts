@@ -265,6 +265,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const built = runtime;
   log.info('serving MCP over Streamable HTTP', {
     url: mcpUrl,
+    // Where this instance listens, which differs from the public URL behind a load balancer, and names the port
+    // the OS chose for --port 0.
+    listening: url,
     tools: built.tools.length,
     callers: built.callerAuth ? 'verified' : 'unverified',
   });

@@ -13,7 +13,6 @@ import {
 } from '../support/browser.js';
 import { textOf } from '../support/mcp.js';
 import { mcpClient, type OAuthServer, registerApp, startOAuthServer } from '../support/oauth-server.js';
-import { freePort } from '../support/redis.js';
 
 // One server whose connect links make the person sign in at the callers' identity provider (the sandbox's) and
 // connect only when they are the caller the link was made for.
@@ -39,16 +38,13 @@ async function stillNotConnected(session: Awaited<ReturnType<typeof linkFor>>['s
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  registerApp(sandbox, app.clientId, app.clientSecret, [publicUrl]);
-  sandbox.registerIdpClient(loginClientId, [`${publicUrl}/connect/login-callback`]);
   server = await startOAuthServer(sandbox, {
     ...app,
-    port,
     encryptionKeys: generateEncryptionKey('e2e'),
     browserLogin: { issuer: sandbox.idp.issuer, clientId: loginClientId },
   });
+  registerApp(sandbox, app.clientId, app.clientSecret, [server.publicUrl]);
+  sandbox.registerIdpClient(loginClientId, [`${server.publicUrl}/connect/login-callback`]);
 });
 
 afterEach(() => {

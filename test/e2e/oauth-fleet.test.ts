@@ -1,18 +1,19 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateEncryptionKey } from '../../src/auth/store/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { ID } from '../../src/sandbox/seed/users.js';
 import { Browser, connectLinkIn, connectThroughSandbox } from '../support/browser.js';
+import { eventually } from '../support/eventually.js';
 import { textOf } from '../support/mcp.js';
 import { mcpClient, type OAuthServer, registerApp, startOAuthServer } from '../support/oauth-server.js';
+import { reservePort } from '../support/ports.js';
 import {
   deleteNamespace,
   describeWithRedis,
-  freePort,
+  describeWithRedisServer,
   openRawRedis,
   type RedisServerProcess,
   redisServer,
@@ -20,12 +21,12 @@ import {
   scanKeys,
   uniqueNamespace,
 } from '../support/redis.js';
+import { type MonitoredCommand, watchCommands } from '../support/redis-monitor.js';
 
-// Access tokens live 6 s and are renewed 3 s before expiry: waiting 3.2 s after a refresh puts the next call inside
-// the renewal window, while the renewed token stays good for the 3 s the concurrent calls take.
-const LIFETIME_S = 6;
-const SKEW_S = 3;
 const app = { clientId: 'mcp-fleet', clientSecret: 'fleet-client-secret-value' };
+// The servers renew an access token once it has less than this left (the product's default skew). A connection made
+// while the sandbox hands out tokens shorter than that is due for renewal at once: no waiting for a token to age.
+const SKEW_S = 60;
 
 function refreshes(sandbox: Sandbox): number {
   return sandbox.oauth.stats.refresh_token;
@@ -39,22 +40,12 @@ describeWithRedis('a fleet sharing one Redis', () => {
   const encryptionKeys = generateEncryptionKey('fleet');
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ accessTokenSeconds: LIFETIME_S });
-    const [p1, p2] = [await freePort(), await freePort()];
-    const publicUrl = `http://127.0.0.1:${p1}`;
-    registerApp(sandbox, app.clientId, app.clientSecret, [publicUrl]);
-    const common = {
-      ...app,
-      publicUrl,
-      storeUrl: redisUrl,
-      namespace,
-      encryptionKeys,
-      refreshSkewSeconds: SKEW_S,
-    };
-    [one, two] = await Promise.all([
-      startOAuthServer(sandbox, { ...common, port: p1 }),
-      startOAuthServer(sandbox, { ...common, port: p2 }),
-    ]);
+    sandbox = await startSandbox();
+    const common = { ...app, storeUrl: redisUrl, namespace, encryptionKeys, refreshSkewSeconds: SKEW_S };
+    // Both on ports the OS chose; the second answers under the first one's public URL, as behind a load balancer.
+    one = await startOAuthServer(sandbox, common);
+    two = await startOAuthServer(sandbox, { ...common, publicUrl: one.publicUrl });
+    registerApp(sandbox, app.clientId, app.clientSecret, [one.publicUrl]);
   });
 
   afterAll(async () => {
@@ -63,15 +54,25 @@ describeWithRedis('a fleet sharing one Redis', () => {
     await deleteNamespace(namespace);
   });
 
-  async function connect(subject: string, options: { callbackVia?: OAuthServer } = {}) {
+  async function connect(
+    subject: string,
+    options: { callbackVia?: OAuthServer; dueForRenewal?: boolean } = {},
+  ) {
     const token = await sandbox.mintCallerToken({ subject, audience: one.mcpUrl });
     const viaOne = await mcpClient(one.mcpUrl, token);
     const viaTwo = await mcpClient(two.mcpUrl, token);
     const first = await viaOne.call('confluence_list_spaces');
-    const outcome = await connectThroughSandbox(new Browser(), connectLinkIn(textOf(first)), ID.priya, {
-      ...(options.callbackVia ? { callbackOrigin: options.callbackVia.url } : {}),
-    });
-    expect(outcome.status, outcome.text).toBe(200);
+    const lifetime = sandbox.oauth.accessTokenSeconds;
+    if (options.dueForRenewal) sandbox.oauth.accessTokenSeconds = SKEW_S / 2;
+    try {
+      const outcome = await connectThroughSandbox(new Browser(), connectLinkIn(textOf(first)), ID.priya, {
+        ...(options.callbackVia ? { callbackOrigin: options.callbackVia.url } : {}),
+      });
+      expect(outcome.status, outcome.text).toBe(200);
+    } finally {
+      // Renewed tokens live long, so a renewal is needed once and only once.
+      sandbox.oauth.accessTokenSeconds = lifetime;
+    }
     return { viaOne, viaTwo };
   }
 
@@ -84,28 +85,50 @@ describeWithRedis('a fleet sharing one Redis', () => {
     }
   });
 
-  it('refreshes an expired token once for 50 concurrent calls in one process, and once across two', async () => {
-    const { viaOne, viaTwo } = await connect('fleet-burst');
-
-    await sleep((LIFETIME_S - SKEW_S + 0.2) * 1000);
-    let before = refreshes(sandbox);
-    const single = await Promise.all(
+  it('refreshes a token due for renewal once for 50 concurrent calls in one process', async () => {
+    const { viaOne, viaTwo } = await connect('fleet-burst', { dueForRenewal: true });
+    const before = refreshes(sandbox);
+    const results = await Promise.all(
       Array.from({ length: 50 }, () => viaOne.call('confluence_list_spaces', { limit: 1 })),
     );
-    expect(single.filter((r) => r.isError).map(textOf)).toEqual([]);
-    expect(refreshes(sandbox) - before).toBe(1);
-
-    await sleep((LIFETIME_S - SKEW_S + 0.2) * 1000);
-    before = refreshes(sandbox);
-    const fleet = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        (i % 2 ? viaTwo : viaOne).call('confluence_list_spaces', { limit: 1 }),
-      ),
-    );
-    expect(fleet.filter((r) => r.isError).map(textOf)).toEqual([]);
+    expect(results.filter((r) => r.isError).map(textOf)).toEqual([]);
     expect(refreshes(sandbox) - before).toBe(1);
     await viaOne.close();
     await viaTwo.close();
+  });
+
+  it('refreshes once across two processes: the other one waits on the lock, then uses the renewed token', async () => {
+    const { viaOne, viaTwo } = await connect('fleet-pair', { dueForRenewal: true });
+    const before = refreshes(sandbox);
+    const redis = await watchCommands(namespace);
+    // The first refresh stays in flight, with its process holding the refresh lock, until released below.
+    sandbox.faults.add({ method: 'POST', path: '/oauth/token', hold: true, times: 1 });
+    try {
+      const calls = Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          (i % 2 ? viaTwo : viaOne).call('confluence_list_spaces', { limit: 1 }),
+        ),
+      );
+      const isLockAttempt = (command: MonitoredCommand) =>
+        command.args[0]?.toUpperCase() === 'SET' &&
+        (command.args[1] ?? '').startsWith(`${namespace}:lock:refresh:`);
+      await sandbox.faults.whenHeld();
+      // Redis runs commands one at a time, so the first attempt on the free lock is the one that took it.
+      const holder = await redis.seen(isLockAttempt);
+      // The other process, verifiably waiting: it tries the lock while the refresh is still held.
+      await redis.seen((command) => isLockAttempt(command) && command.client !== holder.client);
+      expect(refreshes(sandbox) - before).toBe(0);
+      expect(sandbox.faults.release()).toBe(1);
+      const results = await calls;
+      expect(results.filter((r) => r.isError).map(textOf)).toEqual([]);
+      // It read the renewed connection under the lock instead of refreshing again.
+      expect(refreshes(sandbox) - before).toBe(1);
+    } finally {
+      sandbox.faults.clear();
+      redis.close();
+      await viaOne.close();
+      await viaTwo.close();
+    }
   });
 
   it('keeps no token in plain text in Redis, and no user identity in key names', async () => {
@@ -129,23 +152,21 @@ describeWithRedis('a fleet sharing one Redis', () => {
   });
 });
 
-describeWithRedis('the token store going away and coming back', () => {
+describeWithRedisServer('the token store going away and coming back', () => {
   let sandbox: Sandbox;
   let redis: RedisServerProcess;
   let server: OAuthServer;
 
   beforeAll(async () => {
     sandbox = await startSandbox();
-    redis = redisServer(mkdtempSync(join(tmpdir(), 'cmcp-redis-')), await freePort());
+    redis = redisServer(mkdtempSync(join(tmpdir(), 'cmcp-redis-')), await reservePort());
     await redis.start();
-    const port = await freePort();
-    registerApp(sandbox, app.clientId, app.clientSecret, [`http://127.0.0.1:${port}`]);
     server = await startOAuthServer(sandbox, {
       ...app,
-      port,
       storeUrl: redis.url,
       encryptionKeys: generateEncryptionKey('outage'),
     });
+    registerApp(sandbox, app.clientId, app.clientSecret, [server.publicUrl]);
   });
 
   afterAll(async () => {
@@ -169,13 +190,13 @@ describeWithRedis('the token store going away and coming back', () => {
     expect(health.status).toBe(200);
 
     await redis.start();
-    let back = await session.call('confluence_list_spaces');
-    for (let i = 0; i < 20 && back.isError; i++) {
-      await sleep(250);
-      back = await session.call('confluence_list_spaces');
-    }
+    // The server's Redis client reconnects by itself, with backoff; nothing announces when, so ask until it answers.
+    const back = await eventually('the server serving again after Redis came back', async () => {
+      const result = await session.call('confluence_list_spaces');
+      return result.isError ? undefined : result;
+    });
     expect(back.isError, textOf(back)).toBeFalsy();
     expect((back.structuredContent as { spaces: unknown[] }).spaces.length).toBeGreaterThan(0);
     await session.close();
-  });
+  }, 60_000);
 });

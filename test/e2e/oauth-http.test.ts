@@ -7,7 +7,6 @@ import { ID } from '../../src/sandbox/seed/users.js';
 import { Browser, callbackFor, connectLinkIn, connectThroughSandbox, field } from '../support/browser.js';
 import { textOf } from '../support/mcp.js';
 import { mcpClient, type OAuthServer, registerApp, startOAuthServer } from '../support/oauth-server.js';
-import { freePort } from '../support/redis.js';
 
 // One server process with per-user OAuth against the sandbox, which also plays the callers' identity provider.
 let sandbox: Sandbox;
@@ -36,9 +35,8 @@ async function connectedAs(subject: string, accountId: string) {
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  const port = await freePort();
-  registerApp(sandbox, app.clientId, app.clientSecret, [`http://127.0.0.1:${port}`]);
-  server = await startOAuthServer(sandbox, { ...app, port, encryptionKeys: generateEncryptionKey('e2e') });
+  server = await startOAuthServer(sandbox, { ...app, encryptionKeys: generateEncryptionKey('e2e') });
+  registerApp(sandbox, app.clientId, app.clientSecret, [server.publicUrl]);
 });
 
 afterAll(async () => {

@@ -371,6 +371,31 @@ describe('sandbox OAuth server', () => {
 });
 
 describe('sandbox fault knobs', () => {
+  it('holds a request until released, over the admin endpoints as in process', async () => {
+    const admin = (method: string, path: string, body?: unknown) =>
+      fetch(`${sandbox.url}/__sandbox/${path}`, {
+        method,
+        headers: { 'x-sandbox-admin': sandbox.adminKey, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    expect((await admin('POST', 'faults', { path: '/api/v2/spaces', hold: true, times: 2 })).status).toBe(
+      204,
+    );
+    let answered = 0;
+    const first = get('/wiki/api/v2/spaces').finally(() => answered++);
+    const second = get('/wiki/api/v2/spaces?limit=1').finally(() => answered++);
+    await sandbox.faults.whenHeld(2);
+    expect(await (await admin('GET', 'faults/held')).json()).toEqual({ held: 2 });
+    // Unheld requests go on meanwhile: the rule held two and is spent.
+    expect((await get('/wiki/api/v2/spaces?limit=2')).status).toBe(200);
+    expect(answered).toBe(0);
+    expect(await (await admin('POST', 'faults/release')).json()).toEqual({ released: 2 });
+    expect((await first).status).toBe(200);
+    expect((await second).status).toBe(200);
+    expect(sandbox.faults.held).toBe(0);
+    sandbox.faults.clear();
+  });
+
   it('adds latency, injects statuses with Retry-After a set number of times, and drops connections', async () => {
     sandbox.faults.add({ path: '/api/v2/spaces', status: 429, retryAfter: 7, times: 1 });
     const limited = await get('/wiki/api/v2/spaces');

@@ -11,7 +11,7 @@ import { Browser, connectLinkIn, connectThroughSandbox } from '../support/browse
 import { CLI, startCli } from '../support/cli.js';
 import { textOf } from '../support/mcp.js';
 import { registerApp } from '../support/oauth-server.js';
-import { freePort } from '../support/redis.js';
+import { reservePort } from '../support/ports.js';
 
 // The stdio user: one person, whose connection lives in a 0600 file under their config directory.
 let sandbox: Sandbox;
@@ -42,7 +42,7 @@ async function stdioSession() {
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  loopback = await freePort();
+  loopback = await reservePort();
   registerApp(sandbox, app.clientId, app.clientSecret, [`http://127.0.0.1:${loopback}`]);
   home = mkdtempSync(join(tmpdir(), 'cmcp-home-'));
   configFile = join(home, 'mcp.config.json');

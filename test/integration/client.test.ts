@@ -115,9 +115,13 @@ describe('ConfluenceClient', () => {
   });
 
   it("passes the caller's cancellation through untouched", async () => {
+    const controller = new AbortController();
+    const reason = new Error('client cancelled');
     mockServer.use(
-      http.get('https://acme.atlassian.net/wiki/api/v2/pages/1', async () => {
-        await new Promise((r) => setTimeout(r, 2000));
+      http.get('https://acme.atlassian.net/wiki/api/v2/pages/1', async ({ request }) => {
+        // The caller cancels while the request is in flight; the answer never comes.
+        controller.abort(reason);
+        await new Promise((resolve) => request.signal.addEventListener('abort', resolve));
         return HttpResponse.json({});
       }),
     );
@@ -126,9 +130,6 @@ describe('ConfluenceClient', () => {
       timeoutMs: 5000,
       userAgent,
     });
-    const controller = new AbortController();
-    const reason = new Error('client cancelled');
-    setTimeout(() => controller.abort(reason), 50);
     await expect(getPage(client, { id: '1', signal: controller.signal })).rejects.toBe(reason);
   });
 

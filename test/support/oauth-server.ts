@@ -6,11 +6,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult, ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { type CliProcess, startCli } from './cli.js';
-import { freePort } from './redis.js';
 
 export interface OAuthServerOptions {
-  /** The port to listen on; a free one when absent. */
-  port?: number;
   /** The URL users and the OAuth redirect use (a fleet shares one); this server's own URL when absent. */
   publicUrl?: string;
   storeUrl?: string;
@@ -28,6 +25,7 @@ export interface OAuthServerOptions {
 
 export interface OAuthServer {
   cli: CliProcess;
+  /** Where this instance listens (on a port the OS chose). */
   url: string;
   publicUrl: string;
   mcpUrl: string;
@@ -48,24 +46,30 @@ export function registerApp(
   });
 }
 
-/** Starts `confluence-mcp http` as its own process, with per-user OAuth against the sandbox. */
+/**
+ * Starts `confluence-mcp http` as its own process, with per-user OAuth against the sandbox, on a port the OS chooses
+ * (read back from its start-up log line). Register the OAuth app for its publicUrl once it has started.
+ */
 export async function startOAuthServer(sandbox: Sandbox, options: OAuthServerOptions): Promise<OAuthServer> {
-  const port = options.port ?? (await freePort());
-  const url = `http://127.0.0.1:${port}`;
-  const publicUrl = options.publicUrl ?? url;
   const dir = mkdtempSync(join(tmpdir(), 'cmcp-e2e-'));
   const configFile = join(dir, 'mcp.config.json');
+  const { publicUrl: givenPublicUrl } = options;
   writeFileSync(
     configFile,
     JSON.stringify({
-      http: { host: '127.0.0.1', port, publicUrl },
+      // Without a public URL the server takes its own, and the callers' audience defaults to {publicUrl}/mcp.
+      http: { host: '127.0.0.1', port: 0, ...(givenPublicUrl ? { publicUrl: givenPublicUrl } : {}) },
       atlassian: {
         authBaseUrl: sandbox.url,
         apiBaseUrl: sandbox.url,
         clientId: options.clientId,
         ...(options.scopes ? { scopes: options.scopes } : {}),
       },
-      callerAuth: { issuer: sandbox.idp.issuer, jwksUrl: sandbox.idp.jwksUrl, audience: `${publicUrl}/mcp` },
+      callerAuth: {
+        issuer: sandbox.idp.issuer,
+        jwksUrl: sandbox.idp.jwksUrl,
+        ...(givenPublicUrl ? { audience: `${givenPublicUrl}/mcp` } : {}),
+      },
       connect: {
         refreshSkewSeconds: options.refreshSkewSeconds ?? 60,
         ...(options.browserLogin ? { browserLogin: options.browserLogin } : {}),
@@ -79,7 +83,16 @@ export async function startOAuthServer(sandbox: Sandbox, options: OAuthServerOpt
     ATLASSIAN_CLIENT_SECRET: options.clientSecret,
     CONFLUENCE_MCP_ENCRYPTION_KEYS: options.encryptionKeys,
   });
-  await cli.waitFor(/serving MCP over Streamable HTTP/, 15_000, 'stderr');
+  let url: string;
+  try {
+    // The whole line, up to its newline: a line still arriving would not parse.
+    const [line] = await cli.waitFor(/^.*"serving MCP over Streamable HTTP".*\n/m, 25_000, 'stderr');
+    url = (JSON.parse(line) as { listening: string }).listening;
+  } catch (error) {
+    await cli.stop();
+    throw error;
+  }
+  const publicUrl = givenPublicUrl ?? url;
   return { cli, url, publicUrl, mcpUrl: `${url}/mcp`, stop: () => cli.stop() };
 }
 

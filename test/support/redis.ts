@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type RedisClientType } from '@keyv/redis';
 import { describe, it } from 'vitest';
+import { reservePort } from './ports.js';
 
 /** The Redis the integration tests use: REDIS_URL, or the local default. */
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -22,41 +22,79 @@ export async function openRawRedis(url = redisUrl, timeoutMs = 1000): Promise<Ra
   return client;
 }
 
-async function ping(url: string, timeoutMs: number): Promise<boolean> {
+/** Whether Redis at `url` answered a PING; 'refused' when nothing listens there (a definite no, given at once). */
+async function ping(url: string, timeoutMs: number): Promise<boolean | 'refused'> {
   let client: RawClient | undefined;
   const attempt = (async () => {
-    client = await openRawRedis(url, timeoutMs);
+    // Assigned before connecting, so a connection that outlives the race below is still closed.
+    client = createClient({ url, socket: { connectTimeout: timeoutMs, reconnectStrategy: false } });
+    client.on('error', () => {});
+    await client.connect();
     return (await client.ping()) === 'PONG';
-  })().catch(() => false);
-  const answered = await Promise.race([attempt, sleep(timeoutMs * 2, false)]);
+  })().catch((error: unknown) => ((error as { code?: string }).code === 'ECONNREFUSED' ? 'refused' : false));
+  const answered = await Promise.race([attempt, sleep(timeoutMs * 2, false as const)]);
   const opened = client as RawClient | undefined;
   if (opened?.isOpen) opened.destroy();
   return answered;
 }
 
-/** Whether Redis answered a PING at redisUrl when this module loaded. */
-export const redisAvailable: boolean = await ping(redisUrl, 500);
-
 /**
- * describe() for suites that need Redis: runs them when Redis answers; otherwise fails in CI (CI=true) and skips
- * elsewhere, under a name that says why.
+ * Whether Redis answers at `url`. A refused connection is a definite no at once, so a clone without Redis is not
+ * slowed; a slow answer (a busy machine, a first connection that loads node-redis) is waited for generously and tried
+ * again, so a busy machine never skips the Redis suites by mistake.
  */
-export function describeWithRedis(name: string, fn: () => void): void {
-  if (redisAvailable) {
-    describe(name, fn);
-  } else if (process.env.CI === 'true') {
+async function redisAnswers(url: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const answer = await ping(url, 5000);
+    if (answer !== false) return answer === true;
+  }
+  return false;
+}
+
+/** Whether Redis answered a PING at redisUrl when this module loaded. */
+export const redisAvailable: boolean = await redisAnswers(redisUrl);
+
+function commandRuns(command: string): boolean {
+  const result = spawnSync(command, ['--version'], { stdio: 'ignore' });
+  return result.error === undefined && result.status === 0;
+}
+
+/** A suite that cannot run here: it fails under CI=true and is otherwise skipped, saying why on stderr. */
+function unavailable(name: string, fn: () => void, why: string): void {
+  if (process.env.CI === 'true') {
     describe(name, () => {
-      it('has the Redis it needs', () => {
-        throw new Error(`Redis is required in CI at ${redisUrlForDisplay}`);
+      it('has what it needs', () => {
+        throw new Error(`CI requires ${why.replace(/^no /, '')}`);
       });
     });
-  } else {
-    // Said out loud, not only in the verbose reporter: a skipped suite must never pass for a green one.
-    process.stderr.write(
-      `Skipping "${name}": no Redis at ${redisUrlForDisplay} (CI=true makes this a failure).\n`,
-    );
-    describe.skip(`${name} (skipped: no Redis at ${redisUrlForDisplay})`, fn);
+    return;
   }
+  // Said out loud, not only in the verbose reporter: a skipped suite must never pass for a green one.
+  process.stderr.write(`Skipping "${name}": ${why} (CI=true makes this a failure).\n`);
+  describe.skip(`${name} (skipped: ${why})`, fn);
+}
+
+/**
+ * describe() for suites that need the Redis at redisUrl: runs them when Redis answers; otherwise fails in CI
+ * (CI=true) and skips elsewhere, under a name that says why.
+ */
+export function describeWithRedis(name: string, fn: () => void): void {
+  if (redisAvailable) describe(name, fn);
+  else unavailable(name, fn, `no Redis at ${redisUrlForDisplay}`);
+}
+
+/**
+ * describe() for suites that start their own Redis: they need only the programs (`redis-server`, and `redis-cli`
+ * for a cluster), not the Redis at redisUrl. Fails in CI and skips elsewhere when one is missing.
+ */
+export function describeWithRedisServer(
+  name: string,
+  fn: () => void,
+  programs: readonly string[] = ['redis-server'],
+): void {
+  const missing = programs.filter((program) => !commandRuns(program));
+  if (missing.length === 0) describe(name, fn);
+  else unavailable(name, fn, `no ${missing.join(' or ')} on PATH`);
 }
 
 /** A namespace no other test file or run uses, so parallel files never see each other's keys. */
@@ -81,19 +119,6 @@ export async function deleteNamespace(namespace: string, url = redisUrl): Promis
   } finally {
     client.destroy();
   }
-}
-
-/** A TCP port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A redis-server child process of the test, on its own port and data directory. */
@@ -164,8 +189,10 @@ export function redisServer(
         started.once('exit', (code) => reject(new Error(`redis-server on ${port} exited with ${code}`)));
       });
       failed.catch(() => {});
-      for (let i = 0; i < 100; i++) {
-        if (await Promise.race([ping(url, 200), failed])) return;
+      // Refused until it listens; a busy machine may take its time to start it, so wait by a deadline, not a count.
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        if ((await Promise.race([ping(url, 2000), failed])) === true) return;
         await sleep(50);
       }
       await kill();
@@ -200,7 +227,7 @@ export async function startRedisCluster(dir: string, size = 3): Promise<RedisClu
       for (;;) {
         const states = await Promise.all(
           nodes.map(async (node) => {
-            const client = await openRawRedis(node.url, 200).catch(() => undefined);
+            const client = await openRawRedis(node.url, 2000).catch(() => undefined);
             if (!client) return false;
             try {
               return (await client.clusterInfo()).includes('cluster_state:ok');
@@ -224,9 +251,9 @@ export async function startRedisCluster(dir: string, size = 3): Promise<RedisClu
     for (let i = 0; i < size; i++) {
       const nodeDir = join(dir, `node-${i}`);
       await mkdir(nodeDir, { recursive: true });
-      const args = ['--cluster-enabled', 'yes', '--cluster-port', String(await freePort())];
+      const args = ['--cluster-enabled', 'yes', '--cluster-port', String(await reservePort())];
       args.push('--cluster-node-timeout', '5000', '--cluster-config-file', 'nodes.conf');
-      const node = redisServer(nodeDir, await freePort(), { args });
+      const node = redisServer(nodeDir, await reservePort(), { args });
       nodes.push(node);
       await node.start();
     }

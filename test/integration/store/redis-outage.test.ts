@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   EncryptionKeyring,
@@ -9,7 +8,9 @@ import {
   type SecretStore,
   StoreUnavailableError,
 } from '../../../src/auth/store/index.js';
-import { describeWithRedis, freePort, type RedisServerProcess, redisServer } from '../../support/redis.js';
+import { eventually } from '../../support/eventually.js';
+import { reservePort } from '../../support/ports.js';
+import { describeWithRedisServer, type RedisServerProcess, redisServer } from '../../support/redis.js';
 
 const keys = new EncryptionKeyring([{ id: 'k1', key: Buffer.alloc(32, 12) }]);
 const password = 'pw-FAKE-redis-password';
@@ -25,7 +26,7 @@ async function settle(promise: Promise<unknown>): Promise<{ error?: unknown }> {
   }
 }
 
-describeWithRedis('Redis token store when Redis goes down and comes back', () => {
+describeWithRedisServer('Redis token store when Redis goes down and comes back', () => {
   let dir: string;
   let server: RedisServerProcess | undefined;
   let store: SecretStore | undefined;
@@ -33,7 +34,7 @@ describeWithRedis('Redis token store when Redis goes down and comes back', () =>
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cmcp-redis-outage-'));
-    server = redisServer(dir, await freePort(), { password });
+    server = redisServer(dir, await reservePort(), { password });
     await server.start();
     store = await openSecretStore(server.url, {
       keys,
@@ -69,11 +70,10 @@ describeWithRedis('Redis token store when Redis goes down and comes back', () =>
     }
 
     await server.start();
-    let recovered: unknown;
-    for (let i = 0; i < 100 && recovered === undefined; i++) {
-      recovered = await store.get('conn:u1').catch(() => undefined);
-      if (recovered === undefined) await sleep(100);
-    }
+    // The client reconnects by itself, with backoff; nothing announces when, so ask until it answers.
+    const recovered = await eventually('the store answering again', () =>
+      (store as SecretStore).get('conn:u1').catch(() => undefined),
+    );
     expect(recovered).toEqual(value);
     // What the store reported as failed did not happen later either (no offline queue replaying it).
     expect(await store.get('conn:u2')).toBeUndefined();
@@ -102,7 +102,7 @@ describeWithRedis('Redis token store when Redis goes down and comes back', () =>
   }, 30_000);
 
   it('refuses to open, quickly and without naming the password, when nothing listens', async () => {
-    const port = await freePort();
+    const port = await reservePort();
     const outcome = await settle(openSecretStore(`redis://:${password}@127.0.0.1:${port}`, { keys }));
     expect(outcome.error).toBeInstanceOf(StoreUnavailableError);
     expect((outcome.error as Error).message).toBe('token store unavailable: ECONNREFUSED');

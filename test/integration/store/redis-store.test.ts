@@ -7,6 +7,7 @@ import {
   type SecretStore,
   userKeyHash,
 } from '../../../src/auth/store/index.js';
+import { eventually } from '../../support/eventually.js';
 import {
   deleteNamespace,
   describeWithRedis,
@@ -15,11 +16,19 @@ import {
   scanKeys,
   uniqueNamespace,
 } from '../../support/redis.js';
+import { watchCommands } from '../../support/redis-monitor.js';
 
 const keys = new EncryptionKeyring([{ id: 'k1', key: Buffer.alloc(32, 11) }]);
 const namespace = uniqueNamespace('store');
 const userKey = 'https://id.example.com/|auth0|user-alice-1234';
 const fakeRefreshToken = 'rt-FAKE-eyJhbGciOi-DO-NOT-LEAK-0123456789';
+
+/** Waits until Redis itself has dropped `key` for its ttl. */
+async function expiredInRedis(raw: Awaited<ReturnType<typeof openRawRedis>>, key: string): Promise<void> {
+  await eventually(`Redis expiring ${key}`, async () => ((await raw.exists(key)) === 0 ? true : undefined), {
+    intervalMs: 20,
+  });
+}
 
 describeWithRedis('Redis token store', () => {
   let a: SecretStore;
@@ -48,28 +57,39 @@ describeWithRedis('Redis token store', () => {
     expect(await a.get('conn:1')).toBeUndefined();
   });
 
+  // Redis keeps its own clock, so these tests cannot move it: a value must be read while it lives (a ttl of a minute,
+  // which no busy machine outlasts), and an expiry is waited for (a short ttl, until Redis no longer has the key).
+
   it('lets Redis expire a value after its ttl', async () => {
-    await a.set('ttl:1', 'v', 100);
+    await a.set('ttl:1', 'v', 60_000);
+    await a.set('ttl:2', 'v', 50);
     const raw = await openRawRedis();
     try {
       const pttl = await raw.pTTL(`${namespace}:kv:ttl:1`);
       expect(pttl).toBeGreaterThan(0);
-      expect(pttl).toBeLessThanOrEqual(100);
+      expect(pttl).toBeLessThanOrEqual(60_000);
+      expect(await b.get('ttl:1')).toBe('v');
+      await expiredInRedis(raw, `${namespace}:kv:ttl:2`);
+      expect(await b.get('ttl:2')).toBeUndefined();
     } finally {
       raw.destroy();
     }
-    expect(await b.get('ttl:1')).toBe('v');
-    await sleep(150);
-    expect(await b.get('ttl:1')).toBeUndefined();
   });
 
   it('add sets only when absent, with a ttl, and reads back through get', async () => {
-    expect(await a.add('code:1', 'first', 100)).toBe(true);
+    expect(await a.add('code:1', 'first', 60_000)).toBe(true);
     expect(await b.add('code:1', 'second')).toBe(false);
     expect(await b.get('code:1')).toBe('first');
-    await sleep(150);
-    expect(await b.add('code:1', 'third')).toBe(true);
-    expect(await a.take('code:1')).toBe('third');
+    expect(await a.add('code:2', 'first', 50)).toBe(true);
+    const raw = await openRawRedis();
+    try {
+      expect(await raw.pTTL(`${namespace}:kv:code:1`)).toBeGreaterThan(0);
+      await expiredInRedis(raw, `${namespace}:kv:code:2`);
+    } finally {
+      raw.destroy();
+    }
+    expect(await b.add('code:2', 'third')).toBe(true);
+    expect(await a.take('code:2')).toBe('third');
   });
 
   it('gives the value to exactly one of 20 concurrent takers on two connections', async () => {
@@ -108,22 +128,30 @@ describeWithRedis('Redis token store', () => {
   });
 
   it("frees a crashed holder's lock after ttlMs", async () => {
+    const lock = `${namespace}:lock:crashed`;
     const raw = await openRawRedis();
     try {
-      // A holder that took the lock and died: nobody will ever release it.
-      await raw.set(`${namespace}:lock:crashed`, 'dead-holder-token', {
+      // A holder that took the lock and died: nobody will ever release it, only its ttl ends it.
+      await raw.set(lock, 'dead-holder-token', {
         condition: 'NX',
-        expiration: { type: 'PX', value: 300 },
+        expiration: { type: 'PX', value: 60_000 },
       });
+      await expect(
+        a.withLock('crashed', { ttlMs: 1000, waitMs: 50 }, async () => 'x'),
+      ).rejects.toBeInstanceOf(LockTimeoutError);
+      const redis = await watchCommands(lock);
+      try {
+        const waiter = b.withLock('crashed', { ttlMs: 1000, waitMs: 20_000 }, async () => 'got it');
+        // The waiter tries while the dead holder's ttl still runs; then the ttl runs out (cut short, not waited for).
+        await redis.seen((command) => command.args[0] === 'SET' && command.args[1] === lock);
+        await raw.pExpire(lock, 1);
+        expect(await waiter).toBe('got it');
+      } finally {
+        redis.close();
+      }
     } finally {
       raw.destroy();
     }
-    await expect(a.withLock('crashed', { ttlMs: 1000, waitMs: 50 }, async () => 'x')).rejects.toBeInstanceOf(
-      LockTimeoutError,
-    );
-    const started = Date.now();
-    expect(await b.withLock('crashed', { ttlMs: 1000, waitMs: 3000 }, async () => 'got it')).toBe('got it');
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('uses the logical database a redis://host:port/db URL names', async () => {

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openFileBackend } from '../../../../src/auth/store/file-backend.js';
 import { EncryptionKeyring } from '../../../../src/auth/store/keys.js';
 import { createSecretStore } from '../../../../src/auth/store/secret-store.js';
@@ -23,11 +23,20 @@ async function fileStore(file = path, lockWaitMs = 5000): Promise<SecretStore> {
   return store;
 }
 
+/** Everything in an open file, read from its start. */
+async function readWhole(handle: FileHandle): Promise<string> {
+  const { size } = await handle.stat();
+  const buffer = Buffer.alloc(size);
+  const { bytesRead } = await handle.read(buffer, 0, size, 0);
+  return buffer.subarray(0, bytesRead).toString('utf8');
+}
+
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cmcp-file-store-'));
   path = join(dir, 'state', 'store.json');
 });
 afterEach(async () => {
+  vi.useRealTimers();
   await Promise.all(stores.splice(0).map((store) => store.close()));
   await rm(dir, { recursive: true, force: true });
 });
@@ -62,11 +71,13 @@ describe('file store', () => {
   });
 
   it('honours expiry, and drops expired records from the file on the next write', async () => {
+    // The clock stands still, however long the file writes take, and moves only when told to.
+    vi.useFakeTimers({ toFake: ['Date'] });
     const store = await fileStore();
     await store.set('state:1', 'short', 40);
     await store.set('conn:u1', secret);
     expect(await store.get('state:1')).toBe('short');
-    await sleep(60);
+    vi.setSystemTime(Date.now() + 41);
     expect(await store.get('state:1')).toBeUndefined();
     expect(await store.take('state:1')).toBeUndefined();
     expect(await store.add('state:1', 'again')).toBe(true);
@@ -106,22 +117,36 @@ describe('file store', () => {
 
   it('replaces the file atomically: a reader never sees a partial file, and no temporary file is left', async () => {
     const store = await fileStore();
+    await store.set('big:0', 'first');
     const big = 'x'.repeat(200_000);
-    let writing = true;
     let reads = 0;
-    const reader = (async () => {
-      while (writing) {
-        const text = await readFile(path, 'utf8').catch(() => '{}');
-        expect(() => JSON.parse(text)).not.toThrow();
-        reads++;
+    // Each write is watched by two readers: one that opened the file before the write began and reads it again and
+    // again until the write is done, and one that opens it anew each time. Neither may ever see a partial file, and
+    // the first must keep reading the old version whole: a file rewritten in place would change under it.
+    for (let i = 1; i <= 8; i++) {
+      const before = await readFile(path, 'utf8');
+      const opened = await open(path, 'r');
+      try {
+        let done = false;
+        const write = store.set(`big:${i % 3}`, `${big}${i}`).finally(() => {
+          done = true;
+        });
+        do {
+          expect(await readWhole(opened)).toBe(before);
+          const now = await readFile(path, 'utf8');
+          expect(() => JSON.parse(now)).not.toThrow();
+          reads++;
+        } while (!done);
+        await write;
+        expect(await readWhole(opened)).toBe(before);
+        expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ values: expect.any(Object) });
+      } finally {
+        await opened.close();
       }
-    })();
-    for (let i = 0; i < 40; i++) await store.set(`big:${i % 3}`, `${big}${i}`);
-    writing = false;
-    await reader;
+    }
     expect(reads).toBeGreaterThan(0);
     expect((await readdir(join(dir, 'state'))).sort()).toEqual(['store.json']);
-  });
+  }, 30_000);
 
   it('runs withLock sections of two store instances one at a time', async () => {
     const a = await fileStore();

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EncryptionKeyring } from '../../../../src/auth/store/keys.js';
 import { LockTimeoutError } from '../../../../src/auth/store/lock-timeout-error.js';
 import { createMemoryBackend } from '../../../../src/auth/store/memory-backend.js';
@@ -15,8 +15,15 @@ function memoryStore(): SecretStore {
   return store;
 }
 afterEach(async () => {
+  vi.useRealTimers();
   await Promise.all(stores.splice(0).map((store) => store.close()));
 });
+
+/** Stops the clock the store reads expiry times from (Date, in Keyv too), so only advance() moves it. */
+function stopTheClock(): (ms: number) => void {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  return (ms) => vi.setSystemTime(Date.now() + ms);
+}
 
 describe('memory store', () => {
   it('gets what was set, and nothing after delete', async () => {
@@ -31,11 +38,12 @@ describe('memory store', () => {
   });
 
   it('forgets a value once its ttl has passed', async () => {
+    const advance = stopTheClock();
     const store = memoryStore();
     await store.set('short', 'v', 40);
     await store.set('long', 'v', 60_000);
     expect(await store.get('short')).toBe('v');
-    await sleep(60);
+    advance(41);
     expect(await store.get('short')).toBeUndefined();
     expect(await store.delete('short')).toBe(false);
     expect(await store.take('short')).toBeUndefined();
@@ -58,11 +66,12 @@ describe('memory store', () => {
   });
 
   it('add sets only when absent (or expired), and exactly one of 50 concurrent adders wins', async () => {
+    const advance = stopTheClock();
     const store = memoryStore();
     expect(await store.add('code:1', 'first', 40)).toBe(true);
     expect(await store.add('code:1', 'second')).toBe(false);
     expect(await store.get('code:1')).toBe('first');
-    await sleep(60);
+    advance(41);
     expect(await store.add('code:1', 'third')).toBe(true);
     expect(await store.get('code:1')).toBe('third');
     const wins = await Promise.all(Array.from({ length: 50 }, (_, i) => store.add('code:2', i)));
@@ -123,17 +132,30 @@ describe('memory store', () => {
   });
 
   it('lets a waiter take a lock whose holder died, once ttlMs has passed', async () => {
+    const advance = stopTheClock();
     const backend = createMemoryBackend();
     const store = createSecretStore(backend, { keys });
     stores.push(store);
     // A holder in another process took the lock and died without releasing it.
     expect(await backend.acquireLock('cmcp:lock:l', 'dead-holder', 50)).toBe(true);
-    await expect(store.withLock('l', { ttlMs: 1000, waitMs: 10 }, async () => 'x')).rejects.toBeInstanceOf(
+    // With the clock stopped a deadline passes only when the test moves it, so this waiter gives up at once.
+    await expect(store.withLock('l', { ttlMs: 1000, waitMs: 0 }, async () => 'x')).rejects.toBeInstanceOf(
       LockTimeoutError,
     );
-    expect(await store.withLock('l', { ttlMs: 1000, waitMs: 500 }, async () => 'after expiry')).toBe(
-      'after expiry',
-    );
+    const acquire = backend.acquireLock.bind(backend);
+    let refused = (): void => {};
+    const waiting = new Promise<void>((resolve) => {
+      refused = resolve;
+    });
+    backend.acquireLock = async (...args) => {
+      const taken = await acquire(...args);
+      if (!taken) refused();
+      return taken;
+    };
+    const waiter = store.withLock('l', { ttlMs: 1000, waitMs: 500 }, async () => 'after expiry');
+    await waiting; // refused while the dead holder's ttl runs
+    advance(50);
+    expect(await waiter).toBe('after expiry');
   });
 
   it('fails every operation with StoreUnavailableError once closed', async () => {
