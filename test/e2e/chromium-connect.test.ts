@@ -20,7 +20,7 @@ import {
 import { CLI, startCli } from '../support/cli.js';
 import { textOf } from '../support/mcp.js';
 import { mcpClient, type OAuthServer, registerApp, startOAuthServer } from '../support/oauth-server.js';
-import { freePort } from '../support/redis.js';
+import { reservePort } from '../support/ports.js';
 
 // A person in a real browser (Chromium, driven over the DevTools protocol): every page they see on the way to a
 // connection, this server's and the sandbox's (Atlassian's consent, the identity provider's sign-in), is loaded,
@@ -66,13 +66,8 @@ describeWithChromium('connecting in a real browser (Chromium)', () => {
     let server: OAuthServer;
 
     beforeAll(async () => {
-      const port = await freePort();
-      registerApp(sandbox, app.clientId, app.clientSecret, [`http://127.0.0.1:${port}`]);
-      server = await startOAuthServer(sandbox, {
-        ...app,
-        port,
-        encryptionKeys: generateEncryptionKey('chr'),
-      });
+      server = await startOAuthServer(sandbox, { ...app, encryptionKeys: generateEncryptionKey('chr') });
+      registerApp(sandbox, app.clientId, app.clientSecret, [server.publicUrl]);
     });
 
     afterAll(async () => {
@@ -161,16 +156,13 @@ describeWithChromium('connecting in a real browser (Chromium)', () => {
     const loginClientId = 'mcp-chromium-login';
 
     beforeAll(async () => {
-      const port = await freePort();
-      const publicUrl = `http://127.0.0.1:${port}`;
-      registerApp(sandbox, app.clientId, app.clientSecret, [publicUrl]);
-      sandbox.registerIdpClient(loginClientId, [`${publicUrl}/connect/login-callback`]);
       server = await startOAuthServer(sandbox, {
         ...app,
-        port,
         encryptionKeys: generateEncryptionKey('chr'),
         browserLogin: { issuer: sandbox.idp.issuer, clientId: loginClientId },
       });
+      registerApp(sandbox, app.clientId, app.clientSecret, [server.publicUrl]);
+      sandbox.registerIdpClient(loginClientId, [`${server.publicUrl}/connect/login-callback`]);
     });
 
     afterAll(async () => {
@@ -225,7 +217,7 @@ describeWithChromium('connecting in a real browser (Chromium)', () => {
     const env = () => ({ XDG_CONFIG_HOME: home, ATLASSIAN_CLIENT_SECRET: stdioApp.clientSecret });
 
     beforeAll(async () => {
-      const loopback = await freePort();
+      const loopback = reservePort();
       registerApp(sandbox, stdioApp.clientId, stdioApp.clientSecret, [`http://127.0.0.1:${loopback}`]);
       home = mkdtempSync(join(tmpdir(), 'cmcp-chromium-home-'));
       configFile = join(home, 'mcp.config.json');

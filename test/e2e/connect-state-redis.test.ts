@@ -7,7 +7,6 @@ import { mcpClient, type OAuthServer, registerApp, startOAuthServer } from '../s
 import {
   deleteNamespace,
   describeWithRedis,
-  freePort,
   openRawRedis,
   redisUrl,
   scanKeys,
@@ -36,18 +35,15 @@ describeWithRedis('connect links over Redis', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox();
-    const port = await freePort();
-    const publicUrl = `http://127.0.0.1:${port}`;
-    registerApp(sandbox, app.clientId, app.clientSecret, [publicUrl]);
-    sandbox.registerIdpClient('redis-state-login', [`${publicUrl}/connect/login-callback`]);
     server = await startOAuthServer(sandbox, {
       ...app,
-      port,
       storeUrl: redisUrl,
       namespace,
       encryptionKeys: generateEncryptionKey('redis'),
       browserLogin: { issuer: sandbox.idp.issuer, clientId: 'redis-state-login' },
     });
+    registerApp(sandbox, app.clientId, app.clientSecret, [server.publicUrl]);
+    sandbox.registerIdpClient('redis-state-login', [`${server.publicUrl}/connect/login-callback`]);
   });
 
   afterAll(async () => {

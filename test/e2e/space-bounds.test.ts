@@ -9,7 +9,6 @@ import { Browser, connectLinkIn, connectThroughSandbox } from '../support/browse
 import { anyCql } from '../support/cql-arbitraries.js';
 import { textOf } from '../support/mcp.js';
 import { mcpClient, type OAuthServer, registerApp, startOAuthServer } from '../support/oauth-server.js';
-import { freePort } from '../support/redis.js';
 import {
   addSpace,
   type Call,
@@ -35,7 +34,6 @@ const USERS = { priya: ID.priya, hannah: ID.hannah } as const;
 type Who = keyof typeof USERS;
 
 let sandbox: Sandbox;
-let ports: number[];
 let fillers: Target[];
 let hr: Target;
 let eng: Target;
@@ -45,13 +43,6 @@ const servers: OAuthServer[] = [];
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  ports = [await freePort(), await freePort(), await freePort(), await freePort()];
-  registerApp(
-    sandbox,
-    app.clientId,
-    app.clientSecret,
-    ports.map((p) => `http://127.0.0.1:${p}`),
-  );
   // More bound spaces than one page (250) of the space listing, all existing, the last ones created last.
   fillers = Array.from({ length: FILLERS }, (_, i) =>
     addSpace(sandbox.site, `FILL${String(i).padStart(3, '0')}`),
@@ -274,7 +265,6 @@ async function attack(call: Call, who: Who, scene: Scene): Promise<void> {
 
 /** Starts a server with these bounds, lets the first user call before the late spaces exist, then attacks. */
 async function scenario(
-  port: number,
   order: readonly [Who, Who],
   build: (run: number) => Omit<Scene, 'outside' | 'inside'> & { late: string[] },
   place: (late: Target[]) => Pick<Scene, 'outside' | 'inside'>,
@@ -283,11 +273,11 @@ async function scenario(
   const { late, ...base } = build(run);
   const server = await startOAuthServer(sandbox, {
     ...app,
-    port,
     encryptionKeys: keys,
     tools: { spaces: base.bounds },
   });
   servers.push(server);
+  registerApp(sandbox, app.clientId, app.clientSecret, [server.publicUrl]);
   const calls = {
     [order[0]]: await connect(server, order[0]),
     [order[1]]: await connect(server, order[1]),
@@ -312,7 +302,6 @@ describe.each([
 ] as const)('a deny list (run %i, callers %j)', (run, order) => {
   it('keeps every tool out of denied spaces, whoever calls first, and works everywhere else', async () => {
     const calls = await scenario(
-      ports[run] as number,
       order,
       (n) => ({
         bounds: { allow: [], deny: [...fillerKeys(), 'HR', `LATE${n}`, `NEVER${n}`] },
@@ -346,7 +335,6 @@ describe.each([
 ] as const)('an allow list (run %i, callers %j)', (run, order) => {
   it('reaches only the allowed spaces, fails closed only outside them, whoever calls first', async () => {
     await scenario(
-      ports[run] as number,
       order,
       (n) => ({
         bounds: { allow: ['PROD', 'HR', `LATEOK${n}`, ...fillerKeys()], deny: [] },

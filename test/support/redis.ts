@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type RedisClientType } from '@keyv/redis';
-import { describe, it } from 'vitest';
 import { reservePort } from './ports.js';
+import { describeRequiring } from './requires.js';
 
 /** The Redis the integration tests use: REDIS_URL, or the local default. */
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -59,28 +59,12 @@ function commandRuns(command: string): boolean {
   return result.error === undefined && result.status === 0;
 }
 
-/** A suite that cannot run here: it fails under CI=true and is otherwise skipped, saying why on stderr. */
-function unavailable(name: string, fn: () => void, why: string): void {
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      it('has what it needs', () => {
-        throw new Error(`CI requires ${why.replace(/^no /, '')}`);
-      });
-    });
-    return;
-  }
-  // Said out loud, not only in the verbose reporter: a skipped suite must never pass for a green one.
-  process.stderr.write(`Skipping "${name}": ${why} (CI=true makes this a failure).\n`);
-  describe.skip(`${name} (skipped: ${why})`, fn);
-}
-
 /**
  * describe() for suites that need the Redis at redisUrl: runs them when Redis answers; otherwise fails in CI
  * (CI=true) and skips elsewhere, under a name that says why.
  */
 export function describeWithRedis(name: string, fn: () => void): void {
-  if (redisAvailable) describe(name, fn);
-  else unavailable(name, fn, `no Redis at ${redisUrlForDisplay}`);
+  describeRequiring({ what: `Redis at ${redisUrlForDisplay}`, available: redisAvailable }, name, fn);
 }
 
 /**
@@ -93,8 +77,7 @@ export function describeWithRedisServer(
   programs: readonly string[] = ['redis-server'],
 ): void {
   const missing = programs.filter((program) => !commandRuns(program));
-  if (missing.length === 0) describe(name, fn);
-  else unavailable(name, fn, `no ${missing.join(' or ')} on PATH`);
+  describeRequiring({ what: `${missing.join(' or ')} on PATH`, available: missing.length === 0 }, name, fn);
 }
 
 /** A namespace no other test file or run uses, so parallel files never see each other's keys. */
