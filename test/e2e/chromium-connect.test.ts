@@ -217,7 +217,7 @@ describeWithChromium('connecting in a real browser (Chromium)', () => {
     const env = () => ({ XDG_CONFIG_HOME: home, ATLASSIAN_CLIENT_SECRET: stdioApp.clientSecret });
 
     beforeAll(async () => {
-      const loopback = reservePort();
+      const loopback = await reservePort();
       registerApp(sandbox, stdioApp.clientId, stdioApp.clientSecret, [`http://127.0.0.1:${loopback}`]);
       home = mkdtempSync(join(tmpdir(), 'cmcp-chromium-home-'));
       configFile = join(home, 'mcp.config.json');
