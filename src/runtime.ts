@@ -1,49 +1,53 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
-import type { AnyToolDefinition } from '../tools/define.js';
-import type { ToolRuntime } from '../tools/registry.js';
-import { LOGIN_CALLBACK_PATH } from './auth/atlassian/browser-login.js';
-import { ConnectFlow } from './auth/atlassian/connect-flow.js';
-import { ConnectionManager } from './auth/atlassian/connections.js';
-import { AtlassianOAuth } from './auth/atlassian/oauth-client.js';
-import { OidcLoginClient } from './auth/atlassian/oidc-login.js';
-import { OAuthSessions } from './auth/atlassian/sessions.js';
-import { type CallerVerifier, createCallerVerifier } from './auth/caller/index.js';
-import { localConfigDir, localEncryptionKeys } from './auth/local-keys.js';
-import { type Caller, LOCAL_CALLER, staticSessions } from './auth/session.js';
 import {
+  AtlassianOAuth,
+  type Caller,
+  type ClientSettings,
+  ConnectFlow,
+  ConnectionManager,
+  createCallerVerifier,
   type EncryptionKeyring,
   generateEncryptionKey,
+  LOCAL_CALLER,
+  LOGIN_CALLBACK_PATH,
+  localConfigDir,
+  localEncryptionKeys,
+  OAuthSessions,
+  OidcLoginClient,
   openSecretStore,
   parseEncryptionKeys,
   type SecretStore,
-  userKeyHash,
-} from './auth/store/index.js';
-import { credentialFromEnv } from './config/credentials.js';
-import { ConfigError } from './config/load.js';
-import type { Config } from './config/schema.js';
-import type { ConfluenceAuth } from './confluence/auth.js';
-import { ConfluenceClient } from './confluence/client.js';
-import { getCurrentUser } from './confluence/endpoints/users.js';
+  type SessionProvider,
+  StoreRecords,
+  staticSessions,
+} from './auth/index.js';
+import { type Config, ConfigError, credentialFromEnv } from './config/index.js';
+import { type ConfluenceAuth, ConfluenceClient, getCurrentUser } from './confluence/index.js';
 import type { Logger } from './log.js';
+import {
+  CapabilityMemory,
+  configuredTools,
+  createServer,
+  requestedScopes,
+  type ServerFactory,
+} from './mcp/index.js';
 import { PACKAGE } from './paths.js';
-import { configuredTools, requestedScopes } from './server.js';
+import type { CallerAuth } from './transports/index.js';
 
 /** The user agent sent to Atlassian, so their logs can tell this app's traffic apart. */
 export const USER_AGENT = `${PACKAGE.name}/${PACKAGE.version} (node ${process.versions.node})`;
 
-/** Everything a transport needs to serve tools: which tools, and how each call reaches Confluence. */
-export interface ServerRuntime {
-  tools: AnyToolDefinition[];
-  runtime: ToolRuntime;
+/** What the commands serve, wired from the configuration: the MCP servers, and the parts around them. */
+export interface Runtime {
+  /** Makes the MCP servers the transports serve. */
+  server: ServerFactory;
+  /** How calls reach Confluence for each caller; `login` and `logout` use it for the local user. */
+  sessions: SessionProvider;
   /** Serves `/connect/...` and the OAuth callback, when users connect through this server. */
   flow?: ConnectFlow;
   /** Verifies callers' bearer tokens (HTTP), when configured: this server is then an OAuth resource server. */
-  callerAuth?: { verifier: CallerVerifier; resource: string; issuer: string };
-  /** Keeps the client capabilities each caller declared (stateless HTTP forgets them between requests). */
-  rememberCapabilities?: (caller: Caller, capabilities: ClientCapabilities) => Promise<void>;
-  store?: SecretStore;
+  callerAuth?: CallerAuth;
   close(): Promise<void>;
 }
 
@@ -138,69 +142,78 @@ function browserLoginFrom(
   });
 }
 
-/**
- * Wires configuration into what the transports serve: per-user OAuth connections (a token store, Atlassian's OAuth
- * server, the connect flow) when an app is configured, otherwise the one credential in the environment.
- */
-export async function buildRuntime(
-  config: Config,
-  log: Logger,
-  options: RuntimeOptions,
-): Promise<ServerRuntime> {
-  const env = options.env ?? process.env;
-  const settings = {
+/** How every client this server makes talks to Atlassian. */
+function clientSettings(config: Config, fetchImpl: typeof fetch | undefined): ClientSettings {
+  return {
     timeoutMs: config.limits.requestTimeoutMs,
     userAgent: USER_AGENT,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
   };
-  const publicUrl = options.publicUrl ?? `http://127.0.0.1:${config.connect.loopbackPort}`;
+}
+
+/** What differs between runtimes: how sessions are made, and what surrounds them. */
+interface RuntimeParts {
+  sessions: SessionProvider;
+  defaultCaller?: Caller | undefined;
+  capabilities?: CapabilityMemory | undefined;
+  flow?: ConnectFlow | undefined;
+  callerAuth?: CallerAuth | undefined;
+  close(): Promise<void>;
+}
+
+/** The one place a runtime is put together, whatever reaches Confluence for its callers. */
+function assemble(config: Config, log: Logger, parts: RuntimeParts): Runtime {
+  const { sessions, defaultCaller, capabilities, flow, callerAuth, close } = parts;
+  const server = createServer({
+    tools: configuredTools(config),
+    sessions,
+    limits: config.limits,
+    policy: policyOf(config),
+    log,
+    ...(defaultCaller ? { defaultCaller } : {}),
+    ...(capabilities ? { capabilities } : {}),
+  });
+  return { server, sessions, ...(flow ? { flow } : {}), ...(callerAuth ? { callerAuth } : {}), close };
+}
+
+/** Caller verification for HTTP, when an issuer is configured; the resource is this server's /mcp URL. */
+function callerAuthFrom(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  options: RuntimeOptions,
+  publicUrl: string,
+): CallerAuth | undefined {
+  const issuer = config.callerAuth.issuer;
+  if (options.mode !== 'http' || !issuer) return undefined;
   const resource = config.callerAuth.audience ?? `${publicUrl}/mcp`;
-  const verifier =
-    options.mode === 'http' && config.callerAuth.issuer
-      ? createCallerVerifier({
-          issuer: config.callerAuth.issuer,
-          audience: resource,
-          algorithms: config.callerAuth.algorithms,
-          clockToleranceSeconds: config.callerAuth.clockToleranceSeconds,
-          ...(config.callerAuth.jwksUrl ? { jwksUrl: config.callerAuth.jwksUrl } : {}),
-          ...(env.CONFLUENCE_MCP_CALLER_PUBLIC_KEY
-            ? { publicKey: env.CONFLUENCE_MCP_CALLER_PUBLIC_KEY }
-            : {}),
-        })
-      : undefined;
-  const callerOf = (extra: {
-    authInfo?: { extra?: Record<string, unknown> } | undefined;
-  }): Caller | undefined =>
-    options.mode === 'stdio' ? LOCAL_CALLER : (extra.authInfo?.extra?.caller as Caller | undefined);
+  const verifier = createCallerVerifier({
+    issuer,
+    audience: resource,
+    algorithms: config.callerAuth.algorithms,
+    clockToleranceSeconds: config.callerAuth.clockToleranceSeconds,
+    ...(config.callerAuth.jwksUrl ? { jwksUrl: config.callerAuth.jwksUrl } : {}),
+    ...(env.CONFLUENCE_MCP_CALLER_PUBLIC_KEY ? { publicKey: env.CONFLUENCE_MCP_CALLER_PUBLIC_KEY } : {}),
+  });
+  return { verifier, resource, issuer };
+}
 
-  if (!usesOAuth(config, env)) {
-    const auth: ConfluenceAuth | undefined = credentialFromEnv(env, config.atlassian.apiBaseUrl);
-    return {
-      tools: configuredTools(config),
-      runtime: {
-        sessions: staticSessions(auth, settings),
-        callerOf,
-        limits: config.limits,
-        policy: policyOf(config),
-        log,
-      },
-      ...(verifier ? { callerAuth: { verifier, resource, issuer: config.callerAuth.issuer as string } } : {}),
-      close: async () => {},
-    };
-  }
-
-  if (options.mode === 'http' && !verifier) {
-    throw new ConfigError(
-      'Per-user OAuth over HTTP needs verified callers: set callerAuth.issuer (and callerAuth.jwksUrl or CONFLUENCE_MCP_CALLER_PUBLIC_KEY).',
-    );
-  }
-  const browserLogin = browserLoginFrom(config, env, options, publicUrl);
+/** The token store for per-user connections: the one given, or the configured one (a file for stdio's memory://). */
+async function openStore(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  options: RuntimeOptions,
+  log: Logger,
+): Promise<{ store: SecretStore; keyring: EncryptionKeyring }> {
   const storeUrl =
     options.mode === 'stdio' && config.tokenStore.url === 'memory://'
       ? pathToFileURL(join(localConfigDir(env), 'tokens.json')).toString()
       : config.tokenStore.url;
-  const effective = { ...config, tokenStore: { ...config.tokenStore, url: storeUrl } };
-  const keyring = keyringFrom(effective, env, options.mode, log);
+  const keyring = keyringFrom(
+    { ...config, tokenStore: { ...config.tokenStore, url: storeUrl } },
+    env,
+    options.mode,
+    log,
+  );
   const store =
     options.store ??
     (await openSecretStore(storeUrl, {
@@ -211,33 +224,63 @@ export async function buildRuntime(
         log.warn('token store connection trouble', { reason }),
       ),
     }));
-  const tools = configuredTools(config);
-  const hashUserKey = (userKey: string) => userKeyHash(userKey, keyring);
+  return { store, keyring };
+}
+
+/**
+ * Wires configuration into what the transports serve: per-user OAuth connections (a token store, Atlassian's OAuth
+ * server, the connect flow) when an app is configured, otherwise the one credential in the environment.
+ */
+export async function buildRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
+  const env = options.env ?? process.env;
+  const settings = clientSettings(config, options.fetch);
+  const publicUrl = options.publicUrl ?? `http://127.0.0.1:${config.connect.loopbackPort}`;
+  const callerAuth = callerAuthFrom(config, env, options, publicUrl);
+  const defaultCaller = options.mode === 'stdio' ? LOCAL_CALLER : undefined;
+
+  if (!usesOAuth(config, env)) {
+    const auth: ConfluenceAuth | undefined = credentialFromEnv(env, config.atlassian.apiBaseUrl);
+    return assemble(config, log, {
+      sessions: staticSessions(auth, settings),
+      defaultCaller,
+      callerAuth,
+      close: async () => {},
+    });
+  }
+
+  if (options.mode === 'http' && !callerAuth) {
+    throw new ConfigError(
+      'Per-user OAuth over HTTP needs verified callers: set callerAuth.issuer (and callerAuth.jwksUrl or CONFLUENCE_MCP_CALLER_PUBLIC_KEY).',
+    );
+  }
+  const browserLogin = browserLoginFrom(config, env, options, publicUrl);
+  const { store, keyring } = await openStore(config, env, options, log);
+  const records = new StoreRecords(keyring);
   const oauth = new AtlassianOAuth({
     authBaseUrl: config.atlassian.authBaseUrl,
     apiBaseUrl: config.atlassian.apiBaseUrl,
     clientId: config.atlassian.clientId as string,
     clientSecret: env.ATLASSIAN_CLIENT_SECRET as string,
     redirectUri: `${publicUrl}${config.atlassian.callbackPath}`,
-    scopes: requestedScopes(config, tools),
+    scopes: requestedScopes(config, configuredTools(config)),
     timeoutMs: config.limits.requestTimeoutMs,
     userAgent: USER_AGENT,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const manager = new ConnectionManager({
     store,
+    records,
     oauth,
-    hashUserKey,
     skewMs: config.connect.refreshSkewSeconds * 1000,
   });
   const flow = new ConnectFlow({
     store,
+    records,
     oauth,
     manager,
     publicUrl,
     callbackPath: config.atlassian.callbackPath,
     authOrigin: new URL(config.atlassian.authBaseUrl).origin,
-    stateKey: keyring.hmac('confluence-mcp oauth state key v1'),
     linkTtlMs: config.connect.linkTtlSeconds * 1000,
     maxPendingLinks: config.connect.maxPendingLinks,
     ...(browserLogin ? { browserLogin } : {}),
@@ -260,57 +303,29 @@ export async function buildRuntime(
       };
     },
   });
-  const capabilityKey = (caller: Caller | undefined) =>
-    caller ? `caps:${hashUserKey(caller.userKey)}` : undefined;
-  return {
-    tools,
-    runtime: {
-      sessions: new OAuthSessions(manager, flow, config.atlassian.apiBaseUrl, settings),
-      callerOf,
-      rememberedCapabilities: async (caller) => {
-        const key = capabilityKey(caller);
-        return key ? store.get<ClientCapabilities>(key) : undefined;
-      },
-      limits: config.limits,
-      policy: policyOf(config),
-      log,
-    },
+  return assemble(config, log, {
+    sessions: new OAuthSessions(manager, flow, config.atlassian.apiBaseUrl, settings),
+    defaultCaller,
+    // Only stateless HTTP forgets what a client declared between requests.
+    capabilities: options.mode === 'http' ? new CapabilityMemory(store, records) : undefined,
     flow,
-    ...(verifier ? { callerAuth: { verifier, resource, issuer: config.callerAuth.issuer as string } } : {}),
-    rememberCapabilities: async (caller, capabilities) => {
-      // Only what decides behaviour is kept: whether the client can open URLs for the user.
-      const elicitation =
-        capabilities.elicitation && 'url' in capabilities.elicitation ? { url: {} } : undefined;
-      await store.set(capabilityKey(caller) as string, elicitation ? { elicitation } : {}, 30 * 86_400_000);
-    },
-    store,
+    callerAuth,
     close: async () => {
       if (!options.store) await store.close();
     },
-  };
+  });
 }
 
-/** A runtime acting with one given credential for every caller (the demo, and tests). */
+/** A runtime acting with one given credential for every caller, as the local user (tests and benchmarks). */
 export function staticRuntime(
   config: Config,
   auth: ConfluenceAuth | undefined,
   log: Logger,
   fetchImpl?: typeof fetch,
-): ServerRuntime {
-  const settings = {
-    timeoutMs: config.limits.requestTimeoutMs,
-    userAgent: USER_AGENT,
-    ...(fetchImpl ? { fetch: fetchImpl } : {}),
-  };
-  return {
-    tools: configuredTools(config),
-    runtime: {
-      sessions: staticSessions(auth, settings),
-      callerOf: () => LOCAL_CALLER,
-      limits: config.limits,
-      policy: policyOf(config),
-      log,
-    },
+): Runtime {
+  return assemble(config, log, {
+    sessions: staticSessions(auth, clientSettings(config, fetchImpl)),
+    defaultCaller: LOCAL_CALLER,
     close: async () => {},
-  };
+  });
 }
