@@ -1,3 +1,4 @@
+import { OFFLINE_ACCESS } from '../src/confluence/index.js';
 import { disconnectTool, getConnectionTool } from './account.js';
 import type { AnyToolDefinition, Toolset } from './define.js';
 import { addLabelsTool, findPagesByLabelTool, getLabelsTool, removeLabelTool } from './labels.js';
@@ -63,4 +64,18 @@ export function selectTools(
     (tool) =>
       selection.toolsets.includes(tool.toolset) && (!selection.readOnly || tool.annotations.readOnlyHint),
   );
+}
+
+/**
+ * The OAuth scopes to ask Atlassian for: the configured ones, narrowed in read-only mode to those the offered tools
+ * declare (plus offline_access, for refresh tokens), so a read-only server never holds a token that can write.
+ */
+export function requestedScopes(
+  configured: readonly string[],
+  tools: readonly AnyToolDefinition[],
+  readOnly: boolean,
+): string[] {
+  if (!readOnly) return [...configured];
+  const needed = new Set<string>([OFFLINE_ACCESS, ...tools.flatMap((tool) => tool.scopes)]);
+  return configured.filter((scope) => needed.has(scope));
 }

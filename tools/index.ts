@@ -1,5 +1,5 @@
 /** The tools as data, and what the MCP edge needs to offer and run them. */
-export { ALL_TOOLS, selectTools, type ToolSelection } from './catalog.js';
+export { ALL_TOOLS, requestedScopes, selectTools, type ToolSelection } from './catalog.js';
 export {
   type AccountOps,
   type AnyToolDefinition,
