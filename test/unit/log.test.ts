@@ -68,9 +68,9 @@ describe('log', () => {
     });
   });
 
-  it('writes one JSON object per line with the time, level and message, and leaves out undefined fields', () => {
+  it('writes one JSON object per line with the time, level and message, and leaves out undefined fields, secret-named or not', () => {
     const { log, lines, records } = capture();
-    log.warn('slow upstream', { ms: 1200, missing: undefined });
+    log.warn('slow upstream', { ms: 1200, missing: undefined, token: undefined });
     expect(lines).toHaveLength(1);
     expect(lines[0]?.endsWith('\n')).toBe(true);
     expect(lines[0]?.trim()).not.toContain('\n');
