@@ -146,14 +146,31 @@ describe('ConnectionManager', () => {
     });
   });
 
-  it('refreshes once when 50 calls find an expired token at the same time', async () => {
+  it('refreshes once, under one lock, when 50 calls find an expired token at the same time', async () => {
     const atlassian = fakeAtlassian();
     const now = Date.now();
-    const m = manager(memoryStore(), () => now);
+    const store = memoryStore();
+    let locks = 0;
+    // Calls in this process share one flight: only it takes the store's lock, which other processes wait on.
+    const counting: StorePort = {
+      get: (key) => store.get(key),
+      set: (key, value, ttl) => store.set(key, value, ttl),
+      delete: (key) => store.delete(key),
+      take: (key) => store.take(key),
+      withLock: (name, options, fn) => {
+        locks += 1;
+        return store.withLock(name, options, fn);
+      },
+    };
+    const m = manager(counting, () => now);
     const stale = await m.save('priya', tokens({ expiresAt: now - 1 }), [SITE]);
     const results = await Promise.all(Array.from({ length: 50 }, () => m.current('priya', stale)));
     expect(new Set(results.map((r) => r.accessToken))).toEqual(new Set(['a1']));
     expect(atlassian.refreshes).toEqual(['r0']);
+    expect(locks).toBe(1);
+    // Once it has landed, the next stale caller starts a new flight.
+    await m.current('priya', stale);
+    expect(locks).toBe(2);
   });
 
   it('spends the refresh token once when two processes refresh one user at once: the second reads the first’s result under the lock', async () => {

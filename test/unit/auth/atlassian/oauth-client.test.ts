@@ -118,13 +118,27 @@ describe('AtlassianOAuth', () => {
         { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' },
         status,
       );
-      await expect(oauth().refresh('rt')).rejects.toBeInstanceOf(InvalidGrantError);
+      const error = await oauth()
+        .refresh('rt')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidGrantError);
+      expect(error).toMatchObject({
+        name: 'InvalidGrantError',
+        message: 'Atlassian no longer accepts this grant',
+      });
     }
   });
 
   it('reads a 401 without invalid_grant as the app’s credentials being refused', async () => {
     tokenEndpoint({ error: 'access_denied' }, 401);
-    await expect(oauth().refresh('rt')).rejects.toBeInstanceOf(ClientCredentialsError);
+    const error = await oauth()
+      .refresh('rt')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClientCredentialsError);
+    expect(error).toMatchObject({
+      name: 'ClientCredentialsError',
+      message: 'Atlassian refused the app credentials',
+    });
     tokenEndpoint('not json', 401);
     await expect(oauth().exchangeCode('c')).rejects.toBeInstanceOf(ClientCredentialsError);
   });

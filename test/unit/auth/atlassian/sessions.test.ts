@@ -227,6 +227,8 @@ describe('OAuthSessions', () => {
     expect((await sessions.describe(PRIYA)).account).toEqual({ account_id: 'acc' });
     await manager.save(PRIYA.userKey, tokens, [ACME], {});
     expect(await sessions.describe(PRIYA)).not.toHaveProperty('account');
+    await manager.save(PRIYA.userKey, tokens, [ACME]);
+    expect(await sessions.describe(PRIYA)).not.toHaveProperty('account');
   });
 
   it('describes a user who has not connected with a link to connect', async () => {
