@@ -125,7 +125,8 @@ describe('HTTP transport: request bodies', () => {
       error: { code: -32600, message: 'Request body larger than 2048 bytes' },
       id: null,
     });
-  });
+    // A server that waits for the end of the body never answers: fail in seconds, not at the suite's 30 s.
+  }, 10_000);
 
   it('refuses a finished chunked body over the cap, even when it is valid JSON', async () => {
     const http = await serve();
@@ -146,7 +147,7 @@ describe('HTTP transport: request bodies', () => {
     });
     expect(answer.status).toBe(413);
     expect(answer.json()).toMatchObject({ error: { message: 'Request body larger than 2048 bytes' } });
-  });
+  }, 10_000);
 
   it('serves a chunked body of exactly the cap', async () => {
     const http = await serve();
