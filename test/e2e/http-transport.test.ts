@@ -146,8 +146,24 @@ describe('HTTP transport: request bodies', () => {
       end: false,
     });
     expect(answer.status).toBe(413);
-    expect(answer.json()).toMatchObject({ error: { message: 'Request body larger than 2048 bytes' } });
+    expect(answer.json()).toMatchObject({
+      error: { code: -32600, message: 'Request body larger than 2048 bytes' },
+    });
   }, 10_000);
+
+  it('serves a body whose declared length is exactly the cap', async () => {
+    const http = await serve();
+    const base = JSON.stringify({ ...INITIALIZE, params: { ...INITIALIZE.params, pad: '' } });
+    const body = JSON.stringify({
+      ...INITIALIZE,
+      params: { ...INITIALIZE.params, pad: 'x'.repeat(2048 - base.length) },
+    });
+    const answer = await send(http.mcpUrl, {
+      headers: { ...json, 'content-length': String(Buffer.byteLength(body)) },
+      chunks: [body],
+    });
+    expect(answer.status).toBe(200);
+  });
 
   it('serves a chunked body of exactly the cap', async () => {
     const http = await serve();
@@ -239,7 +255,7 @@ describe('HTTP transport: routes', () => {
     });
     expect(during?.status).toBe(503);
     expect(during?.headers['retry-after']).toBe('1');
-    expect(during?.json()).toMatchObject({ error: { message: 'Starting up; retry shortly' } });
+    expect(during?.json()).toMatchObject({ error: { code: -32000, message: 'Starting up; retry shortly' } });
   });
 
   it('stops listening when what it serves cannot be built', async () => {
@@ -262,6 +278,9 @@ describe('HTTP transport: routes', () => {
       chunks: [JSON.stringify(INITIALIZE)],
     });
     expect(answer.status).toBe(403);
+    expect(answer.headers['content-type']).toBe('application/json');
+    expect(answer.headers['cache-control']).toBe('no-store');
+    expect(answer.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 }, id: null });
     const refused = lines.find((l) => l.msg === 'refused request');
     expect(refused).toMatchObject({
       level: 'warn',
@@ -357,6 +376,25 @@ describe('HTTP transport: where it says it is', () => {
     });
   });
 
+  it('refuses to start on a port another server holds', async () => {
+    const first = await serve();
+    const port = Number(new URL(first.url).port);
+    await expect(serve({ http: { port } })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  });
+
+  it('writes an IPv6 listening address in brackets', async () => {
+    const http = await serve({ http: { host: '::1' } });
+    expect(http.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+    expect(http.publicUrl).toBe(http.url);
+    expect((await send(`${http.url}/healthz`, { method: 'GET' })).status).toBe(200);
+  });
+
+  it('names localhost as its public URL when listening on every IPv6 interface', async () => {
+    const http = await serve({ http: { host: '::' } });
+    const port = new URL(http.url).port;
+    expect(http.publicUrl).toBe(`http://localhost:${port}`);
+  });
+
   it('warns about nothing on loopback', async () => {
     const { log, lines } = logCapture();
     await serve({ log });
@@ -426,6 +464,7 @@ function verifier(): CallerVerifier {
 
 function verifiedServer(extra: { log?: Logger; remember?: ServerRuntime['rememberCapabilities'] } = {}) {
   const seen: (Caller | undefined)[] = [];
+  const infos: unknown[] = [];
   const sessions: SessionProvider = {
     session: () => Promise.reject(new Error('not used')),
     describe: async (caller) => {
@@ -442,13 +481,16 @@ function verifiedServer(extra: { log?: Logger; remember?: ServerRuntime['remembe
         runtime: {
           ...base.runtime,
           sessions,
-          callerOf: (e) => e.authInfo?.extra?.caller as Caller | undefined,
+          callerOf: (e) => {
+            infos.push(e.authInfo);
+            return e.authInfo?.extra?.caller as Caller | undefined;
+          },
         },
         callerAuth: { verifier: verifier(), resource: `${publicUrl}/mcp`, issuer: 'https://idp.example.com' },
         ...(extra.remember ? { rememberCapabilities: extra.remember } : {}),
       };
     },
-  }).then((http) => ({ http, seen }));
+  }).then((http) => ({ http, seen, infos }));
 }
 
 describe('HTTP transport: verified callers', () => {
@@ -462,7 +504,13 @@ describe('HTTP transport: verified callers', () => {
     expect(answer.json()).toMatchObject({
       error: { code: -32001, message: 'Authentication required: send a bearer token' },
     });
-    for (const authorization of ['Basic abc', 'Bearer', 'Bearer two tokens', 'Token named']) {
+    for (const authorization of [
+      'Basic abc',
+      'Bearer',
+      'Bearer two tokens',
+      'Token named',
+      'XBearer named',
+    ]) {
       const refused = await send(http.mcpUrl, {
         headers: { ...json, authorization },
         chunks: [JSON.stringify(INITIALIZE)],
@@ -531,6 +579,8 @@ describe('HTTP transport: verified callers', () => {
     ]) {
       const answer = await send(`${http.url}${path}`, { method: 'GET' });
       expect(answer.status, path).toBe(200);
+      expect(answer.headers['content-type']).toBe('application/json');
+      expect(answer.headers['cache-control']).toBe('no-store');
       expect(answer.json()).toEqual({
         resource: `${http.url}/mcp`,
         authorization_servers: ['https://idp.example.com'],
@@ -547,7 +597,7 @@ describe('HTTP transport: verified callers', () => {
   });
 
   it('hands tools the verified caller, named by name, else email, else username, else subject', async () => {
-    const { http, seen } = await verifiedServer();
+    const { http, seen, infos } = await verifiedServer();
     for (const token of ['named', 'emailed', 'user-named', 'bare']) {
       const client = new Client({ name: 't', version: '1' });
       await client.connect(
@@ -565,6 +615,16 @@ describe('HTTP transport: verified callers', () => {
       { userKey: '["https://idp.example.com","u3"]', label: 'lee' },
       { userKey: '["https://idp.example.com","u4"]', label: 'u4' },
     ]);
+    // What the MCP SDK is told about the request: the token's client (or its subject), scopes, expiry, resource.
+    expect(infos[0]).toEqual({
+      token: 'named',
+      clientId: 'app',
+      scopes: ['mcp'],
+      expiresAt: expect.any(Number),
+      resource: new URL(http.mcpUrl),
+      extra: { caller: { userKey: '["https://idp.example.com","u1"]', label: 'Priya' } },
+    });
+    expect(infos[1]).toMatchObject({ token: 'emailed', clientId: 'u2' });
   });
 
   it('remembers the capabilities a verified caller declares at initialize, alone or in a batch', async () => {
@@ -587,9 +647,14 @@ describe('HTTP transport: verified callers', () => {
       ],
     });
     await send(http.mcpUrl, { headers, chunks: [JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' })] });
+    await send(http.mcpUrl, {
+      headers,
+      chunks: [JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'initialize' })],
+    });
     const who = { userKey: '["https://idp.example.com","u4"]', label: 'u4' };
     expect(remembered).toEqual([
       [who, { elicitation: {} }],
+      [who, {}],
       [who, {}],
     ]);
   });
