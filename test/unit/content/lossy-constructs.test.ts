@@ -10,24 +10,24 @@ const p = (name: string, value: string) => `<ac:parameter ac:name="${name}">${va
 
 const TABLE: [string, string[]][] = [
   [m('code', '<ac:plain-text-body><![CDATA[x]]></ac:plain-text-body>'), []],
-  [m('code', p('language', 'js') + '<ac:plain-text-body><![CDATA[x]]></ac:plain-text-body>'), []],
+  [m('code', `${p('language', 'js')}<ac:plain-text-body><![CDATA[x]]></ac:plain-text-body>`), []],
   [
-    m('code', p('language', 'java script') + '<ac:plain-text-body><![CDATA[x]]></ac:plain-text-body>'),
+    m('code', `${p('language', 'java script')}<ac:plain-text-body><![CDATA[x]]></ac:plain-text-body>`),
     ['macro-parameters|code macro (language=java script)|kept'],
   ],
   [
-    m('code', p('language', 'a=b') + '<ac:plain-text-body><![CDATA[x]]></ac:plain-text-body>'),
+    m('code', `${p('language', 'a=b')}<ac:plain-text-body><![CDATA[x]]></ac:plain-text-body>`),
     ['macro-parameters|code macro (language=a=b)|kept'],
   ],
   [
-    m('code', p('title', 'say "hi"') + '<ac:plain-text-body><![CDATA[x]]></ac:plain-text-body>'),
+    m('code', `${p('title', 'say "hi"')}<ac:plain-text-body><![CDATA[x]]></ac:plain-text-body>`),
     ['macro-parameters|code macro (title=say "hi")|kept'],
   ],
   [
-    m('code', p('title', 'back`tick') + '<ac:plain-text-body><![CDATA[x]]></ac:plain-text-body>'),
+    m('code', `${p('title', 'back`tick')}<ac:plain-text-body><![CDATA[x]]></ac:plain-text-body>`),
     ['macro-parameters|code macro (title=back`tick)|kept'],
   ],
-  [m('code', p('title', 'ok') + '<ac:plain-text-body><![CDATA[x]]></ac:plain-text-body>'), []],
+  [m('code', `${p('title', 'ok')}<ac:plain-text-body><![CDATA[x]]></ac:plain-text-body>`), []],
   [
     m(
       'code',
@@ -42,7 +42,7 @@ const TABLE: [string, string[]][] = [
   ],
   [m('noformat', '<ac:plain-text-body><![CDATA[x]]></ac:plain-text-body>'), []],
   [
-    m('noformat', p('language', 'js') + '<ac:plain-text-body><![CDATA[x]]></ac:plain-text-body>'),
+    m('noformat', `${p('language', 'js')}<ac:plain-text-body><![CDATA[x]]></ac:plain-text-body>`),
     ['macro-parameters|noformat macro (language=js)|kept'],
   ],
   [
@@ -60,9 +60,9 @@ const TABLE: [string, string[]][] = [
     ['macro-parameters|status macro (title=DONE, subtle=true)|kept'],
   ],
   [m('info', '<ac:rich-text-body><p>x</p></ac:rich-text-body>'), []],
-  [m('info', p('title', 'T') + '<ac:rich-text-body><p>x</p></ac:rich-text-body>'), []],
+  [m('info', `${p('title', 'T')}<ac:rich-text-body><p>x</p></ac:rich-text-body>`), []],
   [
-    m('info', p('icon', 'false') + '<ac:rich-text-body><p>x</p></ac:rich-text-body>'),
+    m('info', `${p('icon', 'false')}<ac:rich-text-body><p>x</p></ac:rich-text-body>`),
     ['macro-parameters|info macro (icon=false)|kept'],
   ],
   [m('tip', '<ac:rich-text-body><p>x</p></ac:rich-text-body>'), []],
@@ -70,14 +70,14 @@ const TABLE: [string, string[]][] = [
   [m('warning', '<ac:rich-text-body><p>x</p></ac:rich-text-body>'), []],
   [m('success', '<ac:rich-text-body><p>x</p></ac:rich-text-body>'), ['macro-parameters|success macro|kept']],
   [m('error'), ['macro-parameters|error macro|kept']],
-  [m('expand', p('title', 'More') + '<ac:rich-text-body><p>x</p></ac:rich-text-body>'), []],
+  [m('expand', `${p('title', 'More')}<ac:rich-text-body><p>x</p></ac:rich-text-body>`), []],
   [
-    m('expand', p('breakoutMode', 'wide') + '<ac:rich-text-body><p>x</p></ac:rich-text-body>'),
+    m('expand', `${p('breakoutMode', 'wide')}<ac:rich-text-body><p>x</p></ac:rich-text-body>`),
     ['macro-parameters|expand macro (breakoutMode=wide)|kept'],
   ],
   [m('quote', '<ac:rich-text-body><p>x</p></ac:rich-text-body>'), []],
   [
-    m('quote', p('x', 'y') + '<ac:rich-text-body><p>x</p></ac:rich-text-body>'),
+    m('quote', `${p('x', 'y')}<ac:rich-text-body><p>x</p></ac:rich-text-body>`),
     ['macro-parameters|quote macro (x=y)|kept'],
   ],
   [m('toc'), []],
@@ -90,13 +90,13 @@ const TABLE: [string, string[]][] = [
   [m('view-file', p('name', '<ri:attachment ri:filename="a.pdf" />')), ['macro|view-file macro|kept']],
   [m('excerpt', '<ac:rich-text-body><p>x</p></ac:rich-text-body>'), ['macro|excerpt macro|kept']],
   [
-    m('panel', p('bgColor', 'red') + '<ac:rich-text-body><p>x</p></ac:rich-text-body>'),
+    m('panel', `${p('bgColor', 'red')}<ac:rich-text-body><p>x</p></ac:rich-text-body>`),
     ['macro|panel macro (bgColor=red)|kept'],
   ],
   [m('jira', p('key', 'ENG-1')), ['macro|jira macro (key=ENG-1)|kept']],
   [m('', ''), ['macro|unnamed macro|kept']],
   [
-    m(' JIRA ', p('key', 'ENG-1') + '<ac:default-parameter>d</ac:default-parameter>' + p('empty', '')),
+    m(' JIRA ', `${p('key', 'ENG-1')}<ac:default-parameter>d</ac:default-parameter>${p('empty', '')}`),
     ['macro|jira macro (key=ENG-1, d)|kept'],
   ],
   [
@@ -168,7 +168,7 @@ const TABLE: [string, string[]][] = [
   ['<ac:adf-extension></ac:adf-extension>', ['extension|editor extension|kept']],
   ['<p><ac:placeholder>Type here</ac:placeholder></p>', ['placeholder|instructional text "Type here"|kept']],
   [
-    '<p><ac:placeholder>' + 'y'.repeat(80) + '</ac:placeholder></p>',
+    `<p><ac:placeholder>${'y'.repeat(80)}</ac:placeholder></p>`,
     ['placeholder|instructional text "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"|kept'],
   ],
   [
@@ -225,7 +225,7 @@ const TABLE: [string, string[]][] = [
     ['formatting|table column widths|formatting-lost'],
   ],
   ['<pre>x</pre>', ['formatting|preformatted text (becomes a code block)|formatting-lost']],
-  ['<h1>H</h1><p>a</p>' + m('jira', p('key', 'E')), ['macro|jira macro (key=E)|kept|H']],
+  [`<h1>H</h1><p>a</p>${m('jira', p('key', 'E'))}`, ['macro|jira macro (key=E)|kept|H']],
 ];
 
 describe('preservationCheck, construct by construct', () => {
