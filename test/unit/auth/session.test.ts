@@ -50,6 +50,10 @@ describe('siteMatches', () => {
     expect(siteMatches('not a url', { url: 'not a url' })).toBe(true);
     expect(siteMatches('not', { url: 'not a url' })).toBe(false);
     expect(siteMatches('acme', { url: 'https://acme.atlassian.net' })).toBe(true);
+    expect(siteMatches('https://acme.atlassian.net//', { url: 'https://acme.atlassian.net//' })).toBe(true);
+    expect(siteMatches('https://acme.atlassian.net/wiki/spaces', { url: 'https://acme.atlassian.net' })).toBe(
+      false,
+    );
   });
 });
 

@@ -225,6 +225,9 @@ describe('parseRetryAfter, edges', () => {
     expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:02 GMT', now)).toBe(2);
     expect(parseRetryAfter('0', now)).toBe(0);
     expect(parseRetryAfter('', now)).toBeUndefined();
+    expect(parseRetryAfter(' 30 ', now)).toBe(30);
+    expect(parseRetryAfter('30s', now)).toBeUndefined();
+    expect(parseRetryAfter('x30', now)).toBeUndefined();
     const inAMinute = new Date(Date.now() + 60_000).toUTCString();
     expect(parseRetryAfter(inAMinute)).toBeGreaterThanOrEqual(58);
     expect(parseRetryAfter(inAMinute)).toBeLessThanOrEqual(60);
