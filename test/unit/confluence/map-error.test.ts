@@ -4,10 +4,12 @@ import {
   ConflictError,
   ForbiddenError,
   GoneError,
+  NetworkError,
   NotFoundError,
   RateLimitError,
   ScopeMismatchError,
   ServerError,
+  TimeoutError,
   UnauthorizedError,
 } from '../../../src/confluence/errors/index.js';
 import { errorDetail, errorFromResponse, parseRetryAfter } from '../../../src/confluence/map-error.js';
@@ -231,5 +233,13 @@ describe('parseRetryAfter, edges', () => {
     const inAMinute = new Date(Date.now() + 60_000).toUTCString();
     expect(parseRetryAfter(inAMinute)).toBeGreaterThanOrEqual(58);
     expect(parseRetryAfter(inAMinute)).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('errors without an HTTP answer', () => {
+  it('name their kind, which decides the advice a tool gives', () => {
+    const network = new NetworkError('GET api/v2/pages/1 failed: ECONNRESET', request);
+    expect(network).toMatchObject({ name: 'NetworkError', status: undefined, request });
+    expect(new TimeoutError('GET api/v2/pages/1 timed out', request).name).toBe('TimeoutError');
   });
 });
