@@ -33,7 +33,8 @@ export async function authenticate(
       ...(error ? { error: error.error, description: error.message } : {}),
     });
   const header = req.headers.authorization ?? '';
-  const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  // Node strips the whitespace around a header value, so a token is all that follows "Bearer ".
+  const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
   if (!token) {
     throw new RequestError(401, -32001, 'Authentication required: send a bearer token', {
       'www-authenticate': challenge(),

@@ -90,7 +90,8 @@ export class OidcLoginClient {
     this.#http = ky.create({
       timeout: options.timeoutMs,
       retry: 0,
-      headers: { 'user-agent': options.userAgent, accept: 'application/json' },
+      // No Accept here: ky's .json(), which every call uses, asks for JSON itself.
+      headers: { 'user-agent': options.userAgent },
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   }

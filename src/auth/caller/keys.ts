@@ -65,7 +65,7 @@ function parsePublicKey(text: string): JWK {
   } else {
     fail('publicKey must be PEM (-----BEGIN PUBLIC KEY-----) or JWK JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('publicKey is not a JWK');
+  // An object either way: JSON text that starts with "{" parses to one, and so does the PEM export.
   const jwk = parsed as JWK;
   if ('d' in jwk || 'k' in jwk)
     fail('publicKey holds private or secret key material; configure the public key only');
@@ -73,7 +73,8 @@ function parsePublicKey(text: string): JWK {
   if (!members) fail('publicKey must be an RSA, EC or OKP key');
   const source = jwk as Record<string, unknown>;
   const out: Record<string, string> = { kty: jwk.kty as string };
-  for (const name of [...members, 'alg', 'use', 'kid']) {
+  // No kid: one configured key is used whatever kid a token names.
+  for (const name of [...members, 'alg', 'use']) {
     const value = source[name];
     if (typeof value === 'string') out[name] = value;
   }

@@ -4,10 +4,12 @@ import {
   ConflictError,
   ForbiddenError,
   GoneError,
+  NetworkError,
   NotFoundError,
   RateLimitError,
   ScopeMismatchError,
   ServerError,
+  TimeoutError,
   UnauthorizedError,
 } from '../../../src/confluence/errors/index.js';
 import { errorDetail, errorFromResponse, parseRetryAfter } from '../../../src/confluence/map-error.js';
@@ -125,5 +127,137 @@ describe('errorDetail', () => {
 
   it('bounds a long body', () => {
     expect(errorDetail('x'.repeat(5000))?.length).toBe(500);
+  });
+});
+
+describe('error messages and details', () => {
+  it('says which request failed with what status, and Confluence’s words when it gave any', () => {
+    const withDetail = errorFromResponse(
+      { status: 404, headers: new Headers(), body: v2(404, 'No page') },
+      request,
+    );
+    expect(withDetail.message).toBe('GET api/v2/pages/1 answered 404: No page');
+    const bare = errorFromResponse({ status: 404, headers: new Headers(), body: '' }, request);
+    expect(bare.message).toBe('GET api/v2/pages/1 answered 404');
+    expect(bare.detail).toBeUndefined();
+  });
+
+  it('reads a 401 as a scope mismatch only when Confluence says so, in any case', () => {
+    const mismatch = errorFromResponse(
+      { status: 401, headers: new Headers(), body: '{"message":"Unauthorized; SCOPE DOES NOT MATCH"}' },
+      request,
+    );
+    expect(mismatch).toBeInstanceOf(ScopeMismatchError);
+    const plain = errorFromResponse({ status: 401, headers: new Headers(), body: '' }, request);
+    expect(plain).toBeInstanceOf(UnauthorizedError);
+    expect(plain.status).toBe(401);
+  });
+
+  it('maps every other 4xx to BadRequestError and every 5xx to ServerError, keeping the status', () => {
+    for (const status of [400, 405, 412, 413, 415, 422, 499]) {
+      const error = errorFromResponse({ status, headers: new Headers(), body: '' }, request);
+      expect(error, String(status)).toBeInstanceOf(BadRequestError);
+      expect(error.status).toBe(status);
+    }
+    for (const status of [500, 502, 503, 504, 599]) {
+      const error = errorFromResponse({ status, headers: new Headers(), body: '' }, request);
+      expect(error, String(status)).toBeInstanceOf(ServerError);
+      expect(error.status).toBe(status);
+    }
+  });
+
+  it('gives a 409 without a version in its words no current version', () => {
+    const duplicate = errorFromResponse(
+      { status: 409, headers: new Headers(), body: v2(409, 'A page with this title already exists') },
+      request,
+    ) as ConflictError;
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.currentVersion).toBeUndefined();
+    const empty = errorFromResponse(
+      { status: 409, headers: new Headers(), body: '' },
+      request,
+    ) as ConflictError;
+    expect(empty.currentVersion).toBeUndefined();
+    const loose = errorFromResponse(
+      { status: 409, headers: new Headers(), body: v2(409, 'current version 12 is newer') },
+      request,
+    ) as ConflictError;
+    expect(loose.currentVersion).toBe(12);
+  });
+
+  it('leaves out of a 429 whatever Confluence did not say, and ignores a reset time it cannot read', () => {
+    const bare = errorFromResponse(
+      { status: 429, headers: new Headers({ 'x-ratelimit-reset': 'later' }), body: '' },
+      request,
+    ) as RateLimitError;
+    expect(bare.status).toBe(429);
+    expect(bare.retryAfterSeconds).toBeUndefined();
+    expect(bare.resetAt).toBeUndefined();
+    expect(bare.reason).toBeUndefined();
+    expect(bare.detail).toBeUndefined();
+    const detailed = errorFromResponse(
+      { status: 429, headers: new Headers({ 'retry-after': ' 5 ' }), body: v2(429, 'Slow down') },
+      request,
+    ) as RateLimitError;
+    expect(detailed.retryAfterSeconds).toBe(5);
+    expect(detailed.detail).toBe('Slow down');
+  });
+
+  it('keeps the request it failed for, and never the credentials', () => {
+    const error = errorFromResponse({ status: 403, headers: new Headers(), body: '' }, request);
+    expect(error.request).toEqual(request);
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(error).toBeInstanceOf(Error);
+  });
+});
+
+describe('errorDetail, every shape Confluence answers in', () => {
+  it.each([
+    ['a v2 list with titles and details', '{"errors":[{"title":"A","detail":"x"},{"title":"B"}]}', 'A: x; B'],
+    ['a v2 list with a detail only', '{"errors":[{"detail":"only detail"}]}', 'only detail'],
+    ['a v2 list entry with nothing usable', '{"errors":[{"title":"","detail":null},{}, null]}', undefined],
+    ['a v2 list and a message', '{"errors":[{"title":"A"}],"message":"M"}', 'A; M'],
+    ['v1 statusCode and message', '{"statusCode":404,"message":"No content"}', 'No content'],
+    ['OAuth error with a description', '{"error":"invalid_grant","error_description":"Expired"}', 'Expired'],
+    ['OAuth error without a description', '{"error":"invalid_grant"}', 'invalid_grant'],
+    ['a message before an error description', '{"message":"M","error_description":"D","error":"E"}', 'M'],
+    ['an empty message, then the error', '{"message":"","error":"E"}', 'E'],
+    ['a non-string message', '{"message":42}', undefined],
+    ['an object with nothing known', '{"foo":"bar"}', undefined],
+    ['JSON that is not an object', '"just a string"', undefined],
+    ['JSON null', 'null', undefined],
+    ['an HTML error page', '  <html><body>Bad gateway</body></html>', undefined],
+    ['plain text', ' Service Unavailable \n', 'Service Unavailable'],
+    ['only whitespace', '  \n ', undefined],
+  ])('%s', (_name, body, expected) => {
+    expect(errorDetail(body)).toBe(expected);
+  });
+
+  it('bounds a long detail from JSON too', () => {
+    expect(errorDetail(JSON.stringify({ message: 'y'.repeat(2000) }))).toBe('y'.repeat(500));
+    expect(errorDetail('z'.repeat(500))).toBe('z'.repeat(500));
+  });
+});
+
+describe('parseRetryAfter, edges', () => {
+  it('rounds a date up to whole seconds, and uses the real clock when given none', () => {
+    const now = Date.parse('2026-01-01T00:00:00.500Z');
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:02 GMT', now)).toBe(2);
+    expect(parseRetryAfter('0', now)).toBe(0);
+    expect(parseRetryAfter('', now)).toBeUndefined();
+    expect(parseRetryAfter(' 30 ', now)).toBe(30);
+    expect(parseRetryAfter('30s', now)).toBeUndefined();
+    expect(parseRetryAfter('x30', now)).toBeUndefined();
+    const inAMinute = new Date(Date.now() + 60_000).toUTCString();
+    expect(parseRetryAfter(inAMinute)).toBeGreaterThanOrEqual(58);
+    expect(parseRetryAfter(inAMinute)).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('errors without an HTTP answer', () => {
+  it('name their kind, which decides the advice a tool gives', () => {
+    const network = new NetworkError('GET api/v2/pages/1 failed: ECONNRESET', request);
+    expect(network).toMatchObject({ name: 'NetworkError', status: undefined, request });
+    expect(new TimeoutError('GET api/v2/pages/1 timed out', request).name).toBe('TimeoutError');
   });
 });

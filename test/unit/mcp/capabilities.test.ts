@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { StoreRecords } from '../../../src/auth/records.js';
-import { generateEncryptionKey, openSecretStore, parseEncryptionKeys } from '../../../src/auth/store/index.js';
+import {
+  generateEncryptionKey,
+  openSecretStore,
+  parseEncryptionKeys,
+} from '../../../src/auth/store/index.js';
 import { CapabilityMemory } from '../../../src/mcp/capabilities.js';
 
 async function memory() {

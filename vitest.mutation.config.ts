@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+// The end-to-end tests that start the built CLI (dist/) as a child process: mutation testing changes src/ in this
+// process, so those tests can never see a mutant; running them would only slow every mutant's test run.
+const spawnsTheBuiltCli = /support\/(cli|oauth-server)\.js'/;
+const e2eDir = 'test/e2e';
+const inProcessE2e = readdirSync(e2eDir)
+  .filter((name) => name.endsWith('.test.ts'))
+  .filter((name) => !spawnsTheBuiltCli.test(readFileSync(join(e2eDir, name), 'utf8')))
+  .map((name) => `${e2eDir}/${name}`);
+
+/**
+ * The tests Stryker runs against each mutant (see stryker.config.mjs): unit, integration, and the end-to-end tests
+ * that run the server in this process. Contract tests are left out: they check the sandbox and client against the
+ * published OpenAPI, not the guarding code that is mutated.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          setupFiles: ['test/support/msw-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          setupFiles: ['test/support/msw-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'e2e-in-process',
+          include: inProcessE2e,
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+    ],
+  },
+});
