@@ -9,6 +9,18 @@ import { apiTokenEnv, startSandbox } from './sandbox/index.js';
 import { startHttpServer } from './transports/index.js';
 
 /**
+ * The Inspector's current releases need Node 22.19 or later; on an older Node, npx quietly picks an old release that
+ * lacks --header, so the printed command would fail. Say so instead.
+ */
+function inspectorNote(version = process.versions.node): string {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const fits = major > 22 || (major === 22 && minor >= 19);
+  return fits
+    ? ''
+    : ` (it needs Node 22.19 or later; this is Node ${version}, so run these with a newer Node)`;
+}
+
+/**
  * The runnable default: the sandbox, playing both Confluence Cloud (with Atlassian's OAuth server) and the callers'
  * identity provider, and an HTTP MCP server wired to it with per-user OAuth and the in-memory token store.
  */
@@ -83,7 +95,7 @@ Every MCP request needs a bearer token from the sandbox's identity provider. One
 The first tool call answers with a link to connect an Atlassian account: open it, continue, and approve on the
 sandbox's consent page (pick any account; ${sandbox.demoUser.displayName} sees the most).
 
-Connect with the MCP Inspector:
+Connect with the MCP Inspector${inspectorNote()}:
   npx @modelcontextprotocol/inspector      then choose "Streamable HTTP", enter ${http.mcpUrl}
                                            and add the Authorization header above
   npx @modelcontextprotocol/inspector --cli ${http.mcpUrl} --transport http --header "Authorization: Bearer ${callerToken}" --method tools/list
