@@ -1,18 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { LOCAL_CALLER } from './auth/session.js';
-import { generateEncryptionKey } from './auth/store/index.js';
-import { ConfigError, loadConfig } from './config/load.js';
-import { type Config, configJsonSchema } from './config/schema.js';
-import { runDemo, sandboxBanner } from './demo.js';
+import { generateEncryptionKey, LOCAL_CALLER } from './auth/index.js';
+import { type Config, ConfigError, configJsonSchema, loadConfig } from './config/index.js';
 import { createLogger, type Logger } from './log.js';
 import { PACKAGE } from './paths.js';
 import { buildRuntime } from './runtime.js';
-import { startSandbox } from './sandbox/index.js';
-import { startHttpServer } from './transports/http.js';
-import { isLoopback } from './transports/http-guard.js';
-import { startLoopbackConnectServer } from './transports/loopback.js';
-import { runStdio } from './transports/stdio.js';
+import { isLoopback, runStdio, startHttpServer, startLoopbackConnectServer } from './transports/index.js';
 
 const USAGE = `confluence-mcp ${PACKAGE.version}: an MCP server for Confluence Cloud
 
@@ -93,7 +86,7 @@ async function main(argv: string[]): Promise<void> {
       const loopback = rt.flow
         ? await startLoopbackConnectServer(rt.flow, config.connect.loopbackPort, log)
         : undefined;
-      await runStdio(rt.tools, rt.runtime, log);
+      await runStdio(rt.server, log);
       await loopback?.close();
       await rt.close();
       return;
@@ -139,7 +132,7 @@ async function main(argv: string[]): Promise<void> {
         await new Promise((r) => setTimeout(r, 1000));
         done = await connected();
       }
-      const description = done ? await rt.runtime.sessions.describe(LOCAL_CALLER) : undefined;
+      const description = done ? await rt.sessions.describe(LOCAL_CALLER) : undefined;
       await loopback?.close();
       await rt.close();
       if (!description?.connected)
@@ -152,7 +145,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'logout': {
       const rt = await buildRuntime(config, log, { mode: 'stdio' });
-      const removed = await rt.runtime.sessions.disconnect(LOCAL_CALLER);
+      const removed = await rt.sessions.disconnect(LOCAL_CALLER);
       await rt.close();
       process.stdout.write(
         removed ? 'Disconnected: the stored Atlassian tokens were deleted.\n' : 'There was no connection.\n',
@@ -160,6 +153,9 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'sandbox': {
+      // The sandbox is a fake for trying the server out: the product loads it only for this command and `dev`.
+      // biome-ignore lint/style/noRestrictedImports: loaded on demand, for the sandbox command only.
+      const { sandboxBanner, startSandbox } = await import('./sandbox/index.js');
       const sandbox = await startSandbox({
         host: config.http.host,
         port: parsePort(values.port, '--port') ?? 3001,
@@ -171,6 +167,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'dev': {
       const sandboxPort = parsePort(values['sandbox-port'], '--sandbox-port') ?? 3001;
+      const { runDemo } = await import('./demo.js');
       const demo = await runDemo(config, sandboxPort, log);
       process.stdout.write(demo.banner);
       onShutdown(log, demo.close);

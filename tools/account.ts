@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from './define.js';
+import { type ConnectionDescription, defineTool } from './define.js';
 import { compact } from './shared.js';
 
 const connectionOutput = {
@@ -21,6 +21,28 @@ const connectionOutput = {
   connect_url: z.string().optional().describe('Open to connect, when not connected.'),
 };
 
+/** A connection as the account tools report it, in the snake_case of every tool's output. */
+function projectConnection(d: ConnectionDescription) {
+  const account = d.account
+    ? compact({ account_id: d.account.accountId, name: d.account.name, email: d.account.email })
+    : undefined;
+  return compact({
+    connected: d.connected,
+    kind: d.kind,
+    account,
+    sites: d.sites?.map((s) => ({
+      ...(s.cloudId !== undefined ? { cloud_id: s.cloudId } : {}),
+      name: s.name,
+      url: s.url,
+      default: s.default,
+    })),
+    scopes: d.scopes,
+    access_token_expires_at: d.accessTokenExpiresAt,
+    connected_at: d.connectedAt,
+    connect_url: d.connectUrl,
+  });
+}
+
 export const getConnectionTool = defineTool({
   name: 'confluence_get_connection',
   title: 'Show my Confluence connection',
@@ -34,18 +56,18 @@ export const getConnectionTool = defineTool({
   async handler(_args, ctx) {
     const d = await ctx.account.describe();
     if (!d.connected) {
-      const how = d.connect_url ? `Open this link to connect your Atlassian account: ${d.connect_url}` : '';
-      return { text: `Not connected to Confluence. ${how}`.trim(), structured: compact({ ...d }) };
+      const how = d.connectUrl ? `Open this link to connect your Atlassian account: ${d.connectUrl}` : '';
+      return { text: `Not connected to Confluence. ${how}`.trim(), structured: projectConnection(d) };
     }
     const lines = [
       `Connected to Confluence (${d.kind})${d.account?.name ? ` as ${d.account.name}` : ''}${d.account?.email ? ` <${d.account.email}>` : ''}.`,
       ...(d.sites ?? []).map((s) => `- ${s.name} ${s.url}${s.default ? ' (default)' : ''}`),
       d.scopes ? `Scopes: ${d.scopes.join(', ')}` : '',
-      d.access_token_expires_at
-        ? `Access token valid until ${d.access_token_expires_at} (renewed automatically).`
+      d.accessTokenExpiresAt
+        ? `Access token valid until ${d.accessTokenExpiresAt} (renewed automatically).`
         : '',
     ];
-    return { text: lines.filter(Boolean).join('\n'), structured: compact({ ...d }) };
+    return { text: lines.filter(Boolean).join('\n'), structured: projectConnection(d) };
   },
 });
 

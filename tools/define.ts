@@ -1,16 +1,42 @@
 import type { z } from 'zod';
-import type { ConnectionDescription } from '../src/auth/session.js';
-import type { Toolset } from '../src/config/schema.js';
-import type { ConfluenceClient } from '../src/confluence/client.js';
-import type { GranularScope } from '../src/confluence/scopes.js';
+import type { ConfluenceClient, GranularScope } from '../src/confluence/index.js';
+import type { KindedError } from '../src/error-kind.js';
 import type { Logger } from '../src/log.js';
 import type { SpaceBounds, SpaceGuard } from './space-guard.js';
+
+/** Groups of tools an operator can switch on or off. */
+export const TOOLSETS = [
+  'pages',
+  'spaces',
+  'search',
+  'labels',
+  'users',
+  'groups',
+  'site',
+  'account',
+] as const;
+export type Toolset = (typeof TOOLSETS)[number];
 
 /** Bounds a tool honours, from the operator's configuration. */
 export interface ToolLimits {
   maxResultChars: number;
   defaultPageSize: number;
   maxPageSize: number;
+}
+
+/**
+ * The caller's connection as the account tools read it (camelCase, never a token; times ISO 8601). The session
+ * layer's description has this shape; the MCP edge hands it over, and the compiler checks the two agree there.
+ */
+export interface ConnectionDescription {
+  connected: boolean;
+  kind: 'oauth' | 'api-token' | 'access-token' | 'none';
+  account?: { accountId?: string; name?: string; email?: string };
+  sites?: { cloudId?: string; name: string; url: string; default: boolean }[];
+  scopes?: string[];
+  accessTokenExpiresAt?: string;
+  connectedAt?: string;
+  connectUrl?: string;
 }
 
 /** The caller's own connection, for the account tools. */
@@ -91,11 +117,13 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
 }
 
 /** A caller mistake the schema could not express (e.g. two arguments that exclude each other). */
-export class ToolInputError extends Error {
+export class ToolInputError extends Error implements KindedError {
   override readonly name = 'ToolInputError';
+  readonly kind = 'invalid-input';
 }
 
 /** The tool chose not to act, to protect content or follow the operator's rules; the message says why and what next. */
-export class ToolRefusal extends Error {
+export class ToolRefusal extends Error implements KindedError {
   override readonly name = 'ToolRefusal';
+  readonly kind = 'refused';
 }

@@ -3,14 +3,14 @@ import {
   addLabels,
   composeCql,
   cqlString,
+  type Label,
   listLabels,
   listPageLabels,
   listSpaceLabels,
   removeLabel,
   searchContent,
+  webUrl,
 } from '../src/confluence/index.js';
-import { webUrl } from '../src/confluence/links.js';
-import type { Label } from '../src/confluence/types.js';
 import { defineTool, ToolInputError, ToolRefusal } from './define.js';
 import { fetchPage, pageArgument } from './page-common.js';
 import { compact, line, moreText, pageSize, pagingInput, pagingOutput } from './shared.js';

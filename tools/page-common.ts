@@ -1,7 +1,14 @@
 import { z } from 'zod';
-import { type GetPageParams, getPage, getUsers } from '../src/confluence/index.js';
-import { pageIdFromReference, referenceUrl, urlIsOnSite, webUrl } from '../src/confluence/links.js';
-import type { Page } from '../src/confluence/types.js';
+import {
+  type GetPageParams,
+  getPage,
+  getUsers,
+  type Page,
+  pageIdFromReference,
+  referenceUrl,
+  urlIsOnSite,
+  webUrl,
+} from '../src/confluence/index.js';
 import { type ToolContext, ToolInputError, ToolRefusal } from './define.js';
 import { compact } from './shared.js';
 
@@ -65,28 +72,46 @@ function checkUrlSite(ctx: ToolContext, reference: string, page: Page): void {
   }
 }
 
-/** A page as list tools report it. */
-export const pageSummaryOutput = z.object({
+/** What every page tool says about a page: these fields, then its own version fields, then `web_url`. */
+export const pageFields = {
   id: z.string(),
   title: z.string(),
   status: z.string(),
   space_id: z.string(),
   parent_id: z.string().optional(),
-  version: z.int().optional(),
-  updated_at: z.string().optional(),
-  web_url: z.string().optional(),
-});
+};
 
-export function projectSummary(page: Page, base: string | undefined): z.input<typeof pageSummaryOutput> {
-  return compact({
+/** The page's web URL, last in every page tool's output. */
+export const webUrlField = z.string().optional();
+
+/**
+ * A page as every page tool reports it: the one projection of a Confluence page. `base` is the site's web root
+ * when a list answer gave it (else the page's own `_links.base`). Tools add their version fields and compact it.
+ */
+export function projectPage(page: Page, base?: string) {
+  return {
     id: page.id,
     title: page.title,
     status: page.status,
     space_id: page.spaceId,
     parent_id: page.parentId ?? undefined,
+    web_url: webUrl(base ?? page._links?.base, page._links?.webui),
+  };
+}
+
+/** A page as list tools report it. */
+export const pageSummaryOutput = z.object({
+  ...pageFields,
+  version: z.int().optional(),
+  updated_at: z.string().optional(),
+  web_url: webUrlField,
+});
+
+export function projectSummary(page: Page, base: string | undefined): z.input<typeof pageSummaryOutput> {
+  return compact({
+    ...projectPage(page, base),
     version: page.version?.number,
     updated_at: page.version?.createdAt,
-    web_url: webUrl(base ?? page._links?.base, page._links?.webui),
   });
 }
 

@@ -7,38 +7,21 @@ import {
   listPageVersions,
   type MovePosition,
   movePage,
+  type Page,
   updatePage,
 } from '../src/confluence/index.js';
-import { webUrl } from '../src/confluence/links.js';
-import type { Page } from '../src/confluence/types.js';
 import { defineTool, type ToolContext, ToolInputError, ToolRefusal } from './define.js';
 import { bodyFormatArgument, storageForUpdate, storageFromInput } from './page-body.js';
-import { fetchPage, pageArgument, userNames } from './page-common.js';
+import { fetchPage, pageArgument, pageFields, projectPage, userNames, webUrlField } from './page-common.js';
 import { compact, line } from './shared.js';
 import { resolveAllowedSpace } from './spaces.js';
 
 /** What write tools report about the page they wrote. */
-export const writtenOutput = {
-  id: z.string(),
-  title: z.string(),
-  status: z.string(),
-  space_id: z.string(),
-  parent_id: z.string().optional(),
-  version: z.int(),
-  web_url: z.string().optional(),
-};
+export const writtenOutput = { ...pageFields, version: z.int(), web_url: webUrlField };
 
 /** The page a write left, as write tools report it. */
 export function written(page: Page) {
-  return compact({
-    id: page.id,
-    title: page.title,
-    status: page.status,
-    space_id: page.spaceId,
-    parent_id: page.parentId ?? undefined,
-    version: page.version?.number ?? 1,
-    web_url: webUrl(page._links?.base, page._links?.webui),
-  });
+  return compact({ ...projectPage(page), version: page.version?.number ?? 1 });
 }
 
 export const createPageTool = defineTool({
@@ -199,12 +182,8 @@ export const movePageTool = defineTool({
     const position: MovePosition = key === 'new_parent' ? 'append' : key;
     await movePage(ctx.confluence, { id: page.id, position, targetId: target.id, signal: ctx.signal });
     const moved = await getPage(ctx.confluence, { id: page.id, signal: ctx.signal });
-    const out = compact({
-      id: moved.id,
-      title: moved.title,
-      parent_id: moved.parentId ?? undefined,
-      space_id: moved.spaceId,
-    });
+    const { id, title, parent_id, space_id } = projectPage(moved);
+    const out = compact({ id, title, parent_id, space_id });
     const where = key === 'new_parent' ? `under "${target.title}"` : `${key} "${target.title}"`;
     return { text: `Moved "${moved.title}" ${where}.`, structured: out };
   },

@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import { listPages } from '../src/confluence/index.js';
-import { webUrl } from '../src/confluence/links.js';
 import { storageToEditableMarkdown } from '../src/content/preservation.js';
 import { type StorageToMarkdownOptions, storageToMarkdown } from '../src/content/storage-to-markdown.js';
 import { defineTool, type ToolContext, ToolInputError } from './define.js';
-import { fetchPage, pageArgument, pageSummaryOutput, projectSummary, userNames } from './page-common.js';
+import {
+  fetchPage,
+  pageArgument,
+  pageFields,
+  pageSummaryOutput,
+  projectPage,
+  projectSummary,
+  userNames,
+  webUrlField,
+} from './page-common.js';
 import { compact, line, moreText, pageSize, pagingInput, pagingOutput, versionOutput } from './shared.js';
 import { resolveAllowedSpace } from './spaces.js';
 
@@ -59,13 +67,9 @@ export const getPageTool = defineTool({
     max_chars: z.int().min(500).optional().describe('Most body characters to return (capped by the server).'),
   },
   output: {
-    id: z.string(),
-    title: z.string(),
-    status: z.string(),
-    space_id: z.string(),
-    parent_id: z.string().optional(),
+    ...pageFields,
     version: versionOutput.optional(),
-    web_url: z.string().optional(),
+    web_url: webUrlField,
     body_format: z.enum(['markdown', 'editable_markdown', 'storage', 'none']),
     body: z.string().optional(),
     body_length: z.int().optional().describe('Total characters of the body in this format.'),
@@ -102,13 +106,8 @@ export const getPageTool = defineTool({
         })
       : undefined;
     const structured = compact({
-      id: page.id,
-      title: page.title,
-      status: page.status,
-      space_id: page.spaceId,
-      parent_id: page.parentId ?? undefined,
+      ...projectPage(page),
       version,
-      web_url: webUrl(page._links?.base, page._links?.webui),
       body_format: args.body_format,
       body: slice?.part,
       body_length: slice ? full.length : undefined,

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { composeCql, cqlString, searchContent } from '../src/confluence/index.js';
-import { webUrl } from '../src/confluence/links.js';
+import { composeCql, cqlString, searchContent, webUrl } from '../src/confluence/index.js';
 import { defineTool, ToolInputError } from './define.js';
 import { compact, line, moreText, pageSize, pagingInput, pagingOutput } from './shared.js';
 

@@ -1,4 +1,5 @@
 import { type ConfluenceClient, canonicalId, listSpaces, spaceBoundsCql } from '../src/confluence/index.js';
+import type { KindedError } from '../src/error-kind.js';
 
 /** The operator's space bounds: keys tools may touch (empty: all) and keys they never touch. */
 export interface SpaceBounds {
@@ -7,8 +8,10 @@ export interface SpaceBounds {
 }
 
 /** A space outside the operator's bounds; answered exactly like content that does not exist. */
-export class OutOfBoundsError extends Error {
+export class OutOfBoundsError extends Error implements KindedError {
   override readonly name = 'OutOfBoundsError';
+  /** Answered exactly like content that does not exist: the bounds are the operator's, not a way around. */
+  readonly kind = 'not-found';
   constructor(readonly subject: string) {
     super(`${subject} is outside the spaces this server may use`);
   }

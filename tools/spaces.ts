@@ -8,9 +8,9 @@ import {
   getSpace,
   listSpacePermissions,
   listSpaces,
+  type Space,
+  webUrl,
 } from '../src/confluence/index.js';
-import { webUrl } from '../src/confluence/links.js';
-import type { Space } from '../src/confluence/types.js';
 import { defineTool, type ToolContext, ToolInputError, ToolRefusal } from './define.js';
 import { compact, line, moreText, pageSize, pagingInput, pagingOutput } from './shared.js';
 

@@ -1,6 +1,5 @@
-import type { ConfluenceAuth } from '../confluence/auth.js';
-import { ConfluenceClient } from '../confluence/client.js';
-import { referenceUrl, urlIsOnSite } from '../confluence/links.js';
+import { type ConfluenceAuth, ConfluenceClient, referenceUrl, urlIsOnSite } from '../confluence/index.js';
+import type { KindedError } from '../error-kind.js';
 
 /** Who is calling, as the transport established it. */
 export interface Caller {
@@ -34,8 +33,9 @@ export type NotConnectedReason =
   | 'busy';
 
 /** The caller has no usable Confluence connection; the message (and connect URL, if any) say how to make one. */
-export class NotConnectedError extends Error {
+export class NotConnectedError extends Error implements KindedError {
   override readonly name = 'NotConnectedError';
+  readonly kind = 'not-connected';
   constructor(
     message: string,
     readonly reason: NotConnectedReason,
@@ -51,8 +51,9 @@ export class NotConnectedError extends Error {
 }
 
 /** The caller's connection lacks scopes a tool needs; reconnecting with them is the only fix. */
-export class MissingScopeError extends Error {
+export class MissingScopeError extends Error implements KindedError {
   override readonly name = 'MissingScopeError';
+  readonly kind = 'scope-missing';
   constructor(
     readonly scopes: readonly string[],
     readonly connectUrl?: string,
@@ -62,13 +63,15 @@ export class MissingScopeError extends Error {
 }
 
 /** The caller named a site their connection does not reach. */
-export class UnknownSiteError extends Error {
+export class UnknownSiteError extends Error implements KindedError {
   override readonly name = 'UnknownSiteError';
+  readonly kind = 'unknown-site';
 }
 
 /** Page URLs in one call point at different sites, or at another site than the `site` argument names. */
-export class SiteConflictError extends Error {
+export class SiteConflictError extends Error implements KindedError {
   override readonly name = 'SiteConflictError';
+  readonly kind = 'invalid-input';
 }
 
 /** Which site a tool call acts on: the site it names, and the sites of the page URLs among its arguments. */
@@ -150,16 +153,17 @@ export interface CallerSession {
   siteUrl?: string | undefined;
 }
 
-/** A connection as tools may report it: never a token. */
+/** A caller's connection as it may be shown to them: never a token. Times are ISO 8601. */
 export interface ConnectionDescription {
   connected: boolean;
   kind: 'oauth' | 'api-token' | 'access-token' | 'none';
-  account?: { account_id?: string; name?: string; email?: string };
-  sites?: { cloud_id?: string; name: string; url: string; default: boolean }[];
+  account?: { accountId?: string; name?: string; email?: string };
+  sites?: { cloudId?: string; name: string; url: string; default: boolean }[];
   scopes?: string[];
-  access_token_expires_at?: string;
-  connected_at?: string;
-  connect_url?: string;
+  accessTokenExpiresAt?: string;
+  connectedAt?: string;
+  /** Where to connect, when not connected and this server connects users itself. */
+  connectUrl?: string;
 }
 
 /** How calls reach Confluence for each caller: static credentials, or per-user OAuth connections. */
@@ -247,7 +251,7 @@ export function staticSessions(auth: ConfluenceAuth | undefined, settings: Clien
         : {
             connected: true,
             kind: 'access-token',
-            sites: [{ cloud_id: auth.cloudId, name: auth.cloudId, url: '', default: true }],
+            sites: [{ cloudId: auth.cloudId, name: auth.cloudId, url: '', default: true }],
           };
     },
     async disconnect() {

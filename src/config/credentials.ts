@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ConfluenceAuth } from '../confluence/auth.js';
+import type { ConfluenceAuth } from '../confluence/index.js';
 import { ConfigError } from './load.js';
 
 const siteCredentials = z.object({

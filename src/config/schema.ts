@@ -1,19 +1,7 @@
 import { z } from 'zod';
-import { SUPPORTED_ALGORITHMS } from '../auth/caller/options.js';
-import { GRANULAR_SCOPES, OFFLINE_ACCESS } from '../confluence/scopes.js';
-
-/** Groups of tools an operator can switch on or off. */
-export const TOOLSETS = [
-  'pages',
-  'spaces',
-  'search',
-  'labels',
-  'users',
-  'groups',
-  'site',
-  'account',
-] as const;
-export type Toolset = (typeof TOOLSETS)[number];
+import { TOOLSETS } from '../../tools/index.js';
+import { SUPPORTED_ALGORITHMS } from '../auth/index.js';
+import { GRANULAR_SCOPES, OFFLINE_ACCESS } from '../confluence/index.js';
 
 const url = (what: string) =>
   z

@@ -5,9 +5,12 @@
  * message naming the place, because a query it misread could change shape once combined with other terms.
  */
 
+import type { KindedError } from '../error-kind.js';
+
 /** A CQL query this module refuses; the message says what is wrong and where. */
-export class CqlSyntaxError extends Error {
+export class CqlSyntaxError extends Error implements KindedError {
   override readonly name = 'CqlSyntaxError';
+  readonly kind = 'invalid-query';
 }
 
 export type CqlOperator = '=' | '!=' | '~' | '!~' | '<' | '<=' | '>' | '>=';

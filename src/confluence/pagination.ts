@@ -3,6 +3,8 @@
  * link; older v1 endpoints page by `start` offset. Tools expose both as one opaque `next_cursor`.
  */
 
+import type { KindedError } from '../error-kind.js';
+
 /** One page of results and the cursor for the next, absent on the last page. */
 export interface Paged<T> {
   items: T[];
@@ -50,8 +52,9 @@ export function encodeOffsetCursor(start: number): string {
 }
 
 /** A `cursor` argument that no list of this server handed out. */
-export class InvalidCursorError extends Error {
+export class InvalidCursorError extends Error implements KindedError {
   override readonly name = 'InvalidCursorError';
+  readonly kind = 'invalid-cursor';
 }
 
 /** The offset a cursor from `encodeOffsetCursor` stands for (0 for none); throws InvalidCursorError otherwise. */

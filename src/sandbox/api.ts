@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalId } from '../confluence/ids.js';
+import { canonicalId } from '../confluence/index.js';
 import { HttpError, type Reply, v2Error } from './http.js';
 import type { SandboxUser } from './model.js';
 import type { Router } from './router.js';

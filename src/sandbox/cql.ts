@@ -1,4 +1,4 @@
-import { canonicalId } from '../confluence/ids.js';
+import { canonicalId } from '../confluence/index.js';
 import type { SandboxPage, SandboxUser } from './model.js';
 
 /**

@@ -1,14 +1,9 @@
 /** The sandbox's live data: what a Confluence site holds, mutable by the API. */
 
-export interface SandboxUser {
-  accountId: string;
-  displayName: string;
-  publicName: string;
-  email: string;
-  timeZone: string;
-  accountType: 'atlassian' | 'app';
-  apiToken?: string;
-}
+import type { SeedUser } from './seed/types.js';
+
+/** A person (or app) with an account: exactly as seeded, since users do not change while the sandbox runs. */
+export type SandboxUser = SeedUser;
 
 export interface SandboxGroup {
   id: string;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { GRANULAR_SCOPES, OFFLINE_ACCESS } from '../confluence/scopes.js';
+import { GRANULAR_SCOPES, OFFLINE_ACCESS } from '../confluence/index.js';
 import { HttpError, type Reply, readBody } from './http.js';
 import type { SandboxUser } from './model.js';
 import type { OAuthState } from './oauth-state.js';

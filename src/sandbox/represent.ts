@@ -1,4 +1,4 @@
-import { encodeTinyLink } from '../confluence/links.js';
+import { encodeTinyLink } from '../confluence/index.js';
 import type { ApiContext } from './api.js';
 import { v2Error } from './http.js';
 import {

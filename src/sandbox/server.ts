@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GRANULAR_SCOPES } from '../confluence/scopes.js';
+import { GRANULAR_SCOPES } from '../confluence/index.js';
 import { type Logger, silentLogger } from '../log.js';
 import type { ApiContext, ApiRoute } from './api.js';
 import { type FaultRule, Faults, faultFromJson } from './faults.js';

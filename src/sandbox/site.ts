@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalId } from '../confluence/ids.js';
+import { canonicalId } from '../confluence/index.js';
 import type {
   PageStatus,
   PageVersionRecord,

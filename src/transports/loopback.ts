@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import type { ConnectFlow } from '../auth/atlassian/connect-flow.js';
 import type { Logger } from '../log.js';
+import type { ConnectPages } from './connect-pages.js';
 import { checkOrigin, originPolicy } from './http-guard.js';
 
 /**
@@ -9,7 +9,7 @@ import { checkOrigin, originPolicy } from './http-guard.js';
  * when another local instance serves it: they share the on-disk store.
  */
 export async function startLoopbackConnectServer(
-  flow: ConnectFlow,
+  flow: ConnectPages,
   port: number,
   log: Logger,
   options: { required?: boolean } = {},

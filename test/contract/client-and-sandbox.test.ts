@@ -10,7 +10,7 @@ import { GRANULAR_SCOPES } from '../../src/confluence/scopes.js';
 import { silentLogger } from '../../src/log.js';
 import { staticRuntime } from '../../src/runtime.js';
 import { type Sandbox, sandboxRoutes, startSandbox } from '../../src/sandbox/index.js';
-import { createServer } from '../../src/server.js';
+import { ALL_TOOLS, selectTools } from '../../tools/index.js';
 import { recordingFetch } from '../support/recording-fetch.js';
 import { describeRequiring } from '../support/requires.js';
 import {
@@ -183,18 +183,18 @@ describeRequiring(
     it('for the requests every tool makes', async () => {
       const start = exchanges.length;
       const user = sandbox.demoUser;
-      const connect = async (tools: Record<string, unknown>) => {
+      const connect = async (toolsConfig: Record<string, unknown>) => {
+        const config = configSchema.parse({ tools: toolsConfig });
         const built = staticRuntime(
-          configSchema.parse({ tools }),
+          config,
           { type: 'api-token', siteUrl: sandbox.url, email: user.email, apiToken: user.apiToken as string },
           silentLogger,
           recordingFetch(exchanges),
         );
-        const server = createServer(built.tools, built.runtime);
         const [a, b] = InMemoryTransport.createLinkedPair();
         const client = new Client({ name: 'contract', version: '1' });
-        await Promise.all([server.connect(b), client.connect(a)]);
-        return { tools: built.tools, server, client };
+        const [server] = await Promise.all([built.server.connect(b), client.connect(a)]);
+        return { tools: selectTools(ALL_TOOLS, config.tools), server, client };
       };
       // With space bounds set, so the guard's own requests (spaces by id, pages by id) are checked too.
       const { tools, server, client } = await connect({ allowPurge: true, spaces: { deny: ['HR'] } });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { ID } from '../../src/sandbox/seed/users.js';
-import { ALL_TOOLS } from '../../tools/registry.js';
+import { ALL_TOOLS } from '../../tools/index.js';
 import { Browser, callbackFor, connectLinkIn, field, startSignIn } from '../support/browser.js';
 import { startConnectServer } from '../support/connect-server.js';
 import { textOf } from '../support/mcp.js';

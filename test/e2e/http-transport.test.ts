@@ -1,7 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectFlow } from '../../src/auth/atlassian/connect-flow.js';
 import {
@@ -11,12 +10,17 @@ import {
   InvalidCallerTokenError,
   type VerifiedCaller,
 } from '../../src/auth/caller/index.js';
+import { StoreRecords } from '../../src/auth/records.js';
 import type { Caller, SessionProvider } from '../../src/auth/session.js';
+import { generateEncryptionKey, parseEncryptionKeys } from '../../src/auth/store/index.js';
 import { configSchema } from '../../src/config/schema.js';
 import { createLogger, type Logger, silentLogger } from '../../src/log.js';
+import { CapabilityMemory, type CapabilityStore } from '../../src/mcp/capabilities.js';
+import { createServer } from '../../src/mcp/server.js';
 import { PACKAGE } from '../../src/paths.js';
-import { type ServerRuntime, staticRuntime } from '../../src/runtime.js';
-import { type RunningHttpServer, startHttpServer } from '../../src/transports/http.js';
+import { staticRuntime } from '../../src/runtime.js';
+import { type HttpServing, type RunningHttpServer, startHttpServer } from '../../src/transports/http.js';
+import { ALL_TOOLS, selectTools } from '../../tools/index.js';
 import { textOf } from '../support/mcp.js';
 
 // The HTTP transport in this process, spoken to over real HTTP with node's own client, so tests control exactly
@@ -47,7 +51,7 @@ function logCapture() {
 async function serve(
   options: {
     http?: Record<string, unknown>;
-    runtime?: (publicUrl: string) => Partial<ServerRuntime> | Promise<Partial<ServerRuntime>>;
+    runtime?: (publicUrl: string) => Partial<HttpServing> | Promise<Partial<HttpServing>>;
     log?: Logger;
   } = {},
 ) {
@@ -463,7 +467,13 @@ function verifier(): CallerVerifier {
   };
 }
 
-function verifiedServer(extra: { log?: Logger; remember?: ServerRuntime['rememberCapabilities'] } = {}) {
+const records = new StoreRecords(parseEncryptionKeys(generateEncryptionKey('t')));
+
+/**
+ * A server that verifies callers with {@link verifier}: `seen` collects the caller each tool call acts for, `infos`
+ * the auth info the SDK hands the handlers of each tool call, and `store`, when given, keeps capabilities.
+ */
+function verifiedServer(extra: { log?: Logger; store?: CapabilityStore } = {}) {
   const seen: (Caller | undefined)[] = [];
   const infos: unknown[] = [];
   const sessions: SessionProvider = {
@@ -474,24 +484,46 @@ function verifiedServer(extra: { log?: Logger; remember?: ServerRuntime['remembe
     },
     disconnect: async () => false,
   };
+  const config = configSchema.parse({});
+  const factory = createServer({
+    tools: selectTools(ALL_TOOLS, config.tools),
+    sessions,
+    limits: config.limits,
+    policy: { spaces: config.tools.spaces, allowPurge: false },
+    log: extra.log ?? silentLogger,
+    ...(extra.store ? { capabilities: new CapabilityMemory(extra.store, records) } : {}),
+  });
   return serve({
     ...(extra.log ? { log: extra.log } : {}),
-    runtime: (publicUrl) => {
-      const base = staticRuntime(configSchema.parse({}), undefined, silentLogger);
-      return {
-        runtime: {
-          ...base.runtime,
-          sessions,
-          callerOf: (e) => {
-            infos.push(e.authInfo);
-            return e.authInfo?.extra?.caller as Caller | undefined;
-          },
+    runtime: (publicUrl) => ({
+      server: {
+        toolCount: factory.toolCount,
+        async connect(transport) {
+          const server = await factory.connect(transport);
+          const deliver = transport.onmessage;
+          transport.onmessage = (message, info) => {
+            if ('method' in message && message.method === 'tools/call') infos.push(info?.authInfo);
+            deliver?.(message, info);
+          };
+          return server;
         },
-        callerAuth: { verifier: verifier(), resource: `${publicUrl}/mcp`, issuer: 'https://idp.example.com' },
-        ...(extra.remember ? { rememberCapabilities: extra.remember } : {}),
-      };
-    },
+      },
+      callerAuth: { verifier: verifier(), resource: `${publicUrl}/mcp`, issuer: 'https://idp.example.com' },
+    }),
   }).then((http) => ({ http, seen, infos }));
+}
+
+/** A capability store that records what is kept, and can be made to fail. */
+function recordingStore(fail?: Error) {
+  const kept: [string, unknown][] = [];
+  const store: CapabilityStore = {
+    get: async () => undefined,
+    set: async (key, value) => {
+      if (fail) throw fail;
+      kept.push([key, value]);
+    },
+  };
+  return { store, kept };
 }
 
 describe('HTTP transport: verified callers', () => {
@@ -661,51 +693,38 @@ describe('HTTP transport: verified callers', () => {
     expect(infos[1]).toMatchObject({ token: 'emailed', clientId: 'u2' });
   });
 
-  it('remembers the capabilities a verified caller declares at initialize, alone or in a batch', async () => {
-    const remembered: [Caller, ClientCapabilities][] = [];
-    const { http } = await verifiedServer({
-      remember: async (caller, capabilities) => {
-        remembered.push([caller, capabilities]);
-      },
-    });
+  it('remembers what a verified caller declares at initialize, and nothing from an initialize the SDK refuses', async () => {
+    const { store, kept } = recordingStore();
+    const { http } = await verifiedServer({ store });
     const headers = { ...json, authorization: 'Bearer bare' };
-    await send(http.mcpUrl, { headers, chunks: [JSON.stringify(INITIALIZE)] });
-    const { capabilities: _, ...noCapabilities } = INITIALIZE.params;
-    await send(http.mcpUrl, {
+    const urlCapable = {
+      ...INITIALIZE,
+      params: { ...INITIALIZE.params, capabilities: { elicitation: { url: {} } } },
+    };
+    expect((await send(http.mcpUrl, { headers, chunks: [JSON.stringify(urlCapable)] })).status).toBe(200);
+    // A batch may not hold an initialize, and an initialize needs params: both are refused, and change nothing.
+    const batch = await send(http.mcpUrl, {
       headers,
-      chunks: [
-        JSON.stringify([
-          { jsonrpc: '2.0', method: 'notifications/initialized' },
-          { ...INITIALIZE, params: noCapabilities },
-        ]),
-      ],
+      chunks: [JSON.stringify([{ jsonrpc: '2.0', method: 'notifications/initialized' }, INITIALIZE])],
     });
+    expect(batch.status).toBe(400);
     await send(http.mcpUrl, { headers, chunks: [JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' })] });
     await send(http.mcpUrl, {
       headers,
       chunks: [JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'initialize' })],
     });
-    const who = {
-      userKey: '["https://idp.example.com","u4"]',
-      label: 'u4 at https://idp.example.com',
-      issuer: 'https://idp.example.com',
-      subject: 'u4',
-    };
-    expect(remembered).toEqual([
-      [who, { elicitation: {} }],
-      [who, {}],
-      [who, {}],
+    // A client that cannot open URLs is remembered as such: the record is replaced, not left as it was.
+    await send(http.mcpUrl, { headers, chunks: [JSON.stringify(INITIALIZE)] });
+    const u4 = records.capabilities('["https://idp.example.com","u4"]');
+    expect(kept).toEqual([
+      [u4, { elicitation: { url: {} } }],
+      [u4, {}],
     ]);
   });
 
   it('still serves the initialize when its capabilities cannot be remembered, and logs a warning', async () => {
     const { log, lines } = logCapture();
-    const { http } = await verifiedServer({
-      log,
-      remember: async () => {
-        throw new Error('store down');
-      },
-    });
+    const { http } = await verifiedServer({ log, store: recordingStore(new Error('store down')).store });
     const answer = await send(http.mcpUrl, {
       headers: { ...json, authorization: 'Bearer bare' },
       chunks: [JSON.stringify(INITIALIZE)],

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectFlow } from '../../src/auth/atlassian/connect-flow.js';
 import { ConnectionManager } from '../../src/auth/atlassian/connections.js';
 import { AtlassianOAuth } from '../../src/auth/atlassian/oauth-client.js';
+import { StoreRecords } from '../../src/auth/records.js';
 import { generateEncryptionKey, openSecretStore, parseEncryptionKeys } from '../../src/auth/store/index.js';
 import { GRANULAR_SCOPES } from '../../src/confluence/scopes.js';
 import { silentLogger } from '../../src/log.js';
@@ -120,9 +121,9 @@ describe('an expired state', () => {
   let now = Date.now();
 
   beforeAll(async () => {
-    const store = await openSecretStore('memory://', {
-      keys: parseEncryptionKeys(generateEncryptionKey('state')),
-    });
+    const keys = parseEncryptionKeys(generateEncryptionKey('state'));
+    const store = await openSecretStore('memory://', { keys });
+    const records = new StoreRecords(keys);
     server = createServer((req, res) => void flow.handle(req, res, (req.url ?? '').split('?')[0] as string));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -137,15 +138,15 @@ describe('an expired state', () => {
       timeoutMs: 5000,
       userAgent: 'test',
     });
-    manager = new ConnectionManager({ store, oauth, hashUserKey: (k) => k });
+    manager = new ConnectionManager({ store, records, oauth });
     flow = new ConnectFlow({
       store,
+      records,
       oauth,
       manager,
       publicUrl: base,
       callbackPath: '/integration-callback',
       authOrigin: sandbox.url,
-      stateKey: new Uint8Array(32).fill(7),
       log: silentLogger,
       now: () => now,
     });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { currentVersion } from '../../src/sandbox/model.js';
 import { ID } from '../../src/sandbox/seed/users.js';
-import { ALL_TOOLS } from '../../tools/registry.js';
+import { ALL_TOOLS } from '../../tools/index.js';
 import { gatewayAuth, startToolServer } from '../support/http-server.js';
 import { textOf } from '../support/mcp.js';
 

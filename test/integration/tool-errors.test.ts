@@ -1,5 +1,24 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { delay, HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClientCredentialsError, OAuthUnavailableError } from '../../src/auth/atlassian/oauth-client.js';
+import {
+  MissingScopeError,
+  NotConnectedError,
+  type SessionProvider,
+  SiteConflictError,
+  UnknownSiteError,
+} from '../../src/auth/session.js';
+import { LockTimeoutError } from '../../src/auth/store/lock-timeout-error.js';
+import { StoreUnavailableError } from '../../src/auth/store/store-unavailable-error.js';
+import { configSchema } from '../../src/config/schema.js';
+import { ERROR_KINDS } from '../../src/error-kind.js';
+import { silentLogger } from '../../src/log.js';
+import { describeExpectedError } from '../../src/mcp/errors.js';
+import { createServer } from '../../src/mcp/server.js';
+import { ALL_TOOLS, selectTools } from '../../tools/index.js';
 import { connectInMemory, SITE, textOf } from '../support/mcp.js';
 import { mockServer } from '../support/msw.js';
 
@@ -97,5 +116,122 @@ describe('upstream failures reach the model as distinct isError results that say
   it('gives every failure its own message', () => {
     expect(texts.size).toBe(cases.length);
     expect(new Set(texts.values()).size).toBe(cases.length);
+  });
+});
+
+const CONNECT = 'https://mcp.example.com/connect/abc';
+const NO_CREDENTIALS =
+  'This server has no Confluence credentials. Set CONFLUENCE_SITE_URL, ATLASSIAN_EMAIL and ATLASSIAN_API_TOKEN (or ATLASSIAN_ACCESS_TOKEN and CONFLUENCE_CLOUD_ID) in its environment and restart it.';
+
+// Failures before Confluence is reached (the connection, the token store, Atlassian's OAuth server, the arguments),
+// each thrown where the session is made, and the text the model must get for it, word for word.
+const sessionFailures: { name: string; error: Error; says: string | RegExp }[] = [
+  {
+    name: 'not connected, with a link',
+    error: new NotConnectedError('You have not connected your Atlassian account yet.', 'none', CONNECT),
+    says: `Not connected to Confluence. You have not connected your Atlassian account yet. Ask the user to open this link and approve access, then call the tool again: ${CONNECT}`,
+  },
+  {
+    name: 'not connected, no link',
+    error: new NotConnectedError(NO_CREDENTIALS, 'no-credentials'),
+    says: `Not connected to Confluence. ${NO_CREDENTIALS}`,
+  },
+  {
+    name: 'a scope not granted',
+    error: new MissingScopeError(['read:page:confluence'], CONNECT),
+    says: `Missing OAuth scope: Your Atlassian connection was not granted read:page:confluence. This tool needs it; retrying will not help. Ask the user to reconnect and approve it: ${CONNECT}`,
+  },
+  {
+    name: 'an unknown site',
+    error: new UnknownSiteError(
+      'Your connection does not reach "other". It reaches: Acme (https://acme.atlassian.net).',
+    ),
+    says: 'Unknown site: Your connection does not reach "other". It reaches: Acme (https://acme.atlassian.net).',
+  },
+  {
+    name: 'page URLs on two sites',
+    error: new SiteConflictError(
+      'The page URLs are on different sites (a and b); one call acts on one site.',
+    ),
+    says: 'Invalid arguments: The page URLs are on different sites (a and b); one call acts on one site.',
+  },
+  {
+    name: 'the token store down',
+    error: new StoreUnavailableError('redis did not answer within 1500 ms'),
+    says: 'The token store is unavailable, so your Confluence connection cannot be read right now. Nothing is lost: retry in a minute.',
+  },
+  {
+    name: 'a refresh held by another request',
+    error: new LockTimeoutError('refresh:abc', 20_000),
+    says: 'Your Confluence connection is being renewed by another request that is taking long. Retry in a few seconds.',
+  },
+  {
+    name: "Atlassian's OAuth server down",
+    error: new OAuthUnavailableError('token endpoint answered 503'),
+    says: "Atlassian's sign-in service could not renew your access right now. Retry in a minute; your connection is kept.",
+  },
+  {
+    name: "the app's credentials refused",
+    error: new ClientCredentialsError('invalid_client'),
+    says: "Atlassian refused this server's app credentials. This is a server configuration problem: tell its operator.",
+  },
+  {
+    name: 'a bug',
+    error: new Error('secret detail of a bug'),
+    says: /^Internal error in confluence-mcp \(incident [0-9a-f]{8}\)\. The server logged the details; retrying may not help\.$/,
+  },
+];
+
+describe('failures of the connection, the token store and the arguments reach the model as the text of their kind', () => {
+  it.each(sessionFailures)('$name', async ({ error, says }) => {
+    const sessions: SessionProvider = {
+      session: () => Promise.reject(error),
+      describe: async () => ({ connected: false, kind: 'none' }),
+      disconnect: async () => false,
+    };
+    const config = configSchema.parse({});
+    const factory = createServer({
+      tools: selectTools(ALL_TOOLS, config.tools),
+      sessions,
+      limits: config.limits,
+      policy: { spaces: config.tools.spaces, allowPurge: false },
+      log: silentLogger,
+    });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: 'errors', version: '1' });
+    const [server] = await Promise.all([factory.connect(b), client.connect(a)]);
+    try {
+      const result = (await client.callTool({
+        name: 'confluence_get_page',
+        arguments: { page: '123' },
+      })) as CallToolResult;
+      expect(result.isError).toBe(true);
+      if (typeof says === 'string') expect(textOf(result)).toBe(says);
+      else expect(textOf(result)).toMatch(says);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it('turns malformed CQL into a result that says where, before anything is searched', async () => {
+    const session = await connectInMemory();
+    try {
+      const result = await session.call('confluence_search', { cql: 'title = "roadmap' });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/^Invalid CQL: .+\. Nothing was searched; fix the query and call again/);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('has a text for every kind of error, and none for an error without a kind', () => {
+    for (const kind of ERROR_KINDS) {
+      const error = Object.assign(new Error('what happened'), { kind });
+      expect(describeExpectedError(error), kind).toEqual(expect.any(String));
+    }
+    expect(describeExpectedError(new Error('a bug'))).toBeUndefined();
+    expect(describeExpectedError(Object.assign(new Error('x'), { kind: 'made-up' }))).toBeUndefined();
+    expect(describeExpectedError({ kind: 'not-found', message: 'not an Error' })).toBeUndefined();
   });
 });

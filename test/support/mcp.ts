@@ -5,7 +5,6 @@ import { type Config, configSchema } from '../../src/config/schema.js';
 import type { ConfluenceAuth } from '../../src/confluence/auth.js';
 import { silentLogger } from '../../src/log.js';
 import { staticRuntime } from '../../src/runtime.js';
-import { createServer } from '../../src/server.js';
 
 /** A personal-API-token credential for a site msw answers for. */
 export const SITE = 'https://acme.atlassian.net';
@@ -21,11 +20,10 @@ export async function connectInMemory(
   options: { auth?: ConfluenceAuth; config?: Record<string, unknown> } = {},
 ) {
   const config: Config = configSchema.parse(options.config ?? {});
-  const { tools, runtime } = staticRuntime(config, options.auth ?? apiTokenAuth, silentLogger);
-  const server = createServer(tools, runtime);
+  const { server: factory } = staticRuntime(config, options.auth ?? apiTokenAuth, silentLogger);
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'test-client', version: '1.0.0' });
-  await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+  const [server] = await Promise.all([factory.connect(serverTransport), client.connect(clientTransport)]);
   return {
     client,
     call: (name: string, args: Record<string, unknown>) =>

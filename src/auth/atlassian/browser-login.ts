@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../log.js';
+import type { StoreRecords } from '../records.js';
 import { takeMatching } from './connect-links.js';
 import { randomToken, sameSecret, sha256 } from './flow-secrets.js';
 import { type BrowserIdentity, IdTokenError, LoginCodeRejectedError, pkceChallenge } from './oidc-login.js';
@@ -47,6 +48,7 @@ export interface BrowserLogin {
 
 export interface BrowserLoginStepOptions {
   store: StorePort;
+  records: StoreRecords;
   provider: BrowserLoginProvider;
   /** Whether cookies get `Secure` (the public URL is https). */
   secure: boolean;
@@ -54,9 +56,6 @@ export interface BrowserLoginStepOptions {
   ttlMs?: number;
   now?: () => number;
 }
-
-/** The store key of a user's sign-in in progress: starting another replaces it. */
-export const loginKey = (slot: string): string => `signin:${slot}`;
 
 // A state is the user's slot (43 characters, to find the record) followed by 43 random ones.
 const STATE = /^[A-Za-z0-9_-]{86}$/;
@@ -123,7 +122,7 @@ export class BrowserLoginStep {
         html`<p>The sign-in service could not be reached. Try the link again in a moment.</p>`,
       );
     }
-    await this.#o.store.set<LoginRecord>(loginKey(slot), record, this.#o.ttlMs);
+    await this.#o.store.set<LoginRecord>(this.#o.records.signIn(slot), record, this.#o.ttlMs);
     res.writeHead(303, {
       location,
       'cache-control': 'no-store',
@@ -145,7 +144,7 @@ export class BrowserLoginStep {
     const record = STATE.test(state)
       ? await takeMatching<LoginRecord>(
           this.#o.store,
-          loginKey(state.slice(0, 43)),
+          this.#o.records.signIn(state.slice(0, 43)),
           (r) => sameSecret(r.state, hash),
           this.#o.now,
         )

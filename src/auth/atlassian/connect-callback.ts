@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jwtVerify } from 'jose';
 import type { Logger } from '../../log.js';
+import type { StoreRecords } from '../records.js';
 import { LockTimeoutError } from '../store/lock-timeout-error.js';
 import { StoreUnavailableError } from '../store/store-unavailable-error.js';
 import { takeMatching } from './connect-links.js';
@@ -29,16 +30,13 @@ export interface StateRecord {
   expiresAt: number;
 }
 
-/** The store key of a user's pending consent. */
-export const consentKey = (slot: string): string => `consent:${slot}`;
-
 /** What finishing a connection needs; the connect flow's options supply it. */
 export interface ConnectCallbackOptions {
   store: StorePort;
+  records: StoreRecords;
   oauth: AtlassianOAuth;
   manager: ConnectionManager;
   callbackPath: string;
-  stateKey: Uint8Array;
   whoAmI?: (
     accessToken: string,
     site: AtlassianSite,
@@ -61,7 +59,7 @@ export async function finishConnect(
   let nonce: string;
   let slot: string;
   try {
-    const { payload } = await jwtVerify(url.searchParams.get('state') ?? '', o.stateKey, {
+    const { payload } = await jwtVerify(url.searchParams.get('state') ?? '', o.records.flowKey, {
       algorithms: ['HS256'],
       currentDate: new Date(o.now()),
     });
@@ -79,7 +77,7 @@ export async function finishConnect(
   }
   const state = await takeMatching<StateRecord>(
     o.store,
-    consentKey(slot),
+    o.records.consent(slot),
     (r) => same(r.nonce, nonce),
     o.now,
   );

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SignJWT } from 'jose';
 import type { Logger } from '../../log.js';
+import type { StoreRecords } from '../records.js';
 import type { Caller } from '../session.js';
 import { LockTimeoutError } from '../store/lock-timeout-error.js';
 import { StoreUnavailableError } from '../store/store-unavailable-error.js';
@@ -10,7 +11,7 @@ import {
   CLEAR_LOGIN_COOKIE,
   LOGIN_CALLBACK_PATH,
 } from './browser-login.js';
-import { consentKey, finishConnect, type StateRecord } from './connect-callback.js';
+import { finishConnect, type StateRecord } from './connect-callback.js';
 import { ConnectLinks, type LinkRecord, slotOfLinkId } from './connect-links.js';
 import {
   confirmationPage,
@@ -31,6 +32,8 @@ import type { StorePort } from './store-port.js';
 
 export interface ConnectFlowOptions {
   store: StorePort;
+  /** Names the flow's records and the users' slots, and holds the key its OAuth `state` is signed with. */
+  records: StoreRecords;
   oauth: AtlassianOAuth;
   manager: ConnectionManager;
   /** Where browsers reach this server, e.g. https://mcp.example.com. */
@@ -39,8 +42,6 @@ export interface ConnectFlowOptions {
   callbackPath: string;
   /** Atlassian's OAuth server origin, where the confirmation form's redirect lands. */
   authOrigin: string;
-  /** HMAC key for the `state` parameter (32 bytes). */
-  stateKey: Uint8Array;
   /** Learns the Atlassian account a new access token belongs to (for the success page); best effort. */
   whoAmI?: (
     accessToken: string,
@@ -91,6 +92,7 @@ export class ConnectFlow {
     this.#login = options.browserLogin
       ? new BrowserLoginStep({
           store: options.store,
+          records: options.records,
           provider: options.browserLogin,
           secure: this.#secure,
           log: options.log,
@@ -100,7 +102,7 @@ export class ConnectFlow {
       : undefined;
     this.#links = new ConnectLinks({
       store: options.store,
-      slotKey: options.stateKey,
+      records: options.records,
       ttlMs: this.#o.linkTtlMs,
       maxPending: options.maxPendingLinks ?? 10_000,
       now: this.#o.now,
@@ -223,7 +225,7 @@ export class ConnectFlow {
     const nonce = random();
     const binder = random();
     await this.#o.store.set<StateRecord>(
-      consentKey(slot),
+      this.#o.records.consent(slot),
       {
         userKey: link.userKey,
         label: link.who.label,
@@ -237,7 +239,7 @@ export class ConnectFlow {
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuedAt(Math.floor(this.#o.now() / 1000))
       .setExpirationTime(Math.floor((this.#o.now() + STATE_TTL_MS) / 1000))
-      .sign(this.#o.stateKey);
+      .sign(this.#o.records.flowKey);
     res.writeHead(303, {
       location: this.#o.oauth.authorizeUrl(state),
       'cache-control': 'no-store',

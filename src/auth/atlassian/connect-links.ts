@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import type { StoreRecords } from '../records.js';
 import { NotConnectedError } from '../session.js';
 import { LockTimeoutError } from '../store/lock-timeout-error.js';
 import { randomToken, sameSecret } from './flow-secrets.js';
@@ -30,8 +30,8 @@ export interface LinkRecord {
 
 export interface ConnectLinksOptions {
   store: StorePort;
-  /** A secret (32 bytes) the slots are keyed with, so a slot names no user and cannot be guessed. */
-  slotKey: Uint8Array;
+  /** The names of the records links are kept under, and the users' slots (keyed, so none can be guessed). */
+  records: StoreRecords;
   ttlMs: number;
   /**
    * Fleet-wide cap on links created per link lifetime (counted over the current and the previous lifetime-long
@@ -44,11 +44,6 @@ export interface ConnectLinksOptions {
 /** Length of a slot and of a nonce in a link id: base64url of 32 bytes. */
 const PART = 43;
 const LINK_ID = new RegExp(`^[A-Za-z0-9_-]{${PART * 2}}$`);
-const COUNT_LOCK = 'connect-link-count';
-
-/** The store key of a user's link, sign-in and pending consent all derive from the slot. */
-export const linkKey = (slot: string): string => `link:${slot}`;
-
 /** The slot half of a well-formed link id, or undefined. */
 export function slotOfLinkId(id: string): string | undefined {
   return LINK_ID.test(id) ? id.slice(0, PART) : undefined;
@@ -71,14 +66,9 @@ export class ConnectLinks {
     this.#o = options;
   }
 
-  /** The slot of a user: every record of their connect flow is stored under it. */
-  slotOf(userKey: string): string {
-    return createHmac('sha256', this.#o.slotKey).update(`connect-slot\u0000${userKey}`).digest('base64url');
-  }
-
   /** The user's outstanding link id, or a new one; concurrent calls for one user share one answer. */
   issue(userKey: string, who: LinkIdentity): Promise<string> {
-    const slot = this.slotOf(userKey);
+    const slot = this.#o.records.slot(userKey);
     let flight = this.#issuing.get(slot);
     if (!flight) {
       flight = this.#issue(slot, userKey, who).finally(() => this.#issuing.delete(slot));
@@ -88,38 +78,38 @@ export class ConnectLinks {
   }
 
   async #issue(slot: string, userKey: string, who: LinkIdentity): Promise<string> {
-    const { store, ttlMs, now } = this.#o;
+    const { store, records, ttlMs, now } = this.#o;
     // Hand out a link only while a person still has time to use it.
     const margin = Math.min(60_000, ttlMs / 5);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const current = await store.get<LinkRecord>(linkKey(slot));
+      const current = await store.get<LinkRecord>(records.link(slot));
       if (current && sameSecret(current.userKey, userKey) && current.expiresAt - now() > margin) {
         return slot + current.nonce;
       }
       await this.#reserve();
       // A nearly expired link gives way to a fresh one; another process may do the same, and then one add wins.
-      if (current) await store.delete(linkKey(slot));
+      if (current) await store.delete(records.link(slot));
       const record: LinkRecord = { userKey, who, nonce: randomToken(), csrf: randomToken(), expiresAt: 0 };
       record.expiresAt = now() + ttlMs;
-      if (await store.add(linkKey(slot), record, ttlMs)) return slot + record.nonce;
+      if (await store.add(records.link(slot), record, ttlMs)) return slot + record.nonce;
     }
     throw new Error('could not create a connect link: its slot stays taken');
   }
 
   /** Counts a new link against the fleet-wide cap, or refuses with a message for the user. */
   async #reserve(): Promise<void> {
-    const { store, ttlMs, maxPending, now } = this.#o;
-    const count = store.withLock(COUNT_LOCK, { ttlMs: 5_000, waitMs: 5_000 }, async () => {
+    const { store, records, ttlMs, maxPending, now } = this.#o;
+    const count = store.withLock(records.linkCountLock, { ttlMs: 5_000, waitMs: 5_000 }, async () => {
       const window = Math.floor(now() / ttlMs);
-      const current = (await store.get<number>(`linkcount:${window}`)) ?? 0;
-      const previous = (await store.get<number>(`linkcount:${window - 1}`)) ?? 0;
+      const current = (await store.get<number>(records.linkCount(window))) ?? 0;
+      const previous = (await store.get<number>(records.linkCount(window - 1))) ?? 0;
       if (current + previous >= maxPending) {
         throw new NotConnectedError(
           `Too many people are connecting to this server right now, so no connect link can be made. Try again in ${Math.ceil(ttlMs / 60_000)} minutes.`,
           'busy',
         );
       }
-      await store.set(`linkcount:${window}`, current + 1, ttlMs * 2);
+      await store.set(records.linkCount(window), current + 1, ttlMs * 2);
     });
     await count.catch((error: unknown) => {
       if (!(error instanceof LockTimeoutError)) throw error;
@@ -134,7 +124,7 @@ export class ConnectLinks {
   async find(id: string): Promise<LinkRecord | undefined> {
     const slot = slotOfLinkId(id);
     if (!slot) return undefined;
-    const record = await this.#o.store.get<LinkRecord>(linkKey(slot));
+    const record = await this.#o.store.get<LinkRecord>(this.#o.records.link(slot));
     return record && sameSecret(record.nonce, id.slice(PART)) && record.expiresAt > this.#o.now()
       ? record
       : undefined;
@@ -147,7 +137,7 @@ export class ConnectLinks {
     const nonce = id.slice(PART);
     return takeMatching<LinkRecord>(
       this.#o.store,
-      linkKey(slot),
+      this.#o.records.link(slot),
       (r) => sameSecret(r.nonce, nonce),
       this.#o.now,
     );

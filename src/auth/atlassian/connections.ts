@@ -1,3 +1,4 @@
+import type { StoreRecords } from '../records.js';
 import { NotConnectedError } from '../session.js';
 import { type AtlassianOAuth, type AtlassianSite, InvalidGrantError, type TokenSet } from './oauth-client.js';
 import type { StorePort } from './store-port.js';
@@ -19,8 +20,8 @@ export interface ConnectionRecord {
 export interface ConnectionManagerOptions {
   store: StorePort;
   oauth: AtlassianOAuth;
-  /** The store key component for a user key (a keyed hash, so key names do not reveal users). */
-  hashUserKey: (userKey: string) => string;
+  /** The names of the records a connection is kept under. */
+  records: StoreRecords;
   /** Refresh this long before expiry: the gateway may answer 403 or 404, not 401, for an expired token. */
   skewMs?: number;
   now?: () => number;
@@ -40,7 +41,7 @@ const ABSOLUTE_MS = 365 * 86_400_000;
  * refresh token before anyone uses the new access token.
  */
 export class ConnectionManager {
-  readonly #o: Required<Omit<ConnectionManagerOptions, 'store' | 'oauth' | 'hashUserKey'>> &
+  readonly #o: Required<Omit<ConnectionManagerOptions, 'store' | 'oauth' | 'records'>> &
     ConnectionManagerOptions;
   readonly #inflight = new Map<string, Promise<ConnectionRecord>>();
 
@@ -49,7 +50,7 @@ export class ConnectionManager {
   }
 
   #key(userKey: string): string {
-    return `conn:${this.#o.hashUserKey(userKey)}`;
+    return this.#o.records.connection(userKey);
   }
 
   #ttl(record: ConnectionRecord): number {
@@ -112,7 +113,7 @@ export class ConnectionManager {
     const key = this.#key(userKey);
     const { store, oauth, lockTtlMs, lockWaitMs } = this.#o;
     return store.withLock(
-      `refresh:${this.#o.hashUserKey(userKey)}`,
+      this.#o.records.refreshLock(userKey),
       { ttlMs: lockTtlMs, waitMs: lockWaitMs },
       async () => {
         // Read again under the lock: another process may have refreshed while this one waited.

@@ -1,4 +1,5 @@
 import ky, { HTTPError, type KyInstance } from 'ky';
+import type { KindedError } from '../../error-kind.js';
 
 /** An Atlassian site a connection reaches, as `accessible-resources` lists it. */
 export interface AtlassianSite {
@@ -22,13 +23,17 @@ export class InvalidGrantError extends Error {
 }
 
 /** Atlassian refused this app's client credentials: an operator problem, not the user's. */
-export class ClientCredentialsError extends Error {
+export class ClientCredentialsError extends Error implements KindedError {
   override readonly name = 'ClientCredentialsError';
+  readonly kind = 'misconfigured';
+  readonly service = 'atlassian-oauth';
 }
 
 /** Atlassian's OAuth server could not be reached or failed; the grant may still be good. */
-export class OAuthUnavailableError extends Error {
+export class OAuthUnavailableError extends Error implements KindedError {
   override readonly name = 'OAuthUnavailableError';
+  readonly kind = 'unavailable';
+  readonly service = 'atlassian-oauth';
 }
 
 export interface AtlassianOAuthOptions {

@@ -1,4 +1,4 @@
-import { ConfluenceClient } from '../../confluence/client.js';
+import { ConfluenceClient } from '../../confluence/index.js';
 import {
   type Caller,
   type CallerSession,
@@ -66,9 +66,9 @@ export class OAuthSessions implements SessionProvider {
   async describe(caller: Caller | undefined): Promise<ConnectionDescription> {
     const who = this.#identify(caller);
     const record = await this.manager.get(who.userKey);
-    if (!record) return { connected: false, kind: 'none', connect_url: await this.flow.createLink(who) };
+    if (!record) return { connected: false, kind: 'none', connectUrl: await this.flow.createLink(who) };
     const account: NonNullable<ConnectionDescription['account']> = {};
-    if (record.account?.accountId) account.account_id = record.account.accountId;
+    if (record.account?.accountId) account.accountId = record.account.accountId;
     if (record.account?.name) account.name = record.account.name;
     if (record.account?.email) account.email = record.account.email;
     return {
@@ -76,14 +76,14 @@ export class OAuthSessions implements SessionProvider {
       kind: 'oauth',
       ...(Object.keys(account).length ? { account } : {}),
       sites: record.sites.map((s, i) => ({
-        cloud_id: s.cloudId,
+        cloudId: s.cloudId,
         name: s.name,
         url: s.url,
         default: i === 0,
       })),
       scopes: record.scopes,
-      access_token_expires_at: new Date(record.accessExpiresAt).toISOString(),
-      connected_at: new Date(record.createdAt).toISOString(),
+      accessTokenExpiresAt: new Date(record.accessExpiresAt).toISOString(),
+      connectedAt: new Date(record.createdAt).toISOString(),
     };
   }
 

@@ -3,6 +3,7 @@ import { ConfluenceError, type RequestSummary } from './confluence-error.js';
 /** 409: the write lost a race (stale version number) or collides with existing content (duplicate title). */
 export class ConflictError extends ConfluenceError {
   override readonly name = 'ConflictError';
+  override readonly kind = 'conflict';
   /** The version Confluence holds now, when its message says (`Current Version: [6]`). */
   readonly currentVersion: number | undefined;
 

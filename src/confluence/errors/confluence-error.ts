@@ -1,3 +1,5 @@
+import type { ErrorKind, KindedError } from '../../error-kind.js';
+
 /** What a failed Confluence request was, for messages and logs. Never holds credentials. */
 export interface RequestSummary {
   method: string;
@@ -7,9 +9,11 @@ export interface RequestSummary {
   subject?: string;
 }
 
-/** Base of every error the Confluence client throws; `name` tells the kind apart. */
-export abstract class ConfluenceError extends Error {
+/** Base of every error the Confluence client throws; `kind` says what happened, `name` which class it is. */
+export abstract class ConfluenceError extends Error implements KindedError {
   abstract override readonly name: string;
+  abstract readonly kind: ErrorKind;
+  readonly service = 'confluence';
   readonly request: RequestSummary;
   /** HTTP status, when Confluence answered. */
   readonly status: number | undefined;
@@ -27,5 +31,10 @@ export abstract class ConfluenceError extends Error {
     this.request = request;
     this.status = status;
     this.detail = detail;
+  }
+
+  /** What was asked for, in words (`page 123`), when the request said. */
+  get subject(): string | undefined {
+    return this.request.subject;
   }
 }

@@ -3,6 +3,7 @@ import { ConfluenceError, type RequestSummary } from './confluence-error.js';
 /** 429: a rate limit was hit; `retryAfterSeconds` says when to try again, when Confluence said. */
 export class RateLimitError extends ConfluenceError {
   override readonly name = 'RateLimitError';
+  override readonly kind = 'rate-limited';
   readonly retryAfterSeconds: number | undefined;
   /** When the quota resets (`X-RateLimit-Reset`), when Confluence said. */
   readonly resetAt: Date | undefined;

@@ -1,4 +1,4 @@
-import { canonicalId } from '../../confluence/ids.js';
+import { canonicalId } from '../../confluence/index.js';
 import { storageProblem } from '../../content/storage/well-formed.js';
 import {
   type ApiContext,

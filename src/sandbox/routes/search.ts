@@ -1,4 +1,4 @@
-import { encodeTinyLink } from '../../confluence/links.js';
+import { encodeTinyLink } from '../../confluence/index.js';
 import { type ApiRouter, intParam, listParam, ok, route } from '../api.js';
 import { CqlError, parseCql } from '../cql.js';
 import { v1Error } from '../http.js';

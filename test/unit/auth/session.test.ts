@@ -127,7 +127,7 @@ describe('staticSessions', () => {
     expect(await sessions.describe(LOCAL_CALLER)).toEqual({
       connected: true,
       kind: 'access-token',
-      sites: [{ cloud_id: 'cloud-9', name: 'cloud-9', url: '', default: true }],
+      sites: [{ cloudId: 'cloud-9', name: 'cloud-9', url: '', default: true }],
     });
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { TOOLSETS } from '../../../src/config/schema.js';
 import { GRANULAR_SCOPES } from '../../../src/confluence/scopes.js';
-import { ALL_TOOLS, requiredScopes, selectTools } from '../../../tools/registry.js';
+import { requiredScopes } from '../../../src/mcp/registry.js';
+import { ALL_TOOLS, selectTools, TOOLSETS } from '../../../tools/index.js';
 
 describe('the tool registry', () => {
   it('has unique names in confluence_<verb>_<noun> form', () => {
@@ -81,7 +81,7 @@ describe('scopes under space bounds', () => {
 
 describe('the maximum result size', () => {
   it('cuts long text and says how to get less, leaving short text alone', async () => {
-    const { bounded } = await import('../../../tools/registry.js');
+    const { bounded } = await import('../../../src/mcp/registry.js');
     expect(bounded('short', 1000)).toBe('short');
     const cut = bounded('x'.repeat(5000), 1000);
     expect(cut.length).toBeLessThanOrEqual(1000);

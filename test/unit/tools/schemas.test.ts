@@ -4,14 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import { silentLogger } from '../../../src/log.js';
 import { staticRuntime } from '../../../src/runtime.js';
-import { createServer } from '../../../src/server.js';
+import { ALL_TOOLS, selectTools } from '../../../tools/index.js';
 
 // Each tool's schemas as clients see them in tools/list, pinned: a change to a contract must be deliberate
 // (update with `npx vitest run --project unit -u` and review the diff).
 describe('tool schemas as published', async () => {
   const config = configSchema.parse({});
-  const { tools, runtime } = staticRuntime(config, undefined, silentLogger);
-  const server = createServer(tools, runtime);
+  const tools = selectTools(ALL_TOOLS, config.tools);
+  const { server } = staticRuntime(config, undefined, silentLogger);
   const [a, b] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'schema-test', version: '1' });
   await Promise.all([server.connect(b), client.connect(a)]);

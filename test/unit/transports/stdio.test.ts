@@ -4,6 +4,7 @@ import { configSchema } from '../../../src/config/schema.js';
 import { createLogger } from '../../../src/log.js';
 import { staticRuntime } from '../../../src/runtime.js';
 import { runStdio } from '../../../src/transports/stdio.js';
+import { ALL_TOOLS, selectTools } from '../../../tools/index.js';
 import { apiTokenAuth } from '../../support/mcp.js';
 
 // The stdio transport in this process, with this process's stdin and stdout swapped for streams the test holds:
@@ -44,8 +45,9 @@ describe('stdio transport', () => {
     const lines: Record<string, unknown>[] = [];
     const log = createLogger('info', {}, (line) => lines.push(JSON.parse(line)));
     const config = configSchema.parse({});
-    const { tools, runtime } = staticRuntime(config, apiTokenAuth, log);
-    const served = runStdio(tools, runtime, log);
+    const tools = selectTools(ALL_TOOLS, config.tools);
+    const { server } = staticRuntime(config, apiTokenAuth, log);
+    const served = runStdio(server, log);
     terminal.send({
       jsonrpc: '2.0',
       id: 1,

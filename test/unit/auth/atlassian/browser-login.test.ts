@@ -11,6 +11,8 @@ import { sha256 } from '../../../../src/auth/atlassian/flow-secrets.js';
 import type { AtlassianOAuth } from '../../../../src/auth/atlassian/oauth-client.js';
 import { pkceChallenge } from '../../../../src/auth/atlassian/oidc-login.js';
 import type { StorePort } from '../../../../src/auth/atlassian/store-port.js';
+import { StoreRecords } from '../../../../src/auth/records.js';
+import { generateEncryptionKey, parseEncryptionKeys } from '../../../../src/auth/store/index.js';
 import { silentLogger } from '../../../../src/log.js';
 
 const ISSUER = 'https://idp.example.com';
@@ -122,7 +124,7 @@ function setup(subject: string) {
     publicUrl: 'https://mcp.example.com',
     callbackPath: '/integration-callback',
     authOrigin: 'https://auth.example',
-    stateKey: new Uint8Array(32).fill(7),
+    records: new StoreRecords(parseEncryptionKeys(generateEncryptionKey('t'))),
     browserLogin: provider,
     log: silentLogger,
   });
@@ -324,7 +326,7 @@ describe('connect links without browser login', () => {
       publicUrl: 'http://127.0.0.1:3000',
       callbackPath: '/integration-callback',
       authOrigin: 'https://auth.example',
-      stateKey: new Uint8Array(32),
+      records: new StoreRecords(parseEncryptionKeys(generateEncryptionKey('t'))),
       log: silentLogger,
     });
     const link = await flow.createLink({ userKey: 'u', label: 'Alice Example' });

@@ -4,13 +4,13 @@ import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type ConnectCallbackOptions,
-  consentKey,
   finishConnect,
   type StateRecord,
 } from '../../../../src/auth/atlassian/connect-callback.js';
 import { ConnectionManager } from '../../../../src/auth/atlassian/connections.js';
 import { sha256 } from '../../../../src/auth/atlassian/flow-secrets.js';
 import { AtlassianOAuth } from '../../../../src/auth/atlassian/oauth-client.js';
+import { StoreRecords } from '../../../../src/auth/records.js';
 import { EncryptionKeyring } from '../../../../src/auth/store/keys.js';
 import { createMemoryBackend } from '../../../../src/auth/store/memory-backend.js';
 import { createSecretStore } from '../../../../src/auth/store/secret-store.js';
@@ -21,7 +21,6 @@ import { mockServer } from '../../../support/msw.js';
 const AUTH = 'https://auth.atlassian.test';
 const API = 'https://api.atlassian.test';
 const CALLBACK = '/integration-callback';
-const STATE_KEY = new Uint8Array(32).fill(5);
 const CLEAR = `cmcp_oauth=; Path=${CALLBACK}; Max-Age=0`;
 const CONFLUENCE_SITE = {
   id: 'cloud-1',
@@ -37,6 +36,9 @@ const JIRA_SITE = {
 };
 
 const keys = new EncryptionKeyring([{ id: 'k1', key: Buffer.alloc(32, 6) }]);
+const records = new StoreRecords(keys);
+/** What the connect flow signs its OAuth state with. */
+const STATE_KEY = records.flowKey;
 const stores: SecretStore[] = [];
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
@@ -55,14 +57,14 @@ function setup(over: Partial<ConnectCallbackOptions> = {}) {
     timeoutMs: 2000,
     userAgent: 'test',
   });
-  const manager = new ConnectionManager({ store, oauth, hashUserKey: (k) => `h-${k}` });
+  const manager = new ConnectionManager({ store, records, oauth });
   const lines: Record<string, unknown>[] = [];
   const options: ConnectCallbackOptions = {
     store,
     oauth,
     manager,
     callbackPath: CALLBACK,
-    stateKey: STATE_KEY,
+    records,
     log: createLogger('debug', {}, (line) => lines.push(JSON.parse(line))),
     now: Date.now,
     ...over,
@@ -76,7 +78,7 @@ async function started(store: SecretStore, record: Partial<StateRecord> = {}, ke
   const slot = `slot-${nonce}`;
   const binder = `binder-${nonce}`;
   await store.set<StateRecord>(
-    consentKey(slot),
+    records.consent(slot),
     {
       userKey: 'priya',
       label: 'Priya',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectLinks, linkKey } from '../../../../src/auth/atlassian/connect-links.js';
+import { ConnectLinks } from '../../../../src/auth/atlassian/connect-links.js';
+import { StoreRecords } from '../../../../src/auth/records.js';
 import { NotConnectedError } from '../../../../src/auth/session.js';
 import {
   generateEncryptionKey,
@@ -10,33 +11,34 @@ import {
 const TTL = 10 * 60_000;
 
 async function fleet(options: { processes?: number; maxPending?: number; now?: () => number } = {}) {
-  const store = await openSecretStore('memory://', { keys: parseEncryptionKeys(generateEncryptionKey('t')) });
-  const slotKey = new Uint8Array(32).fill(3);
+  const keys = parseEncryptionKeys(generateEncryptionKey('t'));
+  const store = await openSecretStore('memory://', { keys });
+  const records = new StoreRecords(keys);
   // Several instances over one store, as processes of a fleet share Redis.
   const instances = Array.from(
     { length: options.processes ?? 1 },
     () =>
       new ConnectLinks({
         store,
-        slotKey,
+        records,
         ttlMs: TTL,
         maxPending: options.maxPending ?? 1000,
         now: options.now ?? Date.now,
       }),
   );
-  return { store, instances, links: instances[0] as ConnectLinks };
+  return { store, records, instances, links: instances[0] as ConnectLinks };
 }
 
 const who = (label: string) => ({ label });
 
 describe('ConnectLinks', () => {
   it('gives many concurrent first calls of one user, across processes, one and the same link', async () => {
-    const { instances, store, links } = await fleet({ processes: 4 });
+    const { instances, store, records } = await fleet({ processes: 4 });
     const ids = await Promise.all(
       Array.from({ length: 80 }, (_, i) => (instances[i % 4] as ConnectLinks).issue('user-a', who('A'))),
     );
     expect(new Set(ids).size).toBe(1);
-    expect(await store.get(linkKey(links.slotOf('user-a')))).toBeDefined();
+    expect(await store.get(records.link(records.slot('user-a')))).toBeDefined();
   });
 
   it("never hands one user's link to another", async () => {
@@ -113,12 +115,11 @@ describe('ConnectLinks', () => {
 
 describe('ConnectLinks when the fleet-wide count is held too long by another process', () => {
   it('says the server is busy instead of speaking of a connection being renewed', async () => {
-    const store = await openSecretStore('memory://', {
-      keys: parseEncryptionKeys(generateEncryptionKey('t')),
-    });
+    const keys = parseEncryptionKeys(generateEncryptionKey('t'));
+    const store = await openSecretStore('memory://', { keys });
     const links = new ConnectLinks({
       store,
-      slotKey: new Uint8Array(32),
+      records: new StoreRecords(keys),
       ttlMs: TTL,
       maxPending: 10,
       now: Date.now,

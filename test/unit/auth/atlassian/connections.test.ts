@@ -11,6 +11,7 @@ import {
   type TokenSet,
 } from '../../../../src/auth/atlassian/oauth-client.js';
 import type { StorePort } from '../../../../src/auth/atlassian/store-port.js';
+import { StoreRecords } from '../../../../src/auth/records.js';
 import { NotConnectedError } from '../../../../src/auth/session.js';
 import { EncryptionKeyring } from '../../../../src/auth/store/keys.js';
 import { createMemoryBackend } from '../../../../src/auth/store/memory-backend.js';
@@ -69,6 +70,7 @@ function fakeAtlassian(firstRefresh = 'r0') {
 }
 
 const keys = new EncryptionKeyring([{ id: 'k1', key: Buffer.alloc(32, 9) }]);
+const records = new StoreRecords(keys);
 const stores: SecretStore[] = [];
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
@@ -91,7 +93,7 @@ function manager(store: StorePort, now: () => number, options: Partial<Connectio
     userAgent: 'test',
     now,
   });
-  return new ConnectionManager({ store, oauth, hashUserKey: (k) => `h-${k}`, skewMs: SKEW, now, ...options });
+  return new ConnectionManager({ store, records, oauth, skewMs: SKEW, now, ...options });
 }
 
 const tokens = (over: Partial<TokenSet> = {}): TokenSet => ({
@@ -378,7 +380,7 @@ describe('ConnectionManager', () => {
     const inside = new Promise<void>((resolve) => {
       entered = resolve;
     });
-    const holder = store.withLock('refresh:h-priya', { ttlMs: 10_000, waitMs: 0 }, async () => {
+    const holder = store.withLock(records.refreshLock('priya'), { ttlMs: 10_000, waitMs: 0 }, async () => {
       entered();
       await held;
     });

@@ -4,6 +4,7 @@ import type { ConnectFlow } from '../../../../src/auth/atlassian/connect-flow.js
 import { ConnectionManager } from '../../../../src/auth/atlassian/connections.js';
 import { AtlassianOAuth, type AtlassianSite } from '../../../../src/auth/atlassian/oauth-client.js';
 import { OAuthSessions } from '../../../../src/auth/atlassian/sessions.js';
+import { StoreRecords } from '../../../../src/auth/records.js';
 import { type Caller, NotConnectedError, UnknownSiteError } from '../../../../src/auth/session.js';
 import { EncryptionKeyring } from '../../../../src/auth/store/keys.js';
 import { createMemoryBackend } from '../../../../src/auth/store/memory-backend.js';
@@ -47,7 +48,7 @@ function setup() {
     timeoutMs: 2000,
     userAgent: 'test',
   });
-  const manager = new ConnectionManager({ store, oauth, hashUserKey: (k) => `h-${k}` });
+  const manager = new ConnectionManager({ store, records: new StoreRecords(keys), oauth });
   const links: Caller[] = [];
   // The connect flow's only part sessions use: a fresh link for a caller.
   const flow = {
@@ -186,14 +187,14 @@ describe('OAuthSessions', () => {
     expect(described).toEqual({
       connected: true,
       kind: 'oauth',
-      account: { account_id: 'acc-1', name: 'Priya P', email: 'priya@acme.example' },
+      account: { accountId: 'acc-1', name: 'Priya P', email: 'priya@acme.example' },
       sites: [
-        { cloud_id: 'cloud-acme', name: 'acme', url: 'https://acme.atlassian.net', default: true },
-        { cloud_id: 'cloud-beta', name: 'beta', url: 'https://beta.atlassian.net', default: false },
+        { cloudId: 'cloud-acme', name: 'acme', url: 'https://acme.atlassian.net', default: true },
+        { cloudId: 'cloud-beta', name: 'beta', url: 'https://beta.atlassian.net', default: false },
       ],
       scopes: ['read:page:confluence'],
-      access_token_expires_at: '2030-01-02T03:04:05.000Z',
-      connected_at: new Date(record.createdAt).toISOString(),
+      accessTokenExpiresAt: '2030-01-02T03:04:05.000Z',
+      connectedAt: new Date(record.createdAt).toISOString(),
     });
     expect(JSON.stringify(described)).not.toMatch(/secret/);
   });
@@ -206,7 +207,7 @@ describe('OAuthSessions', () => {
     await manager.save(PRIYA.userKey, tokens, [ACME], { email: 'p@acme.example' });
     expect((await sessions.describe(PRIYA)).account).toEqual({ email: 'p@acme.example' });
     await manager.save(PRIYA.userKey, tokens, [ACME], { accountId: 'acc' });
-    expect((await sessions.describe(PRIYA)).account).toEqual({ account_id: 'acc' });
+    expect((await sessions.describe(PRIYA)).account).toEqual({ accountId: 'acc' });
     await manager.save(PRIYA.userKey, tokens, [ACME], {});
     expect(await sessions.describe(PRIYA)).not.toHaveProperty('account');
     await manager.save(PRIYA.userKey, tokens, [ACME]);
@@ -218,7 +219,7 @@ describe('OAuthSessions', () => {
     expect(await sessions.describe(PRIYA)).toEqual({
       connected: false,
       kind: 'none',
-      connect_url: 'https://mcp.example.com/connect/priya-key',
+      connectUrl: 'https://mcp.example.com/connect/priya-key',
     });
   });
 

@@ -1,0 +1,7 @@
+/** The MCP edge: the server factory, the tool registry, the request context and the errors the model reads. */
+export { CapabilityMemory, type CapabilityStore } from './capabilities.js';
+export { type AuthInfo, authInfoFor, callerOf, type VerifiedToken } from './context.js';
+export { describeExpectedError, type ToolErrorResult, toolErrorResult } from './errors.js';
+export { publishedTools } from './published.js';
+export { bounded, requiredScopes, type ToolRuntime } from './registry.js';
+export { createServer, type ServerFactory, type ServerOptions } from './server.js';

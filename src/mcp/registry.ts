@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ListToolsRequestSchema, UrlElicitationRequiredError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type AnyToolDefinition,
+  SpaceGuard,
+  type ToolContext,
+  type ToolLimits,
+  type ToolPolicy,
+} from '../../tools/index.js';
+import { type Caller, type CallerSession, MissingScopeError, type SessionProvider } from '../auth/index.js';
+import type { GranularScope } from '../confluence/index.js';
+import { isKindedError } from '../error-kind.js';
+import type { Logger } from '../log.js';
+import type { CapabilityMemory } from './capabilities.js';
+import { callerOf } from './context.js';
+import { describeExpectedError, toolErrorResult } from './errors.js';
+import { inputShape, publishedTools } from './published.js';
+
+/** What running tools needs: how calls reach Confluence for each caller, the operator's rules, and a logger. */
+export interface ToolRuntime {
+  sessions: SessionProvider;
+  limits: ToolLimits;
+  policy: ToolPolicy;
+  log: Logger;
+  /**
+   * Who a request acts as when its transport attached no verified caller: the local user on stdio. Without it
+   * such a request has no caller, and the session provider decides what that means.
+   */
+  defaultCaller?: Caller;
+  /** Client capabilities remembered across requests, for transports that forget them (stateless HTTP). */
+  capabilities?: CapabilityMemory;
+}
+
+/**
+ * The scopes a call needs under the operator's policy: the tool's own, and with space bounds set, read:space for
+ * every tool that reads pages, because each page is judged by its space's key and v2 pages carry only a space id.
+ */
+export function requiredScopes(tool: AnyToolDefinition, policy: ToolPolicy): readonly GranularScope[] {
+  const bounded = policy.spaces.allow.length > 0 || policy.spaces.deny.length > 0;
+  if (
+    !bounded ||
+    !tool.scopes.includes('read:page:confluence') ||
+    tool.scopes.includes('read:space:confluence')
+  )
+    return tool.scopes;
+  return [...tool.scopes, 'read:space:confluence'];
+}
+
+/** Text cut to the operator's maximum result size, saying so and how to get less. */
+export function bounded(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const note = `\n[cut: ${text.length - max} more characters; ask for less (a smaller limit, or the next page)]`;
+  return text.slice(0, Math.max(0, max - note.length)) + note;
+}
+
+/** The page URLs among a call's arguments: they choose the site the call acts on. */
+function pageUrls(tool: AnyToolDefinition, args: Record<string, unknown>): string[] {
+  return (tool.pageReferences ?? [])
+    .map((name) => args[name])
+    .filter((value): value is string => typeof value === 'string');
+}
+
+/**
+ * Registers tools on an MCP server: handlers get parsed arguments and a ready context for the request's caller;
+ * a caller who must connect first is asked to (URL elicitation where the client supports it); expected failures
+ * come back as `isError` results that say what to do next.
+ */
+export function registerTools(
+  server: McpServer,
+  tools: readonly AnyToolDefinition[],
+  runtime: ToolRuntime,
+): void {
+  const { sessions, log } = runtime;
+
+  async function canElicitUrl(caller: Caller | undefined): Promise<boolean> {
+    const capabilities =
+      server.server.getClientCapabilities() ??
+      (await runtime.capabilities?.recall(caller).catch(() => undefined));
+    return Boolean(capabilities?.elicitation && 'url' in capabilities.elicitation);
+  }
+
+  /** The session a call acts in, after checking its connection was granted every scope the call needs. */
+  async function sessionFor(
+    tool: AnyToolDefinition,
+    caller: Caller | undefined,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<CallerSession> {
+    const named = typeof args.site === 'string' ? args.site : undefined;
+    const session = await sessions.session(caller, { named, urls: pageUrls(tool, args) }, signal);
+    const granted = session.grantedScopes;
+    const missing = granted ? requiredScopes(tool, runtime.policy).filter((s) => !granted.has(s)) : [];
+    if (missing.length) {
+      throw new MissingScopeError(missing, caller && (await sessions.connectUrl?.(caller)));
+    }
+    return session;
+  }
+
+  function contextFor(
+    tool: AnyToolDefinition,
+    caller: Caller | undefined,
+    session: CallerSession | undefined,
+    signal: AbortSignal,
+  ): ToolContext {
+    const guard = session ? new SpaceGuard(runtime.policy.spaces, session.confluence, signal) : undefined;
+    return {
+      get confluence() {
+        if (!session) throw new Error(`${tool.name} declares no scopes, so it has no Confluence client`);
+        return session.confluence;
+      },
+      get spaces() {
+        if (!guard) throw new Error(`${tool.name} declares no scopes, so it reaches no space`);
+        return guard;
+      },
+      siteUrl: session?.siteUrl,
+      policy: runtime.policy,
+      account: {
+        describe: () => sessions.describe(caller),
+        disconnect: () => sessions.disconnect(caller),
+      },
+      signal,
+      limits: runtime.limits,
+      log,
+    };
+  }
+
+  for (const tool of tools) {
+    const usesConfluence = tool.scopes.length > 0;
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: inputShape(tool),
+        outputSchema: tool.output,
+        annotations: tool.annotations,
+      },
+      async (args: Record<string, unknown>, extra) => {
+        const started = performance.now();
+        const caller = callerOf(extra.authInfo) ?? runtime.defaultCaller;
+        try {
+          const session = usesConfluence ? await sessionFor(tool, caller, args, extra.signal) : undefined;
+          const result = await tool.handler(args, contextFor(tool, caller, session, extra.signal));
+          log.debug('tool call', { tool: tool.name, ms: Math.round(performance.now() - started) });
+          return {
+            content: [{ type: 'text' as const, text: bounded(result.text, runtime.limits.maxResultChars) }],
+            structuredContent: result.structured,
+          };
+        } catch (error) {
+          // A cancelled call has no one waiting for its result.
+          if (extra.signal.aborted) throw error;
+          if (
+            isKindedError(error) &&
+            error.kind === 'not-connected' &&
+            error.connectUrl &&
+            (await canElicitUrl(caller))
+          ) {
+            throw new UrlElicitationRequiredError([
+              {
+                mode: 'url',
+                url: error.connectUrl,
+                message: `${error.message} Connect your Atlassian account to use Confluence.`,
+                elicitationId: randomUUID(),
+              },
+            ]);
+          }
+          const incident = randomUUID().slice(0, 8);
+          const expected = describeExpectedError(error) !== undefined;
+          log[expected ? 'info' : 'error']('tool call failed', {
+            tool: tool.name,
+            incident,
+            ms: Math.round(performance.now() - started),
+            error: expected ? (error as Error).name : error,
+          });
+          return toolErrorResult(error, incident);
+        }
+      },
+    );
+  }
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: publishedTools(tools) }));
+}

@@ -1,0 +1,69 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { AnyToolDefinition } from '../../tools/index.js';
+import { PACKAGE } from '../paths.js';
+import { callerOf } from './context.js';
+import { registerTools, type ToolRuntime } from './registry.js';
+
+const INSTRUCTIONS = `Tools for Confluence Cloud, acting as the connected user with their permissions.
+Find content with confluence_search (plain text or CQL) or confluence_list_pages; read a page with confluence_get_page (Markdown by default).
+Lists page with cursor/limit: pass next_cursor back as cursor for more.`;
+
+/** What a server factory serves: the offered tools, and how their calls run. */
+export interface ServerOptions extends ToolRuntime {
+  tools: readonly AnyToolDefinition[];
+}
+
+/**
+ * Makes MCP servers: one per connection (stdio) or one per request (stateless HTTP). A transport needs nothing
+ * else from the MCP side: it hands its SDK transport to {@link ServerFactory.connect} and closes what it gets.
+ */
+export interface ServerFactory {
+  /** How many tools each server offers, for the transports' start-up logs. */
+  readonly toolCount: number;
+  /** A new server with the tools registered, connected to `transport`; closing it closes the transport too. */
+  connect(transport: Transport): Promise<McpServer>;
+}
+
+/**
+ * Remembers the capabilities an `initialize` declares, before the server answers it: with stateless HTTP the next
+ * request reaches a new server (maybe on another instance) that must still know whether the client can open URLs.
+ * A store that cannot keep them is logged and the initialize goes on.
+ */
+function rememberCapabilitiesOf(transport: Transport, options: ServerOptions): void {
+  const memory = options.capabilities;
+  const deliver = transport.onmessage;
+  if (!memory || !deliver) return;
+  transport.onmessage = (message, extra) => {
+    if (!isInitializeRequest(message)) return deliver(message, extra);
+    const caller = callerOf(extra?.authInfo) ?? options.defaultCaller;
+    if (!caller) return deliver(message, extra);
+    memory
+      .remember(caller, message.params.capabilities)
+      .catch((error: unknown) => {
+        options.log.warn('could not remember client capabilities', { error: (error as Error).message });
+      })
+      .finally(() => deliver(message, extra));
+  };
+}
+
+/**
+ * The server factory for a set of tools and a runtime. Servers are cheap to build (the tools/list answer is
+ * computed once and shared), which stateless HTTP needs: it builds one per request.
+ */
+export function createServer(options: ServerOptions): ServerFactory {
+  return {
+    toolCount: options.tools.length,
+    async connect(transport) {
+      const server = new McpServer(
+        { name: PACKAGE.name, version: PACKAGE.version, title: 'Confluence' },
+        { capabilities: { tools: {}, logging: {} }, instructions: INSTRUCTIONS },
+      );
+      registerTools(server, options.tools, options);
+      await server.connect(transport);
+      rememberCapabilitiesOf(transport, options);
+      return server;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { StoreRecords } from '../../../src/auth/records.js';
+import { EncryptionKeyring, parseEncryptionKeys } from '../../../src/auth/store/keys.js';
+import { userKeyHash } from '../../../src/auth/store/user-key.js';
+
+const key = (byte: number) => ({ id: `k${byte}`, key: new Uint8Array(32).fill(byte) });
+
+describe('the names of token-store records', () => {
+  const keys = new EncryptionKeyring([key(1)]);
+  const records = new StoreRecords(keys);
+  const hash = userKeyHash('["https://idp.example","alice"]', keys);
+
+  it('stay the names stored data was written under', () => {
+    const user = '["https://idp.example","alice"]';
+    expect(records.connection(user)).toBe(`conn:${hash}`);
+    expect(records.refreshLock(user)).toBe(`refresh:${hash}`);
+    expect(records.capabilities(user)).toBe(`caps:${hash}`);
+    const slot = records.slot(user);
+    expect(records.link(slot)).toBe(`link:${slot}`);
+    expect(records.consent(slot)).toBe(`consent:${slot}`);
+    expect(records.signIn(slot)).toBe(`signin:${slot}`);
+    expect(records.linkCount(42)).toBe('linkcount:42');
+    expect(records.linkCountLock).toBe('connect-link-count');
+    // Slots and the OAuth state key derive from the keyring exactly as connect links were first written.
+    const flowKey = keys.hmac('confluence-mcp oauth state key v1');
+    expect(Buffer.from(records.flowKey)).toEqual(flowKey);
+    expect(slot).toBe(createHmac('sha256', flowKey).update(`connect-slot\u0000${user}`).digest('base64url'));
+  });
+
+  it('name no user: a record holds a keyed hash, and a slot is 43 characters of base64url', () => {
+    const user = 'local';
+    for (const name of [records.connection(user), records.refreshLock(user), records.capabilities(user)]) {
+      expect(name).not.toContain(user);
+    }
+    expect(records.slot('someone@example.com')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(records.slot('someone@example.com')).not.toBe(records.slot('someone-else@example.com'));
+    expect(records.slot('a')).not.toBe(records.userHash('a'));
+  });
+
+  it('depend on the oldest key only, so adding a key in front moves no record', () => {
+    const rotated = new StoreRecords(new EncryptionKeyring([key(2), key(1)]));
+    const other = new StoreRecords(new EncryptionKeyring([key(3)]));
+    expect(rotated.connection('u')).toBe(records.connection('u'));
+    expect(rotated.slot('u')).toBe(records.slot('u'));
+    expect(Buffer.from(rotated.flowKey)).toEqual(Buffer.from(records.flowKey));
+    expect(other.connection('u')).not.toBe(records.connection('u'));
+    expect(other.slot('u')).not.toBe(records.slot('u'));
+  });
+
+  it('refuse an empty user key rather than share one record among callers without identity', () => {
+    const fresh = new StoreRecords(parseEncryptionKeys('k:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='));
+    expect(() => fresh.connection('')).toThrow(TypeError);
+  });
+});
