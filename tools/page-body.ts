@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { markdownToStorage } from '../src/content/markdown-to-storage.js';
-import { applyEditedMarkdown, storageToEditableMarkdown } from '../src/content/preservation.js';
+import { applyEditedMarkdown, markdownToStorage, storageToEditableMarkdown } from '../src/content/index.js';
 import { ToolInputError, ToolRefusal } from './define.js';
 
 /** How a tool takes a page body from the model. */

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { updatePage } from '../src/confluence/index.js';
-import { preservationCheck } from '../src/content/preservation.js';
-import { findSection, replaceSection } from '../src/content/sections.js';
+import { findSection, preservationCheck, replaceSection } from '../src/content/index.js';
 import { defineTool, ToolInputError, ToolRefusal } from './define.js';
 import { bodyFormatArgument, storageFromInput } from './page-body.js';
 import { fetchPage, pageArgument } from './page-common.js';

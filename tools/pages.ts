@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { listPages } from '../src/confluence/index.js';
-import { storageToEditableMarkdown } from '../src/content/preservation.js';
-import { type StorageToMarkdownOptions, storageToMarkdown } from '../src/content/storage-to-markdown.js';
+import {
+  type StorageToMarkdownOptions,
+  storageToEditableMarkdown,
+  storageToMarkdown,
+} from '../src/content/index.js';
 import { defineTool, type ToolContext, ToolInputError } from './define.js';
 import {
   fetchPage,

@@ -8,6 +8,7 @@ import {
   TimeoutError,
 } from './errors/index.js';
 import { errorFromResponse } from './map-error.js';
+import { routeOf, type UpstreamObserver } from './observer.js';
 
 /** Query values; arrays are sent comma-separated (v2's `style: form, explode: false`). */
 export type Query = Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
@@ -35,6 +36,8 @@ export interface ConfluenceClientOptions {
   userAgent: string;
   /** For tests and instrumentation; defaults to the global fetch. */
   fetch?: typeof fetch;
+  /** Told of every attempt (metrics, logs). */
+  observer?: UpstreamObserver | undefined;
 }
 
 /** Builds `a=1&b=x,y` the way Confluence expects, skipping undefined values. */
@@ -58,9 +61,11 @@ export class ConfluenceClient {
   readonly baseUrl: string;
   readonly #http: KyInstance;
   readonly #auth: ConfluenceAuth;
+  readonly #observer: UpstreamObserver | undefined;
 
   constructor(options: ConfluenceClientOptions) {
     this.#auth = options.auth;
+    this.#observer = options.observer;
     this.baseUrl = wikiBaseUrl(options.auth);
     this.#http = ky.create({
       prefixUrl: this.baseUrl,
@@ -86,6 +91,7 @@ export class ConfluenceClient {
     const authorization = await authorizationHeader(this.#auth, options.signal);
     let response: Response;
     let text: string;
+    const started = performance.now();
     try {
       response = await this.#http(path, {
         method,
@@ -95,8 +101,16 @@ export class ConfluenceClient {
         ...(options.json === undefined ? {} : { json: options.json }),
       });
       text = response.status === 204 ? '' : await response.text();
+      this.#observer?.response?.({
+        method,
+        route: routeOf(path),
+        durationMs: performance.now() - started,
+        status: response.status,
+      });
     } catch (error) {
-      throw await toConfluenceError(error, summary, options.signal);
+      const mapped = await toConfluenceError(error, summary, options.signal);
+      this.#observe(method, path, started, error, mapped, options.signal);
+      throw mapped;
     }
     try {
       return {
@@ -115,6 +129,23 @@ export class ConfluenceClient {
         },
       );
     }
+  }
+
+  #observe(
+    method: string,
+    path: string,
+    started: number,
+    raw: unknown,
+    mapped: unknown,
+    signal: AbortSignal | undefined,
+  ): void {
+    const observer = this.#observer;
+    if (!observer) return;
+    const attempt = { method, route: routeOf(path), durationMs: performance.now() - started };
+    if (raw instanceof HTTPError) observer.response?.({ ...attempt, status: raw.response.status });
+    else if (signal?.aborted) observer.failure?.({ ...attempt, kind: 'aborted' });
+    else if (mapped instanceof TimeoutError) observer.failure?.({ ...attempt, kind: 'timeout' });
+    else observer.failure?.({ ...attempt, kind: 'network' });
   }
 }
 

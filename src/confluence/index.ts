@@ -16,6 +16,7 @@ export {
   urlIsOnSite,
   webUrl,
 } from './links.js';
+export * from './observer.js';
 export { InvalidCursorError, type Paged } from './pagination.js';
 export { GRANULAR_SCOPES, type GranularScope, OFFLINE_ACCESS } from './scopes.js';
 export type {

@@ -1,5 +1,5 @@
 import { canonicalId } from '../../confluence/index.js';
-import { storageProblem } from '../../content/storage/well-formed.js';
+import { storageProblem } from '../../content/index.js';
 import {
   type ApiContext,
   type ApiRouter,

@@ -1,0 +1,32 @@
+/**
+ * The content layer's one door: storage format to Markdown and back, the editable form and its save, sections,
+ * and the well-formedness check. It knows nothing of Confluence's client or of MCP.
+ */
+
+export {
+  convertMarkdown,
+  isWellFormedStorage,
+  type MarkdownConversion,
+  type MarkdownToStorageOptions,
+  markdownToStorage,
+  storageProblem,
+} from './markdown-to-storage.js';
+export {
+  type ApplyOptions,
+  type ApplyResult,
+  applyEditedMarkdown,
+  type EditableMarkdown,
+  type LossyConstruct,
+  type LossyKind,
+  preservationCheck,
+  storageToEditableMarkdown,
+} from './preservation.js';
+export {
+  findSection,
+  listSections,
+  type ReplaceSectionResult,
+  replaceSection,
+  type Section,
+  type SectionRange,
+} from './sections.js';
+export { type StorageToMarkdownOptions, storageToMarkdown } from './storage-to-markdown.js';
