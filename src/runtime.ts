@@ -62,6 +62,7 @@ function assemble(config: Config, log: Logger, parts: RuntimeParts): Runtime {
     tools: selectTools(ALL_TOOLS, config.tools),
     sessions,
     limits: config.limits,
+    callDeadlineMs: config.limits.callDeadlineMs,
     policy: policyOf(config),
     log,
     ...(defaultCaller ? { defaultCaller } : {}),
