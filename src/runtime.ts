@@ -20,6 +20,8 @@ import {
   clientSettings,
   openStore,
   type RuntimeOptions,
+  rateLimitBoard,
+  rateLimitLog,
   USER_AGENT,
   usesOAuth,
 } from './runtime-parts.js';
@@ -77,7 +79,8 @@ function assemble(config: Config, log: Logger, parts: RuntimeParts): Runtime {
  */
 export async function buildRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
   const env = options.env ?? process.env;
-  const settings = clientSettings(config, options.fetch);
+  const base = clientSettings(config, options.fetch);
+  const observer = rateLimitLog(log);
   const publicUrl = options.publicUrl ?? `http://127.0.0.1:${config.connect.loopbackPort}`;
   const callerAuth = callerAuthFrom(config, env, options, publicUrl);
   const defaultCaller = options.mode === 'stdio' ? LOCAL_CALLER : undefined;
@@ -85,7 +88,7 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
   if (!usesOAuth(config, env)) {
     const auth: ConfluenceAuth | undefined = credentialFromEnv(env, config.atlassian.apiBaseUrl);
     return assemble(config, log, {
-      sessions: staticSessions(auth, settings),
+      sessions: staticSessions(auth, { ...base, rateLimits: rateLimitBoard(log), observer }),
       defaultCaller,
       callerAuth,
       close: async () => {},
@@ -100,6 +103,7 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
   const browserLogin = browserLoginFrom(config, env, options, publicUrl);
   const { store, keyring } = await openStore(config, env, options, log);
   const records = new StoreRecords(keyring);
+  const settings = { ...base, rateLimits: rateLimitBoard(log, { store, records }), observer };
   const oauth = new AtlassianOAuth({
     authBaseUrl: config.atlassian.authBaseUrl,
     apiBaseUrl: config.atlassian.apiBaseUrl,
@@ -172,7 +176,7 @@ export function staticRuntime(
   fetchImpl?: typeof fetch,
 ): Runtime {
   return assemble(config, log, {
-    sessions: staticSessions(auth, clientSettings(config, fetchImpl)),
+    sessions: staticSessions(auth, { ...clientSettings(config, fetchImpl), rateLimits: rateLimitBoard(log) }),
     defaultCaller: LOCAL_CALLER,
     close: async () => {},
   });
