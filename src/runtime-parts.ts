@@ -119,6 +119,7 @@ export function clientSettings(config: Config, fetchImpl: typeof fetch | undefin
   return {
     timeoutMs: config.limits.requestTimeoutMs,
     userAgent: USER_AGENT,
+    retry: { maxRetries: config.limits.maxRetries },
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
   };
 }
