@@ -145,6 +145,7 @@ export class ConfluenceClient {
       retryAfterMs: until - this.#now(),
       reason: 'quota spent',
       sharedUntil: until,
+      refused: true,
     });
     throw new RateLimitError(
       `${summary.method} ${summary.path} not sent: the app's Confluence quota is spent until ${new Date(until).toISOString()}`,
