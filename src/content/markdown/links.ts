@@ -1,9 +1,10 @@
 import { attr, child, collapseWhitespace, textContent } from '../dom.js';
 import { escapeText, linkDestination } from '../escape.js';
-import type { InlineState, RenderContext } from '../options.js';
+import type { InlineState } from '../options.js';
 import type { StorageElement } from '../parse.js';
 import { formatReference } from '../references.js';
-import { type InlineBuffer, renderInlineToString, splitEdges } from './inline.js';
+import type { MarkdownContext } from './context.js';
+import { type InlineBuffer, splitEdges } from './inline-buffer.js';
 
 /** Renders `[text](destination)`, or just the text inside another link, where links cannot nest. */
 function appendLink(
@@ -25,12 +26,12 @@ function appendLink(
 /** An HTML `<a>`: a link when it has an href, otherwise (a named anchor) just its content. */
 export function renderHtmlLink(
   element: StorageElement,
-  ctx: RenderContext,
+  ctx: MarkdownContext,
   state: InlineState,
   out: InlineBuffer,
 ): void {
   const href = attr(element, 'href')?.trim();
-  const text = renderInlineToString(element.children, ctx, { ...state, link: true });
+  const text = ctx.render.renderInlineToString(element.children, ctx, { ...state, link: true });
   if (!href) {
     out.append(text);
     return;
@@ -39,7 +40,7 @@ export function renderHtmlLink(
 }
 
 /** Where an attachment points: `attachmentUrl` for the current page's, else a `confluence-attachment:` reference. */
-export function attachmentDestination(attachment: StorageElement, ctx: RenderContext): string {
+export function attachmentDestination(attachment: StorageElement, ctx: MarkdownContext): string {
   const filename = attr(attachment, 'ri:filename') ?? '';
   const container = child(attachment, 'ri:page') ?? child(attachment, 'ri:blog-post');
   if (container === undefined) {
@@ -60,7 +61,7 @@ function withAnchor(destination: string, anchor: string | undefined): string {
 /** The mention form: `[@Display Name](confluence-user:<account id>)`, the id kept even when the name is known. */
 export function renderMention(
   user: StorageElement,
-  ctx: RenderContext,
+  ctx: MarkdownContext,
   state: InlineState,
   out: InlineBuffer,
 ): void {
@@ -84,7 +85,7 @@ interface LinkTarget {
 function linkTarget(
   link: StorageElement,
   target: StorageElement | undefined,
-  ctx: RenderContext,
+  ctx: MarkdownContext,
 ): LinkTarget {
   const anchor = attr(link, 'ac:anchor');
   if (target === undefined) {
@@ -133,7 +134,7 @@ function linkTarget(
 /** An `ac:link`: a mention, or a link to a page, blog post, attachment, space, URL or anchor. */
 export function renderAcLink(
   element: StorageElement,
-  ctx: RenderContext,
+  ctx: MarkdownContext,
   state: InlineState,
   out: InlineBuffer,
 ): void {
@@ -149,7 +150,7 @@ export function renderAcLink(
   if (plainBody !== undefined) {
     text = escapeText(collapseWhitespace(textContent(plainBody)), { inLinkText: true });
   } else if (richBody !== undefined) {
-    text = renderInlineToString(richBody.children, ctx, { ...state, link: true });
+    text = ctx.render.renderInlineToString(richBody.children, ctx, { ...state, link: true });
   }
   const { destination, fallbackText } = linkTarget(element, targetElement, ctx);
   appendLink(out, text, fallbackText, destination, state);
@@ -161,7 +162,7 @@ export function fileName(url: string | undefined): string {
 }
 
 /** An `ac:image` (of an attachment or a URL) or an HTML `<img>` as `![alt](url)`; alt defaults to the filename. */
-export function renderImage(element: StorageElement, ctx: RenderContext, out: InlineBuffer): void {
+export function renderImage(element: StorageElement, ctx: MarkdownContext, out: InlineBuffer): void {
   let destination: string | undefined;
   let fallbackAlt = '';
   if (element.name === 'img') {

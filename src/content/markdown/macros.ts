@@ -1,16 +1,11 @@
 import { attr, child, collapsedText, collapseWhitespace, isBlankText, textContent } from '../dom.js';
 import { escapeHtml, escapeText, linkDestination } from '../escape.js';
 import { ALERTS, FILE_VIEWERS, MARKER_PARAMETERS, MARKERS, TRANSPARENT } from '../macro-forms.js';
-import type { InlineState, RenderContext } from '../options.js';
+import type { InlineState } from '../options.js';
 import type { StorageElement, StorageNode } from '../parse.js';
-import { renderBlocks, renderQuote, renderStrayText, writeCodeBlock, writeParagraph } from './blocks.js';
-import {
-  appendWrapped,
-  type InlineBuffer,
-  inlineCode,
-  renderInlineNodes,
-  renderInlineToString,
-} from './inline.js';
+import { writeCodeBlock, writeParagraph } from './block-writing.js';
+import type { MarkdownContext } from './context.js';
+import { appendWrapped, type InlineBuffer, inlineCode } from './inline-buffer.js';
 import { attachmentDestination } from './links.js';
 import type { MarkdownWriter } from './writer.js';
 
@@ -123,7 +118,7 @@ function bodyText(body: StorageElement | undefined): string {
   return body === undefined ? '' : textContent(body);
 }
 
-function fileLink(macro: StorageElement, ctx: RenderContext): string | undefined {
+function fileLink(macro: StorageElement, ctx: MarkdownContext): string | undefined {
   const name = parameters(macro).find((candidate) => parameterName(candidate) === 'name');
   const attachment = name === undefined ? undefined : child(name, 'ri:attachment');
   if (attachment === undefined) return undefined;
@@ -148,7 +143,7 @@ function writeTitledQuote(
   alert: string | undefined,
   title: string | undefined,
   body: readonly StorageNode[],
-  ctx: RenderContext,
+  ctx: MarkdownContext,
   writer: MarkdownWriter,
 ): void {
   writer.enter(undefined, '> ');
@@ -157,12 +152,12 @@ function writeTitledQuote(
     writer.setSeparator('newline');
   }
   if (title) writer.write([`**${escapeText(title)}**`], 'title');
-  renderBlocks(body, ctx, writer);
+  ctx.render.renderBlocks(body, ctx, writer);
   writer.exit();
 }
 
 /** Renders a macro that stands as a block. */
-export function renderBlockMacro(macro: StorageElement, ctx: RenderContext, writer: MarkdownWriter): void {
+export function renderBlockMacro(macro: StorageElement, ctx: MarkdownContext, writer: MarkdownWriter): void {
   const name = macroName(macro);
   const richBody = child(macro, 'ac:rich-text-body');
   const plainBody = child(macro, 'ac:plain-text-body');
@@ -174,23 +169,23 @@ export function renderBlockMacro(macro: StorageElement, ctx: RenderContext, writ
   } else if (alert !== undefined || name === 'panel') {
     writeTitledQuote(alert, parameter(macro, 'title'), body, ctx, writer);
   } else if (name === 'quote') {
-    renderQuote(body, ctx, writer);
+    ctx.render.renderQuote(body, ctx, writer);
   } else if (name === 'expand') {
     const title = parameter(macro, 'title') || 'Click here to expand...';
     writer.write(['<details>', `<summary>${escapeHtml(title)}</summary>`], 'details');
-    renderBlocks(body, ctx, writer);
+    ctx.render.renderBlocks(body, ctx, writer);
     writer.write(['</details>'], 'details');
   } else if (TRANSPARENT.has(name)) {
-    renderBlocks(body, ctx, writer);
+    ctx.render.renderBlocks(body, ctx, writer);
   } else if (!isBlockMacro(macro)) {
-    writeParagraph(renderInlineToString([macro], ctx), writer);
+    writeParagraph(ctx.render.renderInlineToString([macro], ctx), writer);
     return;
   } else {
     writeParagraph(placeholder(macro), writer);
-    if (richBody !== undefined) renderBlocks(body, ctx, writer);
+    if (richBody !== undefined) ctx.render.renderBlocks(body, ctx, writer);
     else if (plainBody !== undefined) writeCodeBlock(writer, bodyText(plainBody));
   }
-  renderStrayText(macro, ctx, writer);
+  ctx.render.renderStrayText(macro, ctx, writer);
 }
 
 function strayText(macro: StorageElement): StorageNode[] {
@@ -200,7 +195,7 @@ function strayText(macro: StorageElement): StorageNode[] {
 /** Renders a macro inside a paragraph. */
 export function renderInlineMacro(
   macro: StorageElement,
-  ctx: RenderContext,
+  ctx: MarkdownContext,
   state: InlineState,
   out: InlineBuffer,
 ): void {
@@ -225,15 +220,15 @@ export function renderInlineMacro(
   ) {
     const title = parameter(macro, 'title');
     if (title) appendWrapped(out, ` ${escapeText(title)} `, '**', '**');
-    if (richBody !== undefined) renderInlineNodes(richBody.children, ctx, state, out);
+    if (richBody !== undefined) ctx.render.renderInlineNodes(richBody.children, ctx, state, out);
   } else {
     out.append(placeholder(macro));
     if (richBody !== undefined) {
       out.append(' ');
-      renderInlineNodes(richBody.children, ctx, state, out);
+      ctx.render.renderInlineNodes(richBody.children, ctx, state, out);
     } else if (plainBody !== undefined) {
       out.append(` ${inlineCode(bodyText(plainBody))}`);
     }
   }
-  renderInlineNodes(strayText(macro), ctx, state, out);
+  ctx.render.renderInlineNodes(strayText(macro), ctx, state, out);
 }
