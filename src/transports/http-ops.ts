@@ -75,7 +75,7 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 /**
- * `/readyz`: 200 while the token store answers and the server is not draining, else 503 (a load balancer stops
+ * GET or HEAD `/readyz`: 200 while the token store answers and the server is not draining, else 503 (a load balancer stops
  * sending it calls). `/metrics`: Prometheus text for whoever presents `metricsToken` as a bearer token; without a
  * token configured, metrics are off (404), so they are never public by default.
  */
@@ -87,10 +87,6 @@ export async function serveOps(
   drain: Drain,
   metricsToken: string | undefined,
 ): Promise<void> {
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.writeHead(405, { allow: 'GET, HEAD' }).end();
-    return;
-  }
   if (path === '/readyz') {
     if (drain.draining) return sendJson(res, 503, { status: 'draining' });
     if (ops && !(await ops.ready())) return sendJson(res, 503, { status: 'unready', tokenStore: 'down' });

@@ -96,7 +96,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       return sendJson(res, 200, { status: 'ok', name: PACKAGE.name, version: PACKAGE.version });
     }
-    if (OPS_PATHS.has(path)) return serveOps(req, res, path, app.ops, drain, options.metricsToken);
+    if (OPS_PATHS.has(path) && (req.method === 'GET' || req.method === 'HEAD')) {
+      return serveOps(req, res, path, app.ops, drain, options.metricsToken);
+    }
     if (
       metadataPaths &&
       app.callerAuth &&
