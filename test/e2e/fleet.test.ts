@@ -39,21 +39,21 @@ describeWithRedisServer('a fleet behind a load balancer, deployed as the README 
 
   beforeAll(async () => {
     sandbox = await startSandbox();
-    // The public URL comes first: the OAuth app's callback and the callers' audience are made from it.
+    // Step 1: the public URL comes first: the OAuth app's callback and the callers' audience are made from it.
     balancer = await startLoadBalancer();
     const publicUrl = balancer.url;
-    // Step 1: the Atlassian OAuth app, its callback at the public URL.
+    // Step 2: the Atlassian OAuth app, its callback at the public URL.
     const app = { clientId: 'fleet-app', clientSecret: 'fleet-app-secret-value' };
     registerApp(sandbox, app.clientId, app.clientSecret, [publicUrl]);
-    // Step 3: an encryption key, made by the CLI, shared by every instance.
+    // Step 4: an encryption key, made by the CLI, shared by every instance.
     const genKey = startCli(['gen-key']);
     const [key] = await genKey.waitFor(/^\S+:\S+$/m);
     await genKey.stop();
-    // Step 4: Redis with a password.
+    // Step 5: Redis with a password.
     const password = 'fleet-redis-password';
     redis = redisServer(mkdtempSync(join(tmpdir(), 'cmcp-redis-')), await reservePort(), { password });
     await redis.start();
-    // Step 5: the instances, with the deploy configuration and the environment compose.yaml gives them (here on
+    // Step 6: the instances, with the deploy configuration and the environment compose.yaml gives them (here on
     // loopback ports the OS chooses, and against the sandbox instead of Atlassian).
     const env = {
       CONFLUENCE_MCP_HOST: '127.0.0.1',
@@ -63,7 +63,7 @@ describeWithRedisServer('a fleet behind a load balancer, deployed as the README 
       CONFLUENCE_API_BASE_URL: sandbox.url,
       ATLASSIAN_CLIENT_ID: app.clientId,
       ATLASSIAN_CLIENT_SECRET: app.clientSecret,
-      // Step 2: the callers' issuer (the gateway's identity provider) and audience.
+      // Step 3: the callers' issuer (the gateway's identity provider) and audience.
       CONFLUENCE_MCP_CALLER_ISSUER: sandbox.idp.issuer,
       CONFLUENCE_MCP_CALLER_JWKS_URL: sandbox.idp.jwksUrl,
       CONFLUENCE_MCP_CALLER_AUDIENCE: `${publicUrl}/mcp`,
@@ -85,7 +85,7 @@ describeWithRedisServer('a fleet behind a load balancer, deployed as the README 
   it('connects a user through one instance and serves their calls from the other and through the balancer', async () => {
     const [one, two] = instances;
     if (!one || !two) throw new Error('two instances are needed');
-    // Step 6: the gateway sends its users' calls to the public /mcp with a token its IdP issued for that audience.
+    // Step 7: the gateway sends its users' calls to the public /mcp with a token its IdP issued for that audience.
     const token = await sandbox.mintCallerToken({ subject: 'fleet-user', audience: `${balancer.url}/mcp` });
     const viaOne = await mcpClient(`${one.url}/mcp`, token);
     const first = await viaOne.call('confluence_list_spaces');
