@@ -100,7 +100,7 @@ export class OpsMetrics {
       registers,
     });
     // Zero from the start, so a rate() over them exists before the first event.
-    for (const outcome of ['ok', 'invalid_grant', 'failed'] as const) this.#refreshes.labels(outcome);
+    for (const outcome of ['ok', 'invalid_grant', 'failed'] as const) this.#refreshes.inc({ outcome }, 0);
     collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
   }
 
