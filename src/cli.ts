@@ -101,8 +101,11 @@ async function main(argv: string[]): Promise<void> {
         http: config.http,
         log,
         build: (publicUrl) => buildRuntime(config, log, { mode: 'http', publicUrl }),
+        metricsToken: process.env.CONFLUENCE_MCP_METRICS_TOKEN || undefined,
       });
-      onShutdown(log, running.close);
+      onShutdown(log, async () => {
+        await running.shutdown(config.limits.shutdownGraceMs);
+      });
       return;
     }
     case 'login': {

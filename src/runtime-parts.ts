@@ -19,6 +19,7 @@ import {
   type SecretStore,
 } from './auth/index.js';
 import { type Config, ConfigError } from './config/index.js';
+import type { UpstreamObserver } from './confluence/index.js';
 import type { Logger } from './log.js';
 import { PACKAGE } from './paths.js';
 import type { CallerAuth } from './transports/index.js';
@@ -113,11 +114,16 @@ export function browserLoginFrom(
 }
 
 /** How every client this server makes talks to Atlassian. */
-export function clientSettings(config: Config, fetchImpl: typeof fetch | undefined): ClientSettings {
+export function clientSettings(
+  config: Config,
+  fetchImpl: typeof fetch | undefined,
+  observer?: UpstreamObserver,
+): ClientSettings {
   return {
     timeoutMs: config.limits.requestTimeoutMs,
     userAgent: USER_AGENT,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    ...(observer ? { observer } : {}),
   };
 }
 
@@ -148,6 +154,7 @@ export async function openStore(
   env: NodeJS.ProcessEnv,
   options: RuntimeOptions,
   log: Logger,
+  onStoreError: () => void = () => {},
 ): Promise<{ store: SecretStore; keyring: EncryptionKeyring }> {
   const storeUrl =
     options.mode === 'stdio' && config.tokenStore.url === 'memory://'
@@ -165,9 +172,15 @@ export async function openStore(
       keys: keyring,
       namespace: config.tokenStore.namespace,
       onCorrupt: (event) => log.warn('unreadable token store value', { reason: event.reason }),
-      onConnectionError: throttle(30_000, (reason: string) =>
-        log.warn('token store connection trouble', { reason }),
-      ),
+      onConnectionError: (() => {
+        const warn = throttle(30_000, (reason: string) =>
+          log.warn('token store connection trouble', { reason }),
+        );
+        return (reason: string) => {
+          onStoreError();
+          warn(reason);
+        };
+      })(),
     }));
   return { store, keyring };
 }

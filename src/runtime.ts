@@ -14,6 +14,7 @@ import { type Config, ConfigError, credentialFromEnv } from './config/index.js';
 import { type ConfluenceAuth, ConfluenceClient, getCurrentUser } from './confluence/index.js';
 import type { Logger } from './log.js';
 import { CapabilityMemory, createServer, type ServerFactory } from './mcp/index.js';
+import { OpsMetrics, processUserTag, storeReadiness } from './ops/index.js';
 import {
   browserLoginFrom,
   callerAuthFrom,
@@ -37,6 +38,8 @@ export interface Runtime {
   flow?: ConnectFlow;
   /** Verifies callers' bearer tokens (HTTP), when configured: this server is then an OAuth resource server. */
   callerAuth?: CallerAuth;
+  /** What an operator sees: Prometheus metrics, and whether the token store answers (`/readyz`). */
+  ops: { metrics: OpsMetrics; ready(): Promise<boolean> };
   close(): Promise<void>;
 }
 
@@ -52,22 +55,29 @@ interface RuntimeParts {
   capabilities?: CapabilityMemory | undefined;
   flow?: ConnectFlow | undefined;
   callerAuth?: CallerAuth | undefined;
+  metrics: OpsMetrics;
+  /** Names callers in logs by a keyed hash. */
+  userTag: (userKey: string) => string;
+  ready?: (() => Promise<boolean>) | undefined;
   close(): Promise<void>;
 }
 
 /** The one place a runtime is put together, whatever reaches Confluence for its callers. */
 function assemble(config: Config, log: Logger, parts: RuntimeParts): Runtime {
-  const { sessions, defaultCaller, capabilities, flow, callerAuth, close } = parts;
+  const { sessions, defaultCaller, capabilities, flow, callerAuth, metrics, userTag, close } = parts;
   const server = createServer({
     tools: selectTools(ALL_TOOLS, config.tools),
     sessions,
     limits: config.limits,
     policy: policyOf(config),
     log,
+    calls: metrics.calls,
+    userTag,
     ...(defaultCaller ? { defaultCaller } : {}),
     ...(capabilities ? { capabilities } : {}),
   });
-  return { server, sessions, ...(flow ? { flow } : {}), ...(callerAuth ? { callerAuth } : {}), close };
+  const ops = { metrics, ready: parts.ready ?? (async () => true) };
+  return { server, sessions, ...(flow ? { flow } : {}), ...(callerAuth ? { callerAuth } : {}), ops, close };
 }
 
 /**
@@ -76,7 +86,8 @@ function assemble(config: Config, log: Logger, parts: RuntimeParts): Runtime {
  */
 export async function buildRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
   const env = options.env ?? process.env;
-  const settings = clientSettings(config, options.fetch);
+  const metrics = new OpsMetrics();
+  const settings = clientSettings(config, options.fetch, metrics.upstream(log));
   const publicUrl = options.publicUrl ?? `http://127.0.0.1:${config.connect.loopbackPort}`;
   const callerAuth = callerAuthFrom(config, env, options, publicUrl);
   const defaultCaller = options.mode === 'stdio' ? LOCAL_CALLER : undefined;
@@ -87,6 +98,8 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
       sessions: staticSessions(auth, settings),
       defaultCaller,
       callerAuth,
+      metrics,
+      userTag: processUserTag(),
       close: async () => {},
     });
   }
@@ -97,7 +110,7 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
     );
   }
   const browserLogin = browserLoginFrom(config, env, options, publicUrl);
-  const { store, keyring } = await openStore(config, env, options, log);
+  const { store, keyring } = await openStore(config, env, options, log, () => metrics.storeError());
   const records = new StoreRecords(keyring);
   const oauth = new AtlassianOAuth({
     authBaseUrl: config.atlassian.authBaseUrl,
@@ -119,6 +132,7 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
     records,
     oauth,
     skewMs: config.connect.refreshSkewSeconds * 1000,
+    onRefresh: (outcome) => metrics.tokenRefresh(outcome),
   });
   const flow = new ConnectFlow({
     store,
@@ -157,6 +171,9 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
     capabilities: options.mode === 'http' ? new CapabilityMemory(store, records) : undefined,
     flow,
     callerAuth,
+    metrics,
+    userTag: (userKey) => records.logTag(userKey),
+    ready: storeReadiness(store.kind, () => store.get(records.readinessProbe())),
     close: async () => {
       if (!options.store) await store.close();
     },
@@ -170,9 +187,12 @@ export function staticRuntime(
   log: Logger,
   fetchImpl?: typeof fetch,
 ): Runtime {
+  const metrics = new OpsMetrics();
   return assemble(config, log, {
-    sessions: staticSessions(auth, clientSettings(config, fetchImpl)),
+    sessions: staticSessions(auth, clientSettings(config, fetchImpl, metrics.upstream(log))),
     defaultCaller: LOCAL_CALLER,
+    metrics,
+    userTag: processUserTag(),
     close: async () => {},
   });
 }

@@ -1,4 +1,10 @@
-import { type ConfluenceAuth, ConfluenceClient, referenceUrl, urlIsOnSite } from '../confluence/index.js';
+import {
+  type ConfluenceAuth,
+  ConfluenceClient,
+  referenceUrl,
+  type UpstreamObserver,
+  urlIsOnSite,
+} from '../confluence/index.js';
 import type { KindedError } from '../error-kind.js';
 
 /** Who is calling, as the transport established it. */
@@ -180,6 +186,8 @@ export interface ClientSettings {
   timeoutMs: number;
   userAgent: string;
   fetch?: typeof fetch;
+  /** Told of every request each client sends (metrics, logs, progress). */
+  observer?: UpstreamObserver | undefined;
 }
 
 /** Whether `wanted` (name, URL, host or id) names the site at `url` with id `id`. */

@@ -174,6 +174,14 @@ const limitsSchema = z
       .default(25)
       .describe('Items per list page when the caller gives no limit.'),
     maxPageSize: z.int().min(1).max(250).default(100).describe('Largest limit a caller may ask for.'),
+    shutdownGraceMs: z
+      .int()
+      .min(0)
+      .max(600_000)
+      .default(20_000)
+      .describe(
+        'On SIGTERM or SIGINT (HTTP), how long calls in flight may take to finish before the server exits anyway.',
+      ),
   })
   .describe('Bounds on requests and results.');
 

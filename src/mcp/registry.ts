@@ -15,10 +15,11 @@ import type { Logger } from '../log.js';
 import type { CapabilityMemory } from './capabilities.js';
 import { callerOf } from './context.js';
 import { describeExpectedError, toolErrorResult } from './errors.js';
+import { type CallObserving, failureKind, markFailed, observed } from './observe.js';
 import { inputShape, publishedTools } from './published.js';
 
 /** What running tools needs: how calls reach Confluence for each caller, the operator's rules, and a logger. */
-export interface ToolRuntime {
+export interface ToolRuntime extends CallObserving {
   sessions: SessionProvider;
   limits: ToolLimits;
   policy: ToolPolicy;
@@ -136,7 +137,7 @@ export function registerTools(
         outputSchema: tool.output,
         annotations: tool.annotations,
       },
-      async (args: Record<string, unknown>, extra) => {
+      observed(tool.name, runtime, async (args: Record<string, unknown>, extra) => {
         const started = performance.now();
         const caller = callerOf(extra.authInfo) ?? runtime.defaultCaller;
         try {
@@ -150,6 +151,7 @@ export function registerTools(
         } catch (error) {
           // A cancelled call has no one waiting for its result.
           if (extra.signal.aborted) throw error;
+          markFailed(extra, failureKind(error, extra.signal));
           if (
             isKindedError(error) &&
             error.kind === 'not-connected' &&
@@ -175,7 +177,7 @@ export function registerTools(
           });
           return toolErrorResult(error, incident);
         }
-      },
+      }),
     );
   }
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: publishedTools(tools) }));
