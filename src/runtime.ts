@@ -11,7 +11,7 @@ import {
   staticSessions,
 } from './auth/index.js';
 import { type Config, ConfigError, credentialFromEnv } from './config/index.js';
-import { type ConfluenceAuth, ConfluenceClient, getCurrentUser } from './confluence/index.js';
+import { type ConfluenceAuth, ConfluenceClient, getCurrentUser, observeAll } from './confluence/index.js';
 import type { Logger } from './log.js';
 import { CapabilityMemory, createServer, type ServerFactory } from './mcp/index.js';
 import { OpsMetrics, processUserTag, storeReadiness } from './ops/index.js';
@@ -21,6 +21,8 @@ import {
   clientSettings,
   openStore,
   type RuntimeOptions,
+  rateLimitBoard,
+  rateLimitLog,
   USER_AGENT,
   usesOAuth,
 } from './runtime-parts.js';
@@ -69,6 +71,7 @@ function assemble(config: Config, log: Logger, parts: RuntimeParts): Runtime {
     tools: selectTools(ALL_TOOLS, config.tools),
     sessions,
     limits: config.limits,
+    callDeadlineMs: config.limits.callDeadlineMs,
     policy: policyOf(config),
     log,
     calls: metrics.calls,
@@ -87,7 +90,7 @@ function assemble(config: Config, log: Logger, parts: RuntimeParts): Runtime {
 export async function buildRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
   const env = options.env ?? process.env;
   const metrics = new OpsMetrics();
-  const settings = clientSettings(config, options.fetch, metrics.upstream(log));
+  const base = clientSettings(config, options.fetch, observeAll(metrics.upstream(log), rateLimitLog(log)));
   const publicUrl = options.publicUrl ?? `http://127.0.0.1:${config.connect.loopbackPort}`;
   const callerAuth = callerAuthFrom(config, env, options, publicUrl);
   const defaultCaller = options.mode === 'stdio' ? LOCAL_CALLER : undefined;
@@ -95,7 +98,7 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
   if (!usesOAuth(config, env)) {
     const auth: ConfluenceAuth | undefined = credentialFromEnv(env, config.atlassian.apiBaseUrl);
     return assemble(config, log, {
-      sessions: staticSessions(auth, settings),
+      sessions: staticSessions(auth, { ...base, rateLimits: rateLimitBoard(log) }),
       defaultCaller,
       callerAuth,
       metrics,
@@ -112,6 +115,7 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
   const browserLogin = browserLoginFrom(config, env, options, publicUrl);
   const { store, keyring } = await openStore(config, env, options, log, () => metrics.storeError());
   const records = new StoreRecords(keyring);
+  const settings = { ...base, rateLimits: rateLimitBoard(log, { store, records }) };
   const oauth = new AtlassianOAuth({
     authBaseUrl: config.atlassian.authBaseUrl,
     apiBaseUrl: config.atlassian.apiBaseUrl,
@@ -189,7 +193,10 @@ export function staticRuntime(
 ): Runtime {
   const metrics = new OpsMetrics();
   return assemble(config, log, {
-    sessions: staticSessions(auth, clientSettings(config, fetchImpl, metrics.upstream(log))),
+    sessions: staticSessions(auth, {
+      ...clientSettings(config, fetchImpl, observeAll(metrics.upstream(log), rateLimitLog(log))),
+      rateLimits: rateLimitBoard(log),
+    }),
     defaultCaller: LOCAL_CALLER,
     metrics,
     userTag: processUserTag(),

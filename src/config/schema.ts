@@ -161,6 +161,14 @@ const limitsSchema = z
       .max(120_000)
       .default(10_000)
       .describe('Timeout of one Confluence request.'),
+    callDeadlineMs: z
+      .int()
+      .min(500)
+      .max(600_000)
+      .default(4500)
+      .describe(
+        "The time one tool call has, retries included: past it the call answers with what it has or a timeout, and its requests are aborted. Below a gateway's budget (often 5 s).",
+      ),
     maxResultChars: z
       .int()
       .min(1000)

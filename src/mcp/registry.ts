@@ -9,7 +9,7 @@ import {
   type ToolPolicy,
 } from '../../tools/index.js';
 import { type Caller, type CallerSession, MissingScopeError, type SessionProvider } from '../auth/index.js';
-import type { GranularScope } from '../confluence/index.js';
+import { callSignal, type GranularScope } from '../confluence/index.js';
 import { isKindedError } from '../error-kind.js';
 import type { Logger } from '../log.js';
 import type { CapabilityMemory } from './capabilities.js';
@@ -31,6 +31,8 @@ export interface ToolRuntime extends CallObserving {
   defaultCaller?: Caller;
   /** Client capabilities remembered across requests, for transports that forget them (stateless HTTP). */
   capabilities?: CapabilityMemory;
+  /** The time one call has, retries included; its requests are aborted past it. None when absent. */
+  callDeadlineMs?: number;
 }
 
 /**
@@ -140,9 +142,11 @@ export function registerTools(
       observed(tool.name, runtime, async (args: Record<string, unknown>, extra) => {
         const started = performance.now();
         const caller = callerOf(extra.authInfo) ?? runtime.defaultCaller;
+        // One deadline for the whole call: every request and retry under it, and the client's cancellation.
+        const call = callSignal(extra.signal, runtime.callDeadlineMs ?? 2 ** 31 - 1);
         try {
-          const session = usesConfluence ? await sessionFor(tool, caller, args, extra.signal) : undefined;
-          const result = await tool.handler(args, contextFor(tool, caller, session, extra.signal));
+          const session = usesConfluence ? await sessionFor(tool, caller, args, call.signal) : undefined;
+          const result = await tool.handler(args, contextFor(tool, caller, session, call.signal));
           log.debug('tool call', { tool: tool.name, ms: Math.round(performance.now() - started) });
           return {
             content: [{ type: 'text' as const, text: bounded(result.text, runtime.limits.maxResultChars) }],
@@ -176,6 +180,8 @@ export function registerTools(
             error: expected ? (error as Error).name : error,
           });
           return toolErrorResult(error, incident);
+        } finally {
+          call.dispose();
         }
       }),
     );
