@@ -12,6 +12,7 @@ import {
 } from './auth/index.js';
 import { type Config, ConfigError, credentialFromEnv } from './config/index.js';
 import { type ConfluenceAuth, ConfluenceClient, getCurrentUser } from './confluence/index.js';
+import { pooledConverter } from './content/index.js';
 import type { Logger } from './log.js';
 import { CapabilityMemory, createServer, type ServerFactory } from './mcp/index.js';
 import {
@@ -57,8 +58,14 @@ interface RuntimeParts {
 
 /** The one place a runtime is put together, whatever reaches Confluence for its callers. */
 function assemble(config: Config, log: Logger, parts: RuntimeParts): Runtime {
-  const { sessions, defaultCaller, capabilities, flow, callerAuth, close } = parts;
+  const { sessions, defaultCaller, capabilities, flow, callerAuth } = parts;
+  const converter = pooledConverter(config.limits.conversion);
+  const close = async () => {
+    await converter.close();
+    await parts.close();
+  };
   const server = createServer({
+    converter,
     tools: selectTools(ALL_TOOLS, config.tools),
     sessions,
     limits: config.limits,

@@ -10,6 +10,7 @@ import {
 } from '../../tools/index.js';
 import { type Caller, type CallerSession, MissingScopeError, type SessionProvider } from '../auth/index.js';
 import type { GranularScope } from '../confluence/index.js';
+import { type Converter, inlineConverter } from '../content/index.js';
 import { isKindedError } from '../error-kind.js';
 import type { Logger } from '../log.js';
 import type { CapabilityMemory } from './capabilities.js';
@@ -30,7 +31,11 @@ export interface ToolRuntime {
   defaultCaller?: Caller;
   /** Client capabilities remembered across requests, for transports that forget them (stateless HTTP). */
   capabilities?: CapabilityMemory;
+  /** Conversions for tools; everything on the event loop when absent. */
+  converter?: Converter;
 }
+
+const INLINE = inlineConverter();
 
 /**
  * The scopes a call needs under the operator's policy: the tool's own, and with space bounds set, read:space for
@@ -121,6 +126,7 @@ export function registerTools(
       },
       signal,
       limits: runtime.limits,
+      convert: runtime.converter ?? INLINE,
       log,
     };
   }
