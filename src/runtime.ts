@@ -14,7 +14,7 @@ import { type Config, ConfigError, credentialFromEnv } from './config/index.js';
 import { type ConfluenceAuth, ConfluenceClient, getCurrentUser } from './confluence/index.js';
 import { pooledConverter } from './content/index.js';
 import type { Logger } from './log.js';
-import { CapabilityMemory, createServer, type ServerFactory } from './mcp/index.js';
+import { CapabilityMemory, createServer, FairQueue, type ServerFactory } from './mcp/index.js';
 import {
   browserLoginFrom,
   callerAuthFrom,
@@ -53,6 +53,8 @@ interface RuntimeParts {
   capabilities?: CapabilityMemory | undefined;
   flow?: ConnectFlow | undefined;
   callerAuth?: CallerAuth | undefined;
+  /** Serves many users (HTTP): their calls are admitted in turn, within per-user bounds. */
+  sharedByUsers: boolean;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ function assemble(config: Config, log: Logger, parts: RuntimeParts): Runtime {
   };
   const server = createServer({
     converter,
+    ...(parts.sharedByUsers ? { fairness: new FairQueue(config.limits) } : {}),
     tools: selectTools(ALL_TOOLS, config.tools),
     sessions,
     limits: config.limits,
@@ -94,6 +97,7 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
       sessions: staticSessions(auth, settings),
       defaultCaller,
       callerAuth,
+      sharedByUsers: options.mode === 'http',
       close: async () => {},
     });
   }
@@ -164,6 +168,7 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
     capabilities: options.mode === 'http' ? new CapabilityMemory(store, records) : undefined,
     flow,
     callerAuth,
+    sharedByUsers: options.mode === 'http',
     close: async () => {
       if (!options.store) await store.close();
     },
@@ -180,6 +185,7 @@ export function staticRuntime(
   return assemble(config, log, {
     sessions: staticSessions(auth, clientSettings(config, fetchImpl)),
     defaultCaller: LOCAL_CALLER,
+    sharedByUsers: true,
     close: async () => {},
   });
 }

@@ -16,6 +16,7 @@ import type { Logger } from '../log.js';
 import type { CapabilityMemory } from './capabilities.js';
 import { callerOf } from './context.js';
 import { describeExpectedError, toolErrorResult } from './errors.js';
+import type { FairQueue } from './fairness.js';
 import { inputShape, publishedTools } from './published.js';
 
 /** What running tools needs: how calls reach Confluence for each caller, the operator's rules, and a logger. */
@@ -33,6 +34,8 @@ export interface ToolRuntime {
   capabilities?: CapabilityMemory;
   /** Conversions for tools; everything on the event loop when absent. */
   converter?: Converter;
+  /** Admits calls per user in turn (a server shared by users); every call runs at once when absent. */
+  fairness?: FairQueue;
 }
 
 const INLINE = inlineConverter();
@@ -145,7 +148,10 @@ export function registerTools(
       async (args: Record<string, unknown>, extra) => {
         const started = performance.now();
         const caller = callerOf(extra.authInfo) ?? runtime.defaultCaller;
+        let release: (() => void) | undefined;
         try {
+          // Calls without a verified caller share one turn: they are one user as far as anyone can tell.
+          release = await runtime.fairness?.admit(caller?.userKey ?? '', extra.signal);
           const session = usesConfluence ? await sessionFor(tool, caller, args, extra.signal) : undefined;
           const result = await tool.handler(args, contextFor(tool, caller, session, extra.signal));
           log.debug('tool call', { tool: tool.name, ms: Math.round(performance.now() - started) });
@@ -180,6 +186,8 @@ export function registerTools(
             error: expected ? (error as Error).name : error,
           });
           return toolErrorResult(error, incident);
+        } finally {
+          release?.();
         }
       },
     );
