@@ -12,8 +12,9 @@ import {
 } from './auth/index.js';
 import { type Config, ConfigError, credentialFromEnv } from './config/index.js';
 import { type ConfluenceAuth, ConfluenceClient, getCurrentUser, observeAll } from './confluence/index.js';
+import { pooledConverter } from './content/index.js';
 import type { Logger } from './log.js';
-import { CapabilityMemory, createServer, type ServerFactory } from './mcp/index.js';
+import { CapabilityMemory, createServer, FairQueue, type ServerFactory } from './mcp/index.js';
 import { OpsMetrics, processUserTag, storeReadiness } from './ops/index.js';
 import {
   browserLoginFrom,
@@ -61,13 +62,22 @@ interface RuntimeParts {
   /** Names callers in logs by a keyed hash. */
   userTag: (userKey: string) => string;
   ready?: (() => Promise<boolean>) | undefined;
+  /** Serves many users (HTTP): their calls are admitted in turn, within per-user bounds. */
+  sharedByUsers: boolean;
   close(): Promise<void>;
 }
 
 /** The one place a runtime is put together, whatever reaches Confluence for its callers. */
 function assemble(config: Config, log: Logger, parts: RuntimeParts): Runtime {
-  const { sessions, defaultCaller, capabilities, flow, callerAuth, metrics, userTag, close } = parts;
+  const { sessions, defaultCaller, capabilities, flow, callerAuth, metrics, userTag } = parts;
+  const converter = pooledConverter(config.limits.conversion);
+  const close = async () => {
+    await converter.close();
+    await parts.close();
+  };
   const server = createServer({
+    converter,
+    ...(parts.sharedByUsers ? { fairness: new FairQueue(config.limits) } : {}),
     tools: selectTools(ALL_TOOLS, config.tools),
     sessions,
     limits: config.limits,
@@ -103,6 +113,7 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
       callerAuth,
       metrics,
       userTag: processUserTag(),
+      sharedByUsers: options.mode === 'http',
       close: async () => {},
     });
   }
@@ -178,6 +189,7 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
     metrics,
     userTag: (userKey) => records.logTag(userKey),
     ready: storeReadiness(store.kind, () => store.get(records.readinessProbe())),
+    sharedByUsers: options.mode === 'http',
     close: async () => {
       if (!options.store) await store.close();
     },
@@ -200,6 +212,7 @@ export function staticRuntime(
     defaultCaller: LOCAL_CALLER,
     metrics,
     userTag: processUserTag(),
+    sharedByUsers: true,
     close: async () => {},
   });
 }

@@ -64,7 +64,7 @@ export const createPageTool = defineTool({
       title: args.title,
       parentId,
       status: args.status,
-      body: { representation: 'storage', value: storageFromInput(args.body, args.body_format) },
+      body: { representation: 'storage', value: await storageFromInput(ctx, args.body, args.body_format) },
       signal: ctx.signal,
     });
     const out = written(page);
@@ -139,7 +139,7 @@ export const updatePageTool = defineTool({
         ? currentStorage
         : args.body_format === 'storage'
           ? args.body
-          : storageForUpdate(currentStorage, args.body);
+          : await storageForUpdate(ctx, currentStorage, args.body);
     const page = await updatePage(ctx.confluence, {
       id: current.id,
       title: args.title ?? current.title,

@@ -10,11 +10,13 @@ import {
 } from '../../tools/index.js';
 import { type Caller, type CallerSession, MissingScopeError, type SessionProvider } from '../auth/index.js';
 import { callSignal, type GranularScope } from '../confluence/index.js';
+import { type Converter, inlineConverter } from '../content/index.js';
 import { isKindedError } from '../error-kind.js';
 import type { Logger } from '../log.js';
 import type { CapabilityMemory } from './capabilities.js';
 import { callerOf } from './context.js';
 import { describeExpectedError, toolErrorResult } from './errors.js';
+import type { FairQueue } from './fairness.js';
 import { type CallObserving, failureKind, markFailed, observed } from './observe.js';
 import { inputShape, publishedTools } from './published.js';
 
@@ -33,7 +35,13 @@ export interface ToolRuntime extends CallObserving {
   capabilities?: CapabilityMemory;
   /** The time one call has, retries included; its requests are aborted past it. None when absent. */
   callDeadlineMs?: number;
+  /** Conversions for tools; everything on the event loop when absent. */
+  converter?: Converter;
+  /** Admits calls per user in turn (a server shared by users); every call runs at once when absent. */
+  fairness?: FairQueue;
 }
+
+const INLINE = inlineConverter();
 
 /**
  * The scopes a call needs under the operator's policy: the tool's own, and with space bounds set, read:space for
@@ -124,6 +132,7 @@ export function registerTools(
       },
       signal,
       limits: runtime.limits,
+      convert: runtime.converter ?? INLINE,
       log,
     };
   }
@@ -144,7 +153,10 @@ export function registerTools(
         const caller = callerOf(extra.authInfo) ?? runtime.defaultCaller;
         // One deadline for the whole call: every request and retry under it, and the client's cancellation.
         const call = callSignal(extra.signal, runtime.callDeadlineMs ?? 2 ** 31 - 1);
+        let release: (() => void) | undefined;
         try {
+          // Calls without a verified caller share one turn: they are one user as far as anyone can tell.
+          release = await runtime.fairness?.admit(caller?.userKey ?? '', call.signal);
           const session = usesConfluence ? await sessionFor(tool, caller, args, call.signal) : undefined;
           const result = await tool.handler(args, contextFor(tool, caller, session, call.signal));
           log.debug('tool call', { tool: tool.name, ms: Math.round(performance.now() - started) });
@@ -181,6 +193,7 @@ export function registerTools(
           });
           return toolErrorResult(error, incident);
         } finally {
+          release?.();
           call.dispose();
         }
       }),

@@ -9,6 +9,7 @@ import type { AuthInfo, ServerFactory } from '../mcp/index.js';
 import { PACKAGE } from '../paths.js';
 import type { ConnectPages } from './connect-pages.js';
 import { authenticate, type CallerAuth } from './http-auth.js';
+import { type BatchLimits, checkBatch } from './http-batch.js';
 import { checkOrigin, isLoopback, originPolicy } from './http-guard.js';
 import { jsonRpcError, RequestError, readJsonBody, sendJson } from './http-io.js';
 import { Drain, OPS_PATHS, type OpsServing, refuseWhileDraining, serveOps } from './http-ops.js';
@@ -28,6 +29,8 @@ export interface HttpServing {
 
 export interface HttpServerOptions {
   http: Config['http'];
+  /** Bounds on JSON-RPC batches (from `limits` in the configuration). */
+  batch: BatchLimits;
   /** Builds what the server serves, once it knows its public URL (which may depend on the port it got). */
   build: (publicUrl: string) => Promise<HttpServing> | HttpServing;
   log: Logger;
@@ -60,6 +63,7 @@ export interface RunningHttpServer {
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const { http, log } = options;
+  const { batch } = options;
   let publicUrl = http.publicUrl ?? '';
   let policy = originPolicy({ ...http, publicUrl: publicUrl || 'http://localhost' });
   let serving: HttpServing | undefined;
@@ -77,6 +81,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         ? await authenticate(req, app.callerAuth, metadataPaths.url)
         : undefined;
     const body = await readJsonBody(req, http.maxBodyBytes);
+    checkBatch(body, batch);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     const server = await app.server.connect(transport);
     res.on('close', () => {

@@ -1,9 +1,10 @@
 import type { Bench } from './bench.js';
 import { contentBench } from './content.js';
+import { isolationBench } from './isolation.js';
 import { serverBench } from './server.js';
 
 /** Every benchmark, run in order by `npm run bench`; add new ones here. */
-const benches: readonly Bench[] = [contentBench, serverBench];
+const benches: readonly Bench[] = [contentBench, serverBench, isolationBench];
 
 for (const bench of benches) {
   console.log(`\n== ${bench.name} ==`);

@@ -33,6 +33,7 @@ async function benchServer(print: (line: string) => void): Promise<void> {
   };
   const http = await startHttpServer({
     http: config.http,
+    batch: config.limits,
     log: silentLogger,
     build: () => staticRuntime(config, auth, silentLogger),
   });
