@@ -10,16 +10,12 @@ import {
   webUrl,
 } from '../src/confluence/index.js';
 import { type ToolContext, ToolInputError, ToolRefusal } from './define.js';
-import { compact } from './shared.js';
+import { compact, idInput } from './shared.js';
 
 /** The `page` argument every page tool takes. */
-export const pageArgument = z
-  .string()
-  .min(1)
-  .max(2048)
-  .describe(
-    'Page id (e.g. 123456), page URL (.../wiki/spaces/ENG/pages/123456/Title) or tiny link (.../wiki/x/AbCd).',
-  );
+export const pageArgument = idInput(z.string().min(1).max(2048)).describe(
+  'Page id (e.g. 123456), page URL (.../wiki/spaces/ENG/pages/123456/Title) or tiny link (.../wiki/x/AbCd).',
+);
 
 /** The page id in a reference, or a ToolInputError that says what is accepted. */
 export function pageIdOf(reference: string): string {

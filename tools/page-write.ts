@@ -13,7 +13,7 @@ import {
 import { defineTool, type ToolContext, ToolInputError, ToolRefusal } from './define.js';
 import { bodyFormatArgument, storageForUpdate, storageFromInput } from './page-body.js';
 import { fetchPage, pageArgument, pageFields, projectPage, userNames, webUrlField } from './page-common.js';
-import { compact, line } from './shared.js';
+import { compact, idInput, line } from './shared.js';
 import { resolveAllowedSpace } from './spaces.js';
 
 /** What write tools report about the page they wrote. */
@@ -31,7 +31,7 @@ export const createPageTool = defineTool({
     "Creates a page in a space (key or id), under a parent page or at the space's top level, with a title and a body in Markdown (headings, lists, tables, code, task lists, > [!NOTE] panels, [@Name](confluence-user:ID) mentions) or Confluence storage XHTML. Published by default, or as a draft.",
   toolset: 'pages',
   input: {
-    space: z.string().min(1).max(255).describe('Space key (e.g. ENG) or numeric space id.'),
+    space: idInput(z.string().min(1).max(255)).describe('Space key (e.g. ENG) or numeric space id.'),
     title: z.string().min(1).max(255).describe('Page title; unique within the space.'),
     body: z.string().max(5_000_000).default('').describe('Page content, in body_format.'),
     body_format: bodyFormatArgument,

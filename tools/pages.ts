@@ -16,7 +16,16 @@ import {
   userNames,
   webUrlField,
 } from './page-common.js';
-import { compact, line, moreText, pageSize, pagingInput, pagingOutput, versionOutput } from './shared.js';
+import {
+  compact,
+  idInput,
+  line,
+  moreText,
+  pageSize,
+  pagingInput,
+  pagingOutput,
+  versionOutput,
+} from './shared.js';
 import { resolveAllowedSpace } from './spaces.js';
 
 /** A window of `text` starting at `offset`, at most `max` characters, not splitting a surrogate pair. */
@@ -144,7 +153,9 @@ export const listPagesTool = defineTool({
     'Lists pages (id, title, status, space id, parent id, version, last update, web URL), optionally in one space (key or id) and with an exact title. Use confluence_search for text search; use this to enumerate or to find a page by its exact title.',
   toolset: 'pages',
   input: {
-    space: z.string().min(1).max(255).optional().describe('Space key (e.g. ENG) or numeric space id.'),
+    space: idInput(z.string().min(1).max(255))
+      .optional()
+      .describe('Space key (e.g. ENG) or numeric space id.'),
     title: z.string().min(1).max(255).optional().describe('Exact page title.'),
     status: z
       .enum(['current', 'archived', 'draft', 'trashed'])
