@@ -80,6 +80,7 @@ export const getPageTool = defineTool({
   },
   output: {
     ...pageFields,
+    space_key: z.string().optional(),
     version: versionOutput.optional(),
     web_url: webUrlField,
     body_format: z.enum(['markdown', 'editable_markdown', 'storage', 'none']),
@@ -95,6 +96,7 @@ export const getPageTool = defineTool({
       body: args.body_format !== 'none',
       ...(args.version ? { version: args.version } : {}),
     });
+    const spaceKey = await ctx.spaces.keyOf(page.spaceId);
     const storage = page.body?.storage?.value ?? '';
     const full =
       args.body_format === 'markdown'
@@ -119,6 +121,7 @@ export const getPageTool = defineTool({
       : undefined;
     const structured = compact({
       ...projectPage(page),
+      space_key: spaceKey,
       version,
       body_format: args.body_format,
       body: slice?.part,
@@ -129,7 +132,7 @@ export const getPageTool = defineTool({
       `# ${page.title}`,
       line(
         `id ${page.id}`,
-        `space ${page.spaceId}`,
+        spaceKey ? `space ${spaceKey} (id ${page.spaceId})` : `space id ${page.spaceId}`,
         version && `version ${version.number}${version.created_at ? ` (${version.created_at})` : ''}`,
         page.status !== 'current' && page.status,
       ),
