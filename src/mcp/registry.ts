@@ -73,6 +73,29 @@ function pageUrls(tool: AnyToolDefinition, args: Record<string, unknown>): strin
 }
 
 /**
+ * The -32042 error asking the client to open the connect page. Its message goes on the wire as it is, and the
+ * client's McpError puts "MCP error -32042: " in front; the SDK's constructor already put that prefix in, so it is
+ * taken back out here, or clients would show it twice.
+ */
+export function urlElicitation(url: string, reason: string): UrlElicitationRequiredError {
+  const message =
+    'Connect your Atlassian account to use Confluence: open the link, approve, then call again.';
+  const error = new UrlElicitationRequiredError(
+    [
+      {
+        mode: 'url',
+        url,
+        message: `${reason} Connect your Atlassian account to use Confluence.`,
+        elicitationId: randomUUID(),
+      },
+    ],
+    message,
+  );
+  error.message = message;
+  return error;
+}
+
+/**
  * Registers tools on an MCP server: handlers get parsed arguments and a ready context for the request's caller;
  * a caller who must connect first is asked to (URL elicitation where the client supports it); expected failures
  * come back as `isError` results that say what to do next.
@@ -174,14 +197,7 @@ export function registerTools(
             error.connectUrl &&
             (await canElicitUrl(caller))
           ) {
-            throw new UrlElicitationRequiredError([
-              {
-                mode: 'url',
-                url: error.connectUrl,
-                message: `${error.message} Connect your Atlassian account to use Confluence.`,
-                elicitationId: randomUUID(),
-              },
-            ]);
+            throw urlElicitation(error.connectUrl, error.message);
           }
           const incident = randomUUID().slice(0, 8);
           const expected = describeExpectedError(error) !== undefined;
