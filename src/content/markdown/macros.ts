@@ -82,9 +82,13 @@ function marker(macro: StorageElement, label: string): string {
   return `[${label}${describeParameters(macro, MARKER_PARAMETERS)}]`;
 }
 
-/** `` `[STATUS: DONE (green)]` ``: the lozenge's title and colour. */
-function statusLozenge(macro: StorageElement): string {
-  const title = (parameter(macro, 'title') ?? '').toUpperCase();
+/**
+ * `` `[STATUS: DONE (green)]` ``: the lozenge's title and colour. Confluence shows titles in capitals, so reading
+ * Markdown does too; Markdown for editing keeps the title as stored (`In progress`), so saving it changes nothing.
+ */
+function statusLozenge(macro: StorageElement, ctx: MarkdownContext): string {
+  const stored = parameter(macro, 'title') ?? '';
+  const title = ctx.editable ? stored : stored.toUpperCase();
   const colour = parameter(macro, 'colour') ?? parameter(macro, 'color');
   const label = `STATUS${title ? `: ${title}` : ''}${colour ? ` (${colour.toLowerCase()})` : ''}`;
   return inlineCode(`[${label}]`);
@@ -139,6 +143,16 @@ export function isBlockMacro(macro: StorageElement): boolean {
   return child(macro, 'ac:rich-text-body') !== undefined || child(macro, 'ac:plain-text-body') !== undefined;
 }
 
+const BOLD = new Set(['strong', 'b']);
+
+/** True when the first block of `body` is a paragraph that is only bold text, which would read as a title. */
+function startsWithBoldParagraph(body: readonly StorageNode[]): boolean {
+  const first = body.find((node) => !isBlankText(node));
+  if (first?.type !== 'element' || first.name !== 'p') return false;
+  const content = first.children.filter((node) => !isBlankText(node));
+  return content.length === 1 && content[0]?.type === 'element' && BOLD.has(content[0].name);
+}
+
 function writeTitledQuote(
   alert: string | undefined,
   title: string | undefined,
@@ -149,7 +163,8 @@ function writeTitledQuote(
   writer.enter(undefined, '> ');
   if (alert !== undefined) {
     writer.write([`[!${alert}]`], 'alert');
-    writer.setSeparator('newline');
+    // A bold line right under the marker is the title, so a bold first paragraph is kept apart by a blank line.
+    if (title || !startsWithBoldParagraph(body)) writer.setSeparator('newline');
   }
   if (title) writer.write([`**${escapeText(title)}**`], 'title');
   ctx.render.renderBlocks(body, ctx, writer);
@@ -204,7 +219,7 @@ export function renderInlineMacro(
   const plainBody = child(macro, 'ac:plain-text-body');
   const label = MARKERS[name];
   if (name === 'status') {
-    out.append(statusLozenge(macro));
+    out.append(statusLozenge(macro, ctx));
   } else if (name === 'anchor') {
     // Anchors are link targets with nothing to show.
   } else if (label !== undefined) {
