@@ -190,9 +190,13 @@ export function renderImage(element: StorageElement, ctx: MarkdownContext, out: 
   const alt =
     attr(element, 'ac:alt') ?? attr(element, 'alt') ?? attr(element, 'ac:title') ?? attr(element, 'title');
   const altText = escapeText(collapseWhitespace(alt?.trim() || fallbackAlt).trim(), { inLinkText: true });
+  const caption = child(element, 'ac:caption');
+  const captionText = caption === undefined ? '' : collapseWhitespace(textContent(caption)).trim();
   if (!destination) {
-    out.append(altText);
+    out.append(captionText === '' ? altText : `${altText} ${escapeText(captionText)}`.trim());
     return;
   }
-  out.append(`![${altText}](${linkDestination(destination)})`);
+  // A caption is the image's title, `![alt](url "Caption")`: it converts back to the caption.
+  const title = captionText === '' ? '' : ` "${captionText.replace(/[\\"]/g, '\\$&')}"`;
+  out.append(`![${altText}](${linkDestination(destination)}${title})`);
 }

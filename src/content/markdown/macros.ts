@@ -31,6 +31,8 @@ function describeReference(reference: StorageElement): string {
   if (title !== undefined) return `${space ? `${space}:` : ''}${title}`;
   return (
     attr(reference, 'ri:account-id') ??
+    attr(reference, 'ri:userkey') ??
+    attr(reference, 'ri:username') ??
     attr(reference, 'ri:filename') ??
     attr(reference, 'ri:value') ??
     space ??
@@ -169,6 +171,47 @@ function writeTitledQuote(
   if (title) writer.write([`**${escapeText(title)}**`], 'title');
   ctx.render.renderBlocks(body, ctx, writer);
   writer.exit();
+}
+
+// Cloud panel types as GitHub alerts, by colour: info blue, note purple, success green, warning yellow, error red.
+const ADF_PANEL_ALERTS: Readonly<Record<string, string>> = {
+  info: 'NOTE',
+  note: 'IMPORTANT',
+  success: 'TIP',
+  warning: 'WARNING',
+  error: 'CAUTION',
+};
+
+function adfAttribute(node: StorageElement, key: string): string | undefined {
+  const found = node.children.find(
+    (candidate) =>
+      candidate.type === 'element' && candidate.name === 'ac:adf-attribute' && attr(candidate, 'key') === key,
+  );
+  return found?.type === 'element' ? collapsedText(found) : undefined;
+}
+
+/**
+ * Renders a Cloud editor node (`ac:adf-extension`'s `ac:adf-node`) that has a Markdown form: a panel as the
+ * callout it is, an expand as `<details>`. False for other nodes, which show their fallback instead.
+ */
+export function renderAdfNode(node: StorageElement, ctx: MarkdownContext, writer: MarkdownWriter): boolean {
+  const type = attr(node, 'type') ?? '';
+  const content = child(node, 'ac:adf-content')?.children;
+  if (content === undefined) return false;
+  if (type === 'panel') {
+    const panelType = adfAttribute(node, 'panel-type') ?? 'info';
+    const icon = panelType === 'custom' ? adfAttribute(node, 'panel-icon-text') : undefined;
+    writeTitledQuote(ADF_PANEL_ALERTS[panelType] ?? 'NOTE', icon, content, ctx, writer);
+    return true;
+  }
+  if (type === 'expand' || type === 'nested-expand') {
+    const title = adfAttribute(node, 'title') || 'Click here to expand...';
+    writer.write(['<details>', `<summary>${escapeHtml(title)}</summary>`], 'details');
+    ctx.render.renderBlocks(content, ctx, writer);
+    writer.write(['</details>'], 'details');
+    return true;
+  }
+  return false;
 }
 
 /** Renders a macro that stands as a block. */

@@ -126,7 +126,10 @@ export function linkToStorage(destination: string, body: LinkBody): string {
   }
 }
 
-/** Storage for a Markdown image: an `ac:image` of an attachment or a URL; alt text equal to the filename is left out. */
+/**
+ * Storage for a Markdown image: an `ac:image` of an attachment or a URL, its title as the caption; alt text equal
+ * to the filename is left out.
+ */
 export function imageToStorage(source: string, alt: string, title: string | undefined): string {
   const reference = parseReference(source);
   let resource: string;
@@ -139,9 +142,8 @@ export function imageToStorage(source: string, alt: string, title: string | unde
     resource = `<ri:url${attributes({ 'ri:value': source })} />`;
     defaultAlt = fileName(source);
   }
-  const attrs = attributes({
-    'ac:alt': alt === '' || alt === defaultAlt ? undefined : alt,
-    'ac:title': title || undefined,
-  });
-  return `<ac:image${attrs}>${resource}</ac:image>`;
+  const attrs = attributes({ 'ac:alt': alt === '' || alt === defaultAlt ? undefined : alt });
+  // The Markdown title is the caption shown under the image, as storageToMarkdown writes it.
+  const caption = title?.trim() ? `<ac:caption><p>${escapeXml(title.trim())}</p></ac:caption>` : '';
+  return `<ac:image${attrs}>${resource}${caption}</ac:image>`;
 }

@@ -110,7 +110,7 @@ describe('markdownToStorage: links, mentions and images', () => {
     ).toBe(
       '<p><ac:image ac:alt="Diagram"><ri:attachment ri:filename="d.png" /></ac:image> ' +
         '<ac:image><ri:attachment ri:filename="d.png" /></ac:image> ' +
-        '<ac:image ac:alt="x" ac:title="T"><ri:url ri:value="https://e.com/i.png" /></ac:image></p>',
+        '<ac:image ac:alt="x"><ri:url ri:value="https://e.com/i.png" /><ac:caption><p>T</p></ac:caption></ac:image></p>',
     );
   });
 
