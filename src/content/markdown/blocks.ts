@@ -8,7 +8,7 @@ import { keepPlaceholder, trimLine, writeCodeBlock, writeParagraph } from './blo
 import type { MarkdownContext, RenderApi } from './context.js';
 import { renderInlineNodes, renderInlineToString } from './inline.js';
 import { renderList, renderTaskList } from './lists.js';
-import { renderBlockMacro } from './macros.js';
+import { renderAdfNode, renderBlockMacro } from './macros.js';
 import { renderTable } from './tables.js';
 import { MarkdownWriter } from './writer.js';
 
@@ -116,6 +116,8 @@ function renderLayout(layout: StorageElement, ctx: MarkdownContext, writer: Mark
 }
 
 function renderAdfExtension(element: StorageElement, ctx: MarkdownContext, writer: MarkdownWriter): void {
+  const node = child(element, 'ac:adf-node');
+  if (node !== undefined && renderAdfNode(node, ctx, writer)) return;
   // The fallback is the storage the editor itself shows when it cannot render the node.
   const fallback = child(element, 'ac:adf-fallback');
   renderBlocks((fallback ?? element).children, ctx, writer);

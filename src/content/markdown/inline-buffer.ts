@@ -59,11 +59,22 @@ export function splitEdges(markdown: string): [string, string, string] {
 }
 
 /**
+ * Like {@link splitEdges}, but any Unicode whitespace counts, a non-breaking space too: CommonMark opens emphasis
+ * only before a non-whitespace character, so `*\u00a0text*` would read as literal asterisks.
+ */
+function splitWrapperEdges(markdown: string): [string, string, string] {
+  const lead = /^\s*/.exec(markdown)?.[0] ?? '';
+  const rest = markdown.slice(lead.length);
+  const trail = /\s*$/.exec(rest)?.[0] ?? '';
+  return [lead, rest.slice(0, rest.length - trail.length), trail];
+}
+
+/**
  * Wraps rendered content in delimiters, moving its edge whitespace outside them: `** b**` would not be
- * emphasis, so `<b> b</b>` becomes ` **b**`.
+ * emphasis, so `<b> b</b>` becomes ` **b**` and `<em>&nbsp;b</em>` becomes `&nbsp;*b*` (as a character).
  */
 export function appendWrapped(out: InlineBuffer, content: string, open: string, close: string): void {
-  const [lead, core, trail] = splitEdges(content);
+  const [lead, core, trail] = splitWrapperEdges(content);
   out.append(lead);
   if (core !== '') out.appendWrapped(open, core, close);
   out.append(trail);

@@ -40,6 +40,16 @@ const WRAPPERS: Readonly<Record<string, Wrapper>> = {
 
 const CODE_ELEMENTS = new Set(['code', 'tt', 'kbd', 'samp']);
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The Markdown of a date chip: `[2024-01-15](confluence-date:)`, a link like the other Confluence references, so
+ * it reads as its date and converts back to a chip while a date in plain text stays text.
+ */
+export function dateChip(date: string): string {
+  return `[${date}](confluence-date:)`;
+}
+
 /** Renders nodes as inline Markdown into a new string (whitespace collapsed, edges not trimmed). */
 export function renderInlineToString(
   nodes: readonly StorageNode[],
@@ -113,8 +123,10 @@ export function renderInlineNode(
       out.append(escapeText(emoticonText(node)));
       return;
     case 'time': {
-      const datetime = attr(node, 'datetime');
-      if (datetime) out.append(escapeText(collapseWhitespace(datetime)));
+      const datetime = attr(node, 'datetime')?.trim();
+      // A date chip is written as the HTML element it is, so it reads back as a chip and plain dates stay text.
+      if (datetime !== undefined && ISO_DATE.test(datetime) && !state.link) out.append(dateChip(datetime));
+      else if (datetime) out.append(escapeText(collapseWhitespace(datetime)));
       else renderInlineNodes(node.children, ctx, state, out);
       return;
     }

@@ -58,12 +58,16 @@ function withAnchor(destination: string, anchor: string | undefined): string {
   return anchor ? `${destination}#${anchor}` : destination;
 }
 
-/** The mention form: `[@Display Name](confluence-user:<account id>)`, the id kept even when the name is known. */
+/**
+ * The mention form: `[@Display Name](confluence-user:<account id>)`, the id kept even when the name is known. A
+ * mention with link text of its own shows that text, without `@`: `[Jane](confluence-user:<id>)`.
+ */
 export function renderMention(
   user: StorageElement,
   ctx: MarkdownContext,
   state: InlineState,
   out: InlineBuffer,
+  ownText = '',
 ): void {
   const id = attr(user, 'ri:account-id') ?? attr(user, 'ri:userkey') ?? attr(user, 'ri:username');
   if (!id) {
@@ -71,7 +75,11 @@ export function renderMention(
     return;
   }
   const name = ctx.options.userName?.(id);
-  const label = `@${escapeText(collapseWhitespace(name ?? id).trim(), { inLinkText: true })}`;
+  const own = collapseWhitespace(ownText).trim();
+  const label =
+    own === ''
+      ? `@${escapeText(collapseWhitespace(name ?? id).trim(), { inLinkText: true })}`
+      : escapeText(own, { inLinkText: true });
   // Inside another link the id would be lost, so it is written out.
   if (state.link) out.append(`${label} (${escapeText(id)})`);
   else out.append(`[${label}](${linkDestination(formatReference('confluence-user', id))})`);
@@ -140,12 +148,12 @@ export function renderAcLink(
 ): void {
   const target = element.children.find((node) => node.type === 'element' && node.name.startsWith('ri:'));
   const targetElement = target?.type === 'element' ? target : undefined;
-  if (targetElement?.name === 'ri:user') {
-    renderMention(targetElement, ctx, state, out);
-    return;
-  }
   const plainBody = child(element, 'ac:plain-text-link-body');
   const richBody = child(element, 'ac:link-body');
+  if (targetElement?.name === 'ri:user') {
+    renderMention(targetElement, ctx, state, out, textContent(plainBody ?? richBody ?? targetElement));
+    return;
+  }
   let text = '';
   if (plainBody !== undefined) {
     text = escapeText(collapseWhitespace(textContent(plainBody)), { inLinkText: true });
@@ -182,9 +190,13 @@ export function renderImage(element: StorageElement, ctx: MarkdownContext, out: 
   const alt =
     attr(element, 'ac:alt') ?? attr(element, 'alt') ?? attr(element, 'ac:title') ?? attr(element, 'title');
   const altText = escapeText(collapseWhitespace(alt?.trim() || fallbackAlt).trim(), { inLinkText: true });
+  const caption = child(element, 'ac:caption');
+  const captionText = caption === undefined ? '' : collapseWhitespace(textContent(caption)).trim();
   if (!destination) {
-    out.append(altText);
+    out.append(captionText === '' ? altText : `${altText} ${escapeText(captionText)}`.trim());
     return;
   }
-  out.append(`![${altText}](${linkDestination(destination)})`);
+  // A caption is the image's title, `![alt](url "Caption")`: it converts back to the caption.
+  const title = captionText === '' ? '' : ` "${captionText.replace(/[\\"]/g, '\\$&')}"`;
+  out.append(`![${altText}](${linkDestination(destination)}${title})`);
 }

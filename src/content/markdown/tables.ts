@@ -121,14 +121,22 @@ function writePipeTable(
   writer.write(lines, 'table');
 }
 
+// Cell Markdown with nothing a Markdown reader would format or an HTML reader would take as markup.
+const PLAIN_CELL = /^[^*_`[\]\\<>~!&|#]*$/;
+
 function htmlCellLines(cell: StorageElement, ctx: MarkdownContext): string[] {
   const tag = cell.name === 'th' ? 'th' : 'td';
   const colspan = span(cell, 'colspan');
   const rowspan = span(cell, 'rowspan');
   const attrs = `${colspan > 1 ? ` colspan="${colspan}"` : ''}${rowspan > 1 ? ` rowspan="${rowspan}"` : ''}`;
-  if (isInlineCell(cell)) return [`<${tag}${attrs}>${inlineCell(cell, ctx)}</${tag}>`];
-  // Blank lines around the Markdown let GitHub render it inside the HTML cell.
+  if (isInlineCell(cell)) {
+    const inline = inlineCell(cell, ctx);
+    // Plain text reads the same anywhere; anything Markdown would format goes in block form below.
+    if (PLAIN_CELL.test(inline)) return [`<${tag}${attrs}>${inline}</${tag}>`];
+  }
+  // Blank lines around the Markdown let GFM renderers read it as Markdown; on the tag's line it shows literally.
   const markdown = ctx.render.renderBlocksToString(cell.children, ctx);
+  if (markdown === '') return [`<${tag}${attrs}></${tag}>`];
   return [`<${tag}${attrs}>`, '', ...markdown.split('\n'), '', `</${tag}>`];
 }
 
