@@ -67,13 +67,14 @@ export const createPageTool = defineTool({
       }
       parentId = parent.id;
     }
+    const storage = await storageFromInput(ctx, args.body, args.body_format);
     const page = await withUniqueTitle(ctx, args.title, spaceId, () =>
       createPage(ctx.confluence, {
         spaceId,
         title: args.title,
         parentId,
         status: args.status,
-        body: { representation: 'storage', value: await storageFromInput(ctx, args.body, args.body_format) },
+        body: { representation: 'storage', value: storage },
         signal: ctx.signal,
       }),
     );
