@@ -1,11 +1,9 @@
 import { ALL_TOOLS, requestedScopes, selectTools } from '../tools/index.js';
 import {
-  AtlassianOAuth,
   type Caller,
-  ConnectFlow,
-  ConnectionManager,
+  type ConnectFlow,
   LOCAL_CALLER,
-  OAuthSessions,
+  loadAuthParts,
   type SessionProvider,
   StoreRecords,
   staticSessions,
@@ -78,7 +76,7 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
   const env = options.env ?? process.env;
   const settings = clientSettings(config, options.fetch);
   const publicUrl = options.publicUrl ?? `http://127.0.0.1:${config.connect.loopbackPort}`;
-  const callerAuth = callerAuthFrom(config, env, options, publicUrl);
+  const callerAuth = await callerAuthFrom(config, env, options, publicUrl);
   const defaultCaller = options.mode === 'stdio' ? LOCAL_CALLER : undefined;
 
   if (!usesOAuth(config, env)) {
@@ -96,7 +94,9 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
       'Per-user OAuth over HTTP needs verified callers: set callerAuth.issuer (and callerAuth.jwksUrl or CONFLUENCE_MCP_CALLER_PUBLIC_KEY).',
     );
   }
-  const browserLogin = browserLoginFrom(config, env, options, publicUrl);
+  const browserLogin = await browserLoginFrom(config, env, options, publicUrl);
+  // The OAuth flow (jose, ky) loads only here: a runtime with a static credential never needs it.
+  const { AtlassianOAuth, ConnectFlow, ConnectionManager, OAuthSessions } = await loadAuthParts();
   const { store, keyring } = await openStore(config, env, options, log);
   const records = new StoreRecords(keyring);
   const oauth = new AtlassianOAuth({

@@ -1,4 +1,4 @@
-import ky, { HTTPError, type KyInstance, TimeoutError as KyTimeoutError } from 'ky';
+import type { KyInstance, Options as KyOptions } from 'ky';
 import { authorizationHeader, type ConfluenceAuth, wikiBaseUrl } from './auth.js';
 import {
   ConfluenceError,
@@ -9,6 +9,19 @@ import {
 } from './errors/index.js';
 import { errorFromResponse } from './map-error.js';
 import { routeOf, type UpstreamObserver } from './observer.js';
+
+type Ky = typeof import('ky');
+let kyLoaded: Ky | undefined;
+let kyLoading: Promise<Ky> | undefined;
+
+/** ky, imported by the first request: a server that only starts and lists its tools never loads it. */
+async function loadKy(): Promise<Ky> {
+  kyLoading ??= import('ky').then((module) => {
+    kyLoaded = module;
+    return module;
+  });
+  return kyLoading;
+}
 
 /** Query values; arrays are sent comma-separated (v2's `style: form, explode: false`). */
 export type Query = Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
@@ -59,7 +72,8 @@ export function buildQuery(query: Query | undefined): URLSearchParams {
 export class ConfluenceClient {
   /** The `.../wiki` root requests go to. */
   readonly baseUrl: string;
-  readonly #http: KyInstance;
+  readonly #settings: KyOptions;
+  #http: Promise<KyInstance> | undefined;
   readonly #auth: ConfluenceAuth;
   readonly #observer: UpstreamObserver | undefined;
 
@@ -67,14 +81,14 @@ export class ConfluenceClient {
     this.#auth = options.auth;
     this.#observer = options.observer;
     this.baseUrl = wikiBaseUrl(options.auth);
-    this.#http = ky.create({
+    this.#settings = {
       prefixUrl: this.baseUrl,
       timeout: options.timeoutMs,
       // Retries belong to a layer that knows which requests are idempotent and what the caller's budget is.
       retry: 0,
       headers: { 'user-agent': options.userAgent, accept: 'application/json' },
       ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    };
   }
 
   /** Sends one request to `path` (relative to `.../wiki`, e.g. `api/v2/pages/1`) and parses the JSON answer. */
@@ -93,7 +107,9 @@ export class ConfluenceClient {
     let text: string;
     const started = performance.now();
     try {
-      response = await this.#http(path, {
+      this.#http ??= loadKy().then(({ default: ky }) => ky.create(this.#settings));
+      const http = await this.#http;
+      response = await http(path, {
         method,
         searchParams,
         signal: options.signal,
@@ -142,7 +158,8 @@ export class ConfluenceClient {
     const observer = this.#observer;
     if (!observer) return;
     const attempt = { method, route: routeOf(path), durationMs: performance.now() - started };
-    if (raw instanceof HTTPError) observer.response?.({ ...attempt, status: raw.response.status });
+    if (kyLoaded && raw instanceof kyLoaded.HTTPError)
+      observer.response?.({ ...attempt, status: raw.response.status });
     else if (signal?.aborted) observer.failure?.({ ...attempt, kind: 'aborted' });
     else if (mapped instanceof TimeoutError) observer.failure?.({ ...attempt, kind: 'timeout' });
     else observer.failure?.({ ...attempt, kind: 'network' });
@@ -157,6 +174,7 @@ async function toConfluenceError(
   if (error instanceof ConfluenceError) return error;
   // A cancelled call is the caller's doing, not Confluence's: let the abort reason through untouched.
   if (signal?.aborted) return signal.reason ?? error;
+  const { HTTPError, TimeoutError: KyTimeoutError } = await loadKy();
   if (error instanceof HTTPError) {
     const body = await error.response.text().catch(() => '');
     return errorFromResponse(

@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { protectedResourceMetadata, resourceMetadataPaths } from '../auth/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log.js';
@@ -48,6 +47,10 @@ export interface RunningHttpServer {
  * fresh server and transport, so any instance can answer any request.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  // Loaded here, not with the module: the transports' barrel also serves stdio, which must not pay for Hono.
+  const { StreamableHTTPServerTransport: Transport } = await import(
+    '@modelcontextprotocol/sdk/server/streamableHttp.js'
+  );
   const { http, log } = options;
   let publicUrl = http.publicUrl ?? '';
   let policy = originPolicy({ ...http, publicUrl: publicUrl || 'http://localhost' });
@@ -65,7 +68,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         ? await authenticate(req, app.callerAuth, metadataPaths.url)
         : undefined;
     const body = await readJsonBody(req, http.maxBodyBytes);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    const transport = new Transport({ sessionIdGenerator: undefined });
     const server = await app.server.connect(transport);
     res.on('close', () => {
       void transport.close();
