@@ -1,5 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { generateEncryptionKey } from '../../src/auth/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
@@ -7,33 +6,13 @@ import { currentVersion } from '../../src/sandbox/model.js';
 import { Browser, connectLinkIn, connectThroughSandbox } from '../support/browser.js';
 import { type OAuthServer, registerApp, startOAuthServer } from '../support/oauth-server.js';
 
+export { cpuMs, rssMiB } from './proc.js';
+
 /*
  * What the per-call sections measure against: the sandbox (in this process), `confluence-mcp http` with per-user
  * OAuth as its own process, users connected through the real connect flow, and a bare Node proxy (bare-proxy.ts)
  * of the same upstream GET, also its own process. CPU and memory of either process are read from /proc.
  */
-
-const TICKS_PER_SECOND = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** Milliseconds of CPU (user + system) the process has used so far, from /proc/<pid>/stat. */
-export function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces) start at the state: utime is the 12th, stime the 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-}
-
-/** The process's resident set size in MiB, from /proc/<pid>/status. */
-export function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
-}
 
 /** One MCP call's outcome, as little as the bench needs. */
 export interface CallOutcome {
