@@ -1,11 +1,9 @@
 import { ALL_TOOLS, requestedScopes, selectTools } from '../tools/index.js';
 import {
-  AtlassianOAuth,
   type Caller,
-  ConnectFlow,
-  ConnectionManager,
+  type ConnectFlow,
   LOCAL_CALLER,
-  OAuthSessions,
+  loadAuthParts,
   type SessionProvider,
   StoreRecords,
   staticSessions,
@@ -102,7 +100,7 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
   const metrics = new OpsMetrics();
   const base = clientSettings(config, options.fetch, observeAll(metrics.upstream(log), rateLimitLog(log)));
   const publicUrl = options.publicUrl ?? `http://127.0.0.1:${config.connect.loopbackPort}`;
-  const callerAuth = callerAuthFrom(config, env, options, publicUrl);
+  const callerAuth = await callerAuthFrom(config, env, options, publicUrl);
   const defaultCaller = options.mode === 'stdio' ? LOCAL_CALLER : undefined;
 
   if (!usesOAuth(config, env)) {
@@ -123,7 +121,9 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
       'Per-user OAuth over HTTP needs verified callers: set callerAuth.issuer (and callerAuth.jwksUrl or CONFLUENCE_MCP_CALLER_PUBLIC_KEY).',
     );
   }
-  const browserLogin = browserLoginFrom(config, env, options, publicUrl);
+  const browserLogin = await browserLoginFrom(config, env, options, publicUrl);
+  // The OAuth flow (jose, ky) loads only here: a runtime with a static credential never needs it.
+  const { AtlassianOAuth, ConnectFlow, ConnectionManager, OAuthSessions } = await loadAuthParts();
   const { store, keyring } = await openStore(config, env, options, log, () => metrics.storeError());
   const records = new StoreRecords(keyring);
   const settings = { ...base, rateLimits: rateLimitBoard(log, { store, records }) };

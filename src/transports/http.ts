@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { protectedResourceMetadata, resourceMetadataPaths } from '../auth/index.js';
 import { requestIdFrom } from '../call-scope.js';
 import type { Config } from '../config/index.js';
@@ -62,6 +61,10 @@ export interface RunningHttpServer {
  * fresh server and transport, so any instance can answer any request.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  // Loaded here, not with the module: the transports' barrel also serves stdio, which must not pay for Hono.
+  const { StreamableHTTPServerTransport: Transport } = await import(
+    '@modelcontextprotocol/sdk/server/streamableHttp.js'
+  );
   const { http, log } = options;
   const { batch } = options;
   let publicUrl = http.publicUrl ?? '';
@@ -82,7 +85,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         : undefined;
     const body = await readJsonBody(req, http.maxBodyBytes);
     checkBatch(body, batch);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    const transport = new Transport({ sessionIdGenerator: undefined });
     const server = await app.server.connect(transport);
     res.on('close', () => {
       void transport.close();
