@@ -15,7 +15,7 @@ import type { Logger } from '../log.js';
 import type { CapabilityMemory } from './capabilities.js';
 import { callerOf } from './context.js';
 import { describeExpectedError, toolErrorResult } from './errors.js';
-import { inputShape, publishedTools } from './published.js';
+import { publishedTools, toolSchemas } from './published.js';
 
 /** What running tools needs: how calls reach Confluence for each caller, the operator's rules, and a logger. */
 export interface ToolRuntime {
@@ -132,8 +132,8 @@ export function registerTools(
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: inputShape(tool),
-        outputSchema: tool.output,
+        inputSchema: toolSchemas(tool).input,
+        outputSchema: toolSchemas(tool).output,
         annotations: tool.annotations,
       },
       async (args: Record<string, unknown>, extra) => {
