@@ -18,7 +18,7 @@ import { callerOf } from './context.js';
 import { describeExpectedError, toolErrorResult } from './errors.js';
 import type { FairQueue } from './fairness.js';
 import { type CallObserving, failureKind, markFailed, observed } from './observe.js';
-import { inputShape, publishedTools } from './published.js';
+import { publishedTools, toolSchemas } from './published.js';
 
 /** What running tools needs: how calls reach Confluence for each caller, the operator's rules, and a logger. */
 export interface ToolRuntime extends CallObserving {
@@ -167,8 +167,8 @@ export function registerTools(
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: inputShape(tool),
-        outputSchema: tool.output,
+        inputSchema: toolSchemas(tool).input,
+        outputSchema: toolSchemas(tool).output,
         annotations: tool.annotations,
       },
       observed(tool.name, runtime, async (args: Record<string, unknown>, extra) => {
