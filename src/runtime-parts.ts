@@ -7,13 +7,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   type ClientSettings,
-  createCallerVerifier,
   type EncryptionKeyring,
   generateEncryptionKey,
-  LOGIN_CALLBACK_PATH,
+  loadAuthParts,
   localConfigDir,
   localEncryptionKeys,
-  OidcLoginClient,
+  type OidcLoginClient,
   openSecretStore,
   parseEncryptionKeys,
   type SecretStore,
@@ -83,12 +82,12 @@ function keyringFrom(
  * The identity provider people sign in at before connecting (HTTP only: the stdio user is on their own machine).
  * Its subjects are compared with callers' subjects, so it must be the very issuer of the callers' tokens.
  */
-export function browserLoginFrom(
+export async function browserLoginFrom(
   config: Config,
   env: NodeJS.ProcessEnv,
   options: RuntimeOptions,
   publicUrl: string,
-): OidcLoginClient | undefined {
+): Promise<OidcLoginClient | undefined> {
   const login = config.connect.browserLogin;
   if (!login || options.mode !== 'http') return undefined;
   if (login.issuer !== config.callerAuth.issuer) {
@@ -97,6 +96,7 @@ export function browserLoginFrom(
     );
   }
   const secret = env.CONFLUENCE_MCP_BROWSER_LOGIN_CLIENT_SECRET;
+  const { LOGIN_CALLBACK_PATH, OidcLoginClient } = await loadAuthParts();
   return new OidcLoginClient({
     issuer: login.issuer,
     clientId: login.clientId,
@@ -115,12 +115,17 @@ export function browserLoginFrom(
 }
 
 /** How every client this server makes talks to Atlassian. */
-export function clientSettings(config: Config, fetchImpl: typeof fetch | undefined): ClientSettings {
+export function clientSettings(
+  config: Config,
+  fetchImpl: typeof fetch | undefined,
+  observer?: UpstreamObserver,
+): ClientSettings {
   return {
     timeoutMs: config.limits.requestTimeoutMs,
     userAgent: USER_AGENT,
     retry: { maxRetries: config.limits.maxRetries },
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    ...(observer ? { observer } : {}),
   };
 }
 
@@ -173,15 +178,16 @@ export function rateLimitLog(log: Logger): UpstreamObserver {
 }
 
 /** Caller verification for HTTP, when an issuer is configured; the resource is this server's /mcp URL. */
-export function callerAuthFrom(
+export async function callerAuthFrom(
   config: Config,
   env: NodeJS.ProcessEnv,
   options: RuntimeOptions,
   publicUrl: string,
-): CallerAuth | undefined {
+): Promise<CallerAuth | undefined> {
   const issuer = config.callerAuth.issuer;
   if (options.mode !== 'http' || !issuer) return undefined;
   const resource = config.callerAuth.audience ?? `${publicUrl}/mcp`;
+  const { createCallerVerifier } = await loadAuthParts();
   const verifier = createCallerVerifier({
     issuer,
     audience: resource,
@@ -199,6 +205,7 @@ export async function openStore(
   env: NodeJS.ProcessEnv,
   options: RuntimeOptions,
   log: Logger,
+  onStoreError: () => void = () => {},
 ): Promise<{ store: SecretStore; keyring: EncryptionKeyring }> {
   const storeUrl =
     options.mode === 'stdio' && config.tokenStore.url === 'memory://'
@@ -216,9 +223,15 @@ export async function openStore(
       keys: keyring,
       namespace: config.tokenStore.namespace,
       onCorrupt: (event) => log.warn('unreadable token store value', { reason: event.reason }),
-      onConnectionError: throttle(30_000, (reason: string) =>
-        log.warn('token store connection trouble', { reason }),
-      ),
+      onConnectionError: (() => {
+        const warn = throttle(30_000, (reason: string) =>
+          log.warn('token store connection trouble', { reason }),
+        );
+        return (reason: string) => {
+          onStoreError();
+          warn(reason);
+        };
+      })(),
     }));
   return { store, keyring };
 }

@@ -189,8 +189,8 @@ export interface ClientSettings {
   fetch?: typeof fetch;
   /** Every client of this server shares one view of Atlassian's rate limits. */
   rateLimits?: RateLimitBoard;
-  /** Told of every attempt, retry and rate limit (logs, metrics). */
-  observer?: UpstreamObserver;
+  /** Told of every attempt, retry and rate limit (metrics, logs, progress). */
+  observer?: UpstreamObserver | undefined;
   /** How often a request may be retried (Atlassian's guidance by default). */
   retry?: { maxRetries: number };
 }

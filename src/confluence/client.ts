@@ -1,4 +1,4 @@
-import ky, { HTTPError, type KyInstance, TimeoutError as KyTimeoutError } from 'ky';
+import type { KyInstance, Options as KyOptions } from 'ky';
 import { authorizationHeader, type ConfluenceAuth, wikiBaseUrl } from './auth.js';
 import { DeadlineExceededError, deadlineOf } from './deadline.js';
 import {
@@ -13,6 +13,19 @@ import { errorFromResponse } from './map-error.js';
 import { routeOf, type UpstreamObserver } from './observer.js';
 import type { RateLimitBoard } from './rate-limits.js';
 import { DEFAULT_RETRY_POLICY, isIdempotent, planRetry, type RetryPolicy } from './retry.js';
+
+type Ky = typeof import('ky');
+let kyLoaded: Ky | undefined;
+let kyLoading: Promise<Ky> | undefined;
+
+/** ky, imported by the first request: a server that only starts and lists its tools never loads it. */
+async function loadKy(): Promise<Ky> {
+  kyLoading ??= import('ky').then((module) => {
+    kyLoaded = module;
+    return module;
+  });
+  return kyLoading;
+}
 
 /** Query values; arrays are sent comma-separated (v2's `style: form, explode: false`). */
 export type Query = Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
@@ -75,7 +88,8 @@ export function buildQuery(query: Query | undefined): URLSearchParams {
 export class ConfluenceClient {
   /** The `.../wiki` root requests go to. */
   readonly baseUrl: string;
-  readonly #http: KyInstance;
+  readonly #settings: KyOptions;
+  #http: Promise<KyInstance> | undefined;
   readonly #auth: ConfluenceAuth;
   readonly #observer: UpstreamObserver | undefined;
   readonly #policy: RetryPolicy;
@@ -91,14 +105,14 @@ export class ConfluenceClient {
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
     this.baseUrl = wikiBaseUrl(options.auth);
-    this.#http = ky.create({
+    this.#settings = {
       prefixUrl: this.baseUrl,
       timeout: options.timeoutMs,
       // Retries belong to a layer that knows which requests are idempotent and what the caller's budget is.
       retry: 0,
       headers: { 'user-agent': options.userAgent, accept: 'application/json' },
       ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    };
   }
 
   /**
@@ -179,7 +193,9 @@ export class ConfluenceClient {
     let text: string;
     const started = performance.now();
     try {
-      response = await this.#http(path, {
+      this.#http ??= loadKy().then(({ default: ky }) => ky.create(this.#settings));
+      const http = await this.#http;
+      response = await http(path, {
         method,
         searchParams,
         signal: options.signal,
@@ -197,7 +213,7 @@ export class ConfluenceClient {
     } catch (error) {
       const mapped = await toConfluenceError(error, summary, options.signal);
       this.#observe(method, path, started, error, mapped, options.signal);
-      if (error instanceof HTTPError) this.#noteNearLimit(error.response.headers, path);
+      if (kyLoaded && error instanceof kyLoaded.HTTPError) this.#noteNearLimit(error.response.headers, path);
       throw mapped;
     }
     try {
@@ -236,7 +252,8 @@ export class ConfluenceClient {
     const observer = this.#observer;
     if (!observer) return;
     const attempt = { method, route: routeOf(path), durationMs: performance.now() - started };
-    if (raw instanceof HTTPError) observer.response?.({ ...attempt, status: raw.response.status });
+    if (kyLoaded && raw instanceof kyLoaded.HTTPError)
+      observer.response?.({ ...attempt, status: raw.response.status });
     else if (signal?.aborted && !(signal.reason instanceof DeadlineExceededError))
       observer.failure?.({ ...attempt, kind: 'aborted' });
     else if (mapped instanceof TimeoutError) observer.failure?.({ ...attempt, kind: 'timeout' });
@@ -306,6 +323,7 @@ async function toConfluenceError(
   if (error instanceof ConfluenceError) return error;
   // A cancelled call is the caller's doing, not Confluence's: let the abort reason through untouched.
   if (signal?.aborted) return abortError(signal, request) ?? error;
+  const { HTTPError, TimeoutError: KyTimeoutError } = await loadKy();
   if (error instanceof HTTPError) {
     const body = await error.response.text().catch(() => '');
     return errorFromResponse(

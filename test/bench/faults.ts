@@ -6,9 +6,8 @@ import { silentLogger } from '../../src/log.js';
 import { staticRuntime } from '../../src/runtime.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { startHttpServer } from '../../src/transports/http.js';
-import type { Bench } from './bench.js';
+import { type Bench, type BenchOptions, type Figure, figure } from './bench.js';
 
-const CALLS = 300;
 const IN_FLIGHT = 20;
 const API = /\/wiki\/(api|rest)\//;
 
@@ -24,6 +23,7 @@ async function serve(sandbox: Sandbox, limits: Record<string, unknown>) {
   };
   const http = await startHttpServer({
     http: config.http,
+    batch: config.limits,
     log: silentLogger,
     build: () => staticRuntime(config, auth, silentLogger),
   });
@@ -40,7 +40,7 @@ async function serve(sandbox: Sandbox, limits: Record<string, unknown>) {
 }
 
 /** The issue's measurement: 300 reads, 20 in flight, under the same seeded faults; the share that succeeded. */
-async function successUnderFaults(sandbox: Sandbox, maxRetries: number): Promise<number> {
+async function successUnderFaults(sandbox: Sandbox, maxRetries: number, calls: number): Promise<number> {
   const server = await serve(sandbox, { maxRetries });
   sandbox.faults.clear();
   sandbox.faults.reseed(300);
@@ -53,7 +53,7 @@ async function successUnderFaults(sandbox: Sandbox, maxRetries: number): Promise
   try {
     await Promise.all(
       Array.from({ length: IN_FLIGHT }, async () => {
-        while (next < CALLS) {
+        while (next < calls) {
           const n = next++;
           const result =
             n % 2
@@ -67,7 +67,7 @@ async function successUnderFaults(sandbox: Sandbox, maxRetries: number): Promise
     sandbox.faults.clear();
     await server.close();
   }
-  return ok / CALLS;
+  return ok / calls;
 }
 
 /** How long a call waits on an upstream that never answers, with the given deadline. */
@@ -85,14 +85,14 @@ async function hungAnswerMs(sandbox: Sandbox, callDeadlineMs: number): Promise<n
 }
 
 /** Upstream requests 1,000 calls send once the app's quota is spent (429 with Retry-After: 1800). */
-async function requestsWhileQuotaSpent(sandbox: Sandbox): Promise<number> {
+async function requestsWhileQuotaSpent(sandbox: Sandbox, calls: number): Promise<number> {
   const server = await serve(sandbox, {});
   const quota = sandbox.faults.add({ path: API, status: 429, retryAfter: 1800 });
   try {
     let next = 0;
     await Promise.all(
       Array.from({ length: IN_FLIGHT }, async () => {
-        while (next < 1000) {
+        while (next < calls) {
           next++;
           await server.call('confluence_list_spaces', { limit: 1 });
         }
@@ -105,29 +105,48 @@ async function requestsWhileQuotaSpent(sandbox: Sandbox): Promise<number> {
   }
 }
 
-async function benchFaults(print: (line: string) => void): Promise<void> {
+async function benchFaults({ quick, print }: BenchOptions): Promise<Figure[]> {
+  const calls = quick ? 60 : 300;
+  const quotaCalls = quick ? 100 : 1000;
+  const deadline = quick ? 1000 : 4500;
   const sandbox = await startSandbox();
   try {
-    const without = await successUnderFaults(sandbox, 0);
-    const withRetries = await successUnderFaults(sandbox, 4);
-    print(
-      `success under faults (10% 503, 5% 429 Retry-After 1, 2% drops, jitter; ${CALLS} calls, ${IN_FLIGHT} in flight): ${(withRetries * 100).toFixed(1)}% with retries vs ${(without * 100).toFixed(1)}% without (baseline, same run)`,
-    );
-    const deadline = 4500;
+    const without = await successUnderFaults(sandbox, 0, calls);
+    const withRetries = await successUnderFaults(sandbox, 4, calls);
     const hung = await hungAnswerMs(sandbox, deadline);
+    const requests = await requestsWhileQuotaSpent(sandbox, quotaCalls);
     print(
-      `hung upstream: answered after ${hung.toFixed(0)} ms with a ${deadline} ms deadline (x${(hung / deadline).toFixed(3)} of the deadline, +${(hung - deadline).toFixed(0)} ms)`,
+      `${calls} calls, ${IN_FLIGHT} in flight, seeded faults: 10% 503, 5% 429 Retry-After 1, 2% dropped connections, jitter`,
     );
-    const requests = await requestsWhileQuotaSpent(sandbox);
-    print(
-      `quota spent: 1000 calls sent ${requests} upstream request(s) (x${(requests / 1000).toFixed(3)} of the calls)`,
-    );
+    return [
+      figure({
+        figure: 'calls that succeed under seeded upstream faults',
+        value: withRetries * 100,
+        unit: '%',
+        baseline: { name: 'limits.maxRetries 0', value: without * 100 },
+        goal: { text: '>= 99%', on: 'value', atLeast: 99 },
+      }),
+      figure({
+        figure: 'hung upstream: time to answer',
+        value: hung,
+        unit: 'ms',
+        baseline: { name: 'the call deadline', value: deadline },
+        goal: { text: `<= deadline + 250 ms (${deadline + 250})`, on: 'value', atMost: deadline + 250 },
+      }),
+      figure({
+        figure: `upstream requests for ${quotaCalls} calls while the quota is spent`,
+        value: requests,
+        unit: 'requests',
+        baseline: { name: 'calls', value: quotaCalls },
+        goal: { text: '<= 5', on: 'value', atMost: 5 },
+      }),
+    ];
   } finally {
     await sandbox.close();
   }
 }
 
 export const faultsBench: Bench = {
-  name: 'upstream faults: retries, deadline, spent quota',
-  run: () => benchFaults((line) => process.stdout.write(`${line}\n`)),
+  name: 'faults: retries under seeded faults, a hung upstream, a spent quota',
+  run: benchFaults,
 };

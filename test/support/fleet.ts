@@ -45,6 +45,7 @@ export async function startFleetInstance(
   const log = options.log ?? silentLogger;
   const http = await startHttpServer({
     http: config.http,
+    batch: config.limits,
     log,
     build: (publicUrl) => buildRuntime(config, log, { mode: 'http', publicUrl, env }),
   });

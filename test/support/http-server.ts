@@ -24,6 +24,7 @@ export async function startToolServer(auth: ConfluenceAuth, config: Record<strin
   const parsed = configSchema.parse({ http: { port: 0 }, ...config });
   const http = await startHttpServer({
     http: parsed.http,
+    batch: parsed.limits,
     log: silentLogger,
     build: () => staticRuntime(parsed, auth, silentLogger),
   });

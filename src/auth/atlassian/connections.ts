@@ -30,6 +30,8 @@ export interface ConnectionManagerOptions {
   lockTtlMs?: number;
   /** How long another caller waits for that lock before giving up. */
   lockWaitMs?: number;
+  /** Told how each token refresh this process makes ends (metrics). */
+  onRefresh?: ((outcome: 'ok' | 'invalid_grant' | 'failed') => void) | undefined;
 }
 
 // Atlassian ends a refresh-token family after 90 days unused or 365 days in all; so does the stored record.
@@ -44,7 +46,7 @@ const MAX_LAST_KNOWN = 10_000;
  * refresh token before anyone uses the new access token.
  */
 export class ConnectionManager {
-  readonly #o: Required<Omit<ConnectionManagerOptions, 'store' | 'oauth' | 'records'>> &
+  readonly #o: Required<Omit<ConnectionManagerOptions, 'store' | 'oauth' | 'records' | 'onRefresh'>> &
     ConnectionManagerOptions;
   readonly #inflight = new Map<string, Promise<ConnectionRecord>>();
   /**
@@ -163,7 +165,9 @@ export class ConnectionManager {
         let tokens: TokenSet;
         try {
           tokens = await oauth.refresh(record.refreshToken);
+          this.#o.onRefresh?.('ok');
         } catch (error) {
+          this.#o.onRefresh?.(error instanceof InvalidGrantError ? 'invalid_grant' : 'failed');
           if (error instanceof InvalidGrantError) {
             // Never retried: the grant is dead (revoked, expired, or rotated away). Only a new consent helps.
             await store.delete(key);
