@@ -131,9 +131,14 @@ function readState(file: string): SavedState | undefined {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  const state = JSON.parse(text) as Partial<SavedState>;
+  let state: Partial<SavedState> | undefined;
+  try {
+    state = JSON.parse(text) as Partial<SavedState>;
+  } catch {
+    state = undefined;
+  }
   if (
-    typeof state.adminKey !== 'string' ||
+    typeof state?.adminKey !== 'string' ||
     typeof state.appSecret !== 'string' ||
     !state.idpKey ||
     !state.oauth
