@@ -130,8 +130,10 @@ sandbox's consent page (pick any account; ${sandbox.demoUser.displayName} sees t
 Sandbox test knobs (latency, injected errors, clock): POST ${sandbox.url}/__sandbox/faults and the other
 /__sandbox/ endpoints, with the header  x-sandbox-admin: ${sandbox.adminKey}
 
-Connections, keys and the sandbox's grants are kept in ${stateDir}, so a restart on the same ports
-keeps you connected and the configurations below working (pages start afresh); delete it to start over.
+Connections, keys and the sandbox's grants are kept in
+  ${stateDir}
+so a restart on the same ports keeps you connected and the configurations below working (pages start from the
+seed again); delete that folder to start over.
 
 Connect with the MCP Inspector${inspectorNote()}:
   npx @modelcontextprotocol/inspector      then choose "Streamable HTTP", enter ${http.mcpUrl}
