@@ -103,13 +103,17 @@ async function main(argv: string[]): Promise<void> {
         () =>
           startHttpServer({
             http: config.http,
+            batch: config.limits,
             log,
             build: (publicUrl) => buildRuntime(config, log, { mode: 'http', publicUrl }),
+            metricsToken: process.env.CONFLUENCE_MCP_METRICS_TOKEN || undefined,
           }),
         'the MCP server',
         PORT_REMEDY.http,
       );
-      onShutdown(log, running.close);
+      onShutdown(log, async () => {
+        await running.shutdown(config.limits.shutdownGraceMs);
+      });
       return;
     }
     case 'login': {

@@ -72,6 +72,7 @@ export async function runDemo(config: Config, sandboxPort: number, log: Logger, 
       () =>
         startHttpServer({
           http: demoConfig.http,
+          batch: demoConfig.limits,
           log,
           build: (publicUrl) => {
             sandbox.oauth.registerClient({

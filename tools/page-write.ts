@@ -67,13 +67,14 @@ export const createPageTool = defineTool({
       }
       parentId = parent.id;
     }
+    const storage = await storageFromInput(ctx, args.body, args.body_format);
     const page = await withUniqueTitle(ctx, args.title, spaceId, () =>
       createPage(ctx.confluence, {
         spaceId,
         title: args.title,
         parentId,
         status: args.status,
-        body: { representation: 'storage', value: storageFromInput(args.body, args.body_format) },
+        body: { representation: 'storage', value: storage },
         signal: ctx.signal,
       }),
     );
@@ -149,7 +150,7 @@ export const updatePageTool = defineTool({
         ? currentStorage
         : args.body_format === 'storage'
           ? args.body
-          : storageForUpdate(currentStorage, args.body);
+          : await storageForUpdate(ctx, currentStorage, args.body);
     const title = args.title ?? current.title;
     const page = await withUniqueTitle(ctx, title, current.spaceId, () =>
       updatePage(ctx.confluence, {

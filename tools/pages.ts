@@ -1,10 +1,5 @@
 import { z } from 'zod';
 import { listPages } from '../src/confluence/index.js';
-import {
-  type StorageToMarkdownOptions,
-  storageToEditableMarkdown,
-  storageToMarkdown,
-} from '../src/content/index.js';
 import { defineTool, type ToolContext, ToolInputError } from './define.js';
 import {
   fetchPage,
@@ -40,20 +35,13 @@ export function sliceText(text: string, offset: number, max: number): { part: st
  * Markdown for a page body, with mentions named: account ids are looked up in one users-bulk call. The lookup is
  * a courtesy (it needs read:user): when it fails, mentions keep their ids and the page still reads.
  */
-async function pageMarkdown(
-  ctx: ToolContext,
-  convert: (options: StorageToMarkdownOptions) => string,
-): Promise<string> {
-  const ids = new Set<string>();
-  const plain = convert({
-    userName: (id) => {
-      ids.add(id);
-      return undefined;
-    },
-  });
-  if (!ids.size) return plain;
-  const names = await userNames(ctx, ids);
-  return names.size ? convert({ userName: (id) => names.get(id) }) : plain;
+async function pageMarkdown(ctx: ToolContext, storage: string, editable: boolean): Promise<string> {
+  const plain = await ctx.convert.toMarkdown(storage, { editable }, ctx.signal);
+  if (!plain.mentions.length) return plain.markdown;
+  const names = await userNames(ctx, plain.mentions);
+  return names.size
+    ? (await ctx.convert.toMarkdown(storage, { editable, names }, ctx.signal)).markdown
+    : plain.markdown;
 }
 
 export const getPageTool = defineTool({
@@ -99,11 +87,9 @@ export const getPageTool = defineTool({
     const spaceKey = await ctx.spaces.keyOf(page.spaceId);
     const storage = page.body?.storage?.value ?? '';
     const full =
-      args.body_format === 'markdown'
-        ? await pageMarkdown(ctx, (options) => storageToMarkdown(storage, options))
-        : args.body_format === 'editable_markdown'
-          ? await pageMarkdown(ctx, (options) => storageToEditableMarkdown(storage, options).markdown)
-          : storage;
+      args.body_format === 'markdown' || args.body_format === 'editable_markdown'
+        ? await pageMarkdown(ctx, storage, args.body_format === 'editable_markdown')
+        : storage;
     const max = Math.min(args.max_chars ?? ctx.limits.maxResultChars, ctx.limits.maxResultChars);
     if (args.body_format !== 'none' && args.offset > full.length) {
       throw new ToolInputError(
