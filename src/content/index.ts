@@ -24,9 +24,12 @@ export {
 export {
   findSection,
   listSections,
+  locateSection,
   type ReplaceSectionResult,
   replaceSection,
   type Section,
+  type SectionLookup,
+  type SectionQuery,
   type SectionRange,
 } from './sections.js';
 export { type StorageToMarkdownOptions, storageToMarkdown } from './storage-to-markdown.js';
