@@ -3,6 +3,7 @@
  * and the well-formedness check. It knows nothing of Confluence's client or of MCP.
  */
 
+export { carryIdentity } from './identity.js';
 export {
   convertMarkdown,
   isWellFormedStorage,
