@@ -42,7 +42,8 @@ export function storageForUpdate(currentStorage: string, markdown: string): stri
   checkMarkdownSize(markdown);
   const { preserved } = storageToEditableMarkdown(currentStorage);
   // No removals through Markdown: deleting what Markdown cannot show takes an explicit storage-format update.
-  const result = applyEditedMarkdown(markdown, preserved);
+  // What Markdown cannot say of re-generated macros, tables and emoticons is taken back from the current page.
+  const result = applyEditedMarkdown(markdown, preserved, { previous: currentStorage });
   if ('refused' in result) {
     throw new ToolRefusal(
       `Not updated: ${result.refused} Nothing was changed. Read the page with body_format "editable_markdown" and keep every <!-- confluence-keep … --> placeholder where it belongs; to delete such content on purpose, send the whole body with body_format "storage".`,
