@@ -108,16 +108,20 @@ function candidates(storage: string): Candidate[] {
   return found;
 }
 
+// Longer heading text is compared by its start only, which keeps normalizing it linear in practice.
+const MAX_COMPARED = 2000;
+
 /** The candidates matching one heading text: exactly (normalized) if any does, else with symbols left out. */
 function matching(list: readonly Candidate[], text: string): Candidate[] {
-  const wanted = normalize(text);
+  const wanted = normalize(text.slice(0, MAX_COMPARED));
   const exact = list.filter(
     (candidate) =>
-      normalize(candidate.markdown) === wanted || normalize(describedText(candidate.element)) === wanted,
+      normalize(candidate.markdown.slice(0, MAX_COMPARED)) === wanted ||
+      normalize(describedText(candidate.element).slice(0, MAX_COMPARED)) === wanted,
   );
-  if (exact.length > 0 || bare(text) === '') return exact;
-  const loose = bare(text);
-  return list.filter((candidate) => bare(candidate.markdown) === loose);
+  const loose = bare(text.slice(0, MAX_COMPARED));
+  if (exact.length > 0 || loose === '') return exact;
+  return list.filter((candidate) => bare(candidate.markdown.slice(0, MAX_COMPARED)) === loose);
 }
 
 /** True when the path's headings appear, in order, among the candidate's parent headings. */

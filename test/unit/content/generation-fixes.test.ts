@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { carryIdentity } from '../../../src/content/identity.js';
 import {
@@ -215,4 +216,55 @@ describe('unknown elements in an edited block', () => {
     expect(saved).toContain('<custom-widget data-kind="counter">six</custom-widget> items.');
     expect(saved).toContain(' per batch.');
   });
+});
+
+describe('emphasis and dates as a language (fast-check)', () => {
+  const word = fc.constantFrom('a', 'word', '2024-01-15', '2024-02-30', '&nbsp;', ' ', '&#160;x', 'y&nbsp;');
+  const run = fc.array(word, { minLength: 1, maxLength: 4 }).map((words) => words.join(''));
+  const inline: fc.Arbitrary<string> = fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small' },
+      run,
+      tie('node').map((inner) => `<em>${inner}</em>`),
+      tie('node').map((inner) => `<strong>${inner}</strong>`),
+      fc.constant('<time datetime="2024-03-01" />'),
+    ),
+  })).node as fc.Arbitrary<string>;
+  // Wrappers directly inside or beside one of their own kind are left out: Markdown merges such runs.
+  const paragraph = fc
+    .array(inline, { minLength: 1, maxLength: 5 })
+    .map((parts) => `<p>${parts.join(' ')}</p>`)
+    .filter((storage) => !/<\/?(?:em|strong)>\s*<\/?(?:em|strong)>/.test(storage));
+
+  it('reads back with no literal asterisks, the chips it had and no other', () => {
+    fc.assert(
+      fc.property(paragraph, (storage) => {
+        const saved = back(storageToMarkdown(storage));
+        expect(saved).not.toContain('*');
+        const chips = (text: string) => (text.match(/<time /g) ?? []).length;
+        expect(chips(saved)).toBe(chips(storage));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe('emphasis next to links and other emphasis', () => {
+  it.each([
+    [
+      '<p>Due<strong><time datetime="2024-03-01" /></strong> now</p>',
+      'Due<!---->**[2024-03-01](confluence-date:)** now',
+    ],
+    ['<p><strong><a href="https://e.com">x</a></strong>s</p>', '**[x](https://e.com)**<!---->s'],
+    ['<p><em><strong><a href="u">x</a></strong></em><em>a</em></p>', '***[x](u)***<!---->*a*'],
+    ['<p><em>a</em><strong>b</strong></p>', '*a*<!---->**b**'],
+  ])(
+    '%s reads as emphasis, an empty comment where a delimiter would not open or close',
+    (storage, markdown) => {
+      expect(storageToMarkdown(storage)).toBe(markdown);
+      const saved = back(markdown);
+      expect(saved).not.toContain('*');
+      expect(saved.match(/<(?:em|strong)>/g)).toEqual(storage.match(/<(?:em|strong)>/g));
+    },
+  );
 });

@@ -172,3 +172,16 @@ describe('locateSection: headings as the model sees them', () => {
     });
   });
 });
+
+describe('locateSection on hostile headings', () => {
+  it('answers quickly for a huge heading full of emphasis markers', () => {
+    const storage = `<h2>${'*_'.repeat(200_000)}</h2><p>x</p><h2>Next</h2>`;
+    const started = performance.now();
+    expect(locateSection(storage, { heading: 'Next' })).toMatchObject({ section: { text: 'Next' } });
+    expect(locateSection(storage, { heading: '*_'.repeat(250) })).toMatchObject({
+      error: expect.any(String),
+    });
+    // Generous: quadratic matching would take minutes here.
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+});
