@@ -124,8 +124,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // The connect pages' form posts carry their own CSRF token and cookie, so an opaque Origin is theirs to judge.
     const opaqueOriginAllowed = req.method === 'POST' && serving?.flow?.isFormTarget(path) === true;
     const refused = checkOrigin(req, policy, { opaqueOriginAllowed });
+    // One id per request, the caller's when sane: MCP handlers read it from the headers, and the answer carries it.
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
     if (refused) {
       log.warn('refused request', {
+        requestId,
         reason: refused.reason,
         origin: req.headers.origin,
         host: req.headers.host,
@@ -133,10 +138,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return jsonRpcError(res, refused.status, -32000, refused.reason);
     }
     if (!serving) return jsonRpcError(res, 503, -32000, 'Starting up; retry shortly', { 'retry-after': '1' });
-    // One id per request, the caller's when sane: MCP handlers read it from the headers, and the answer carries it.
-    const requestId = requestIdFrom(req.headers['x-request-id']);
-    req.headers['x-request-id'] = requestId;
-    res.setHeader('x-request-id', requestId);
     if (!OPS_PATHS.has(path)) {
       if (drain.draining) return refuseWhileDraining(res);
       drain.track(res);
