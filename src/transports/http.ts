@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { protectedResourceMetadata, resourceMetadataPaths } from '../auth/index.js';
-import { requestIdFrom } from '../call-scope.js';
+import { inCallScope, requestIdFrom } from '../call-scope.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log.js';
 import type { AuthInfo, ServerFactory } from '../mcp/index.js';
@@ -142,12 +142,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       if (drain.draining) return refuseWhileDraining(res);
       drain.track(res);
     }
-    route(req, res, path, serving).catch((error: unknown) => {
-      if (error instanceof RequestError)
-        return jsonRpcError(res, error.status, error.code, error.message, error.headers);
-      log.error('request failed', { error, path, requestId });
-      jsonRpcError(res, 500, -32603, 'Internal error');
-    });
+    // Everything the request logs carries its id: connect pages and the OAuth callback as much as tool calls.
+    inCallScope({ fields: { requestId } }, () => route(req, res, path, serving as HttpServing)).catch(
+      (error: unknown) => {
+        if (error instanceof RequestError)
+          return jsonRpcError(res, error.status, error.code, error.message, error.headers);
+        log.error('request failed', { error, path, requestId });
+        jsonRpcError(res, 500, -32603, 'Internal error');
+      },
+    );
   });
   server.requestTimeout = 60_000;
   server.headersTimeout = 15_000;

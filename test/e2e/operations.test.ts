@@ -1,6 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateEncryptionKey } from '../../src/auth/store/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
@@ -44,7 +46,7 @@ describeWithRedisServer('the operator’s view of a running server', () => {
       refreshSkewSeconds: SKEW_S,
       // Held requests wait for the test, not for a timeout; the grace is a bound, not a wait.
       limits: { requestTimeoutMs: 60_000, shutdownGraceMs: 60_000 },
-      env: { CONFLUENCE_MCP_METRICS_TOKEN: METRICS_TOKEN },
+      env: { CONFLUENCE_MCP_METRICS_TOKEN: METRICS_TOKEN, CONFLUENCE_MCP_LOG_LEVEL: 'debug' },
     });
     registerApp(sandbox, app.clientId, app.clientSecret, [server.publicUrl]);
     callerToken = await sandbox.mintCallerToken({ subject: 'ops-user', audience: server.mcpUrl });
@@ -108,6 +110,43 @@ describeWithRedisServer('the operator’s view of a running server', () => {
     // The connection was made due for renewal, so the first call with it renewed it, once.
     expect(after.value('confluence_mcp_token_refreshes_total', { outcome: 'ok' })).toBe(1);
     expect(after.value('confluence_mcp_token_refreshes_total', { outcome: 'invalid_grant' })).toBe(0);
+  });
+
+  it('logs each call under its request id, with the user as a keyed hash, and never a token or the subject', async () => {
+    const requestId = 'ops-e2e-0042';
+    const client = new Client({ name: 'ops-e2e', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(server.mcpUrl), {
+        requestInit: { headers: { authorization: `Bearer ${callerToken}`, 'x-request-id': requestId } },
+      }),
+    );
+    try {
+      await client.callTool({
+        name: 'confluence_get_page',
+        arguments: { page: pageId('Architecture overview') },
+      });
+      await client.callTool({ name: 'confluence_get_page', arguments: { page: '999999999' } });
+    } finally {
+      await client.close();
+    }
+    const lines = server.cli
+      .stderr()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const mine = lines.filter((l) => l.requestId === requestId);
+    expect(mine.filter((l) => l.msg === 'upstream request').map((l) => l.status)).toEqual(
+      expect.arrayContaining([200, 404]),
+    );
+    expect(mine.find((l) => l.msg === 'tool call failed')).toMatchObject({ tool: 'confluence_get_page' });
+    const users = new Set(mine.map((l) => l.user));
+    expect(users.size).toBe(1);
+    expect([...users][0]).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    const all = server.cli.stderr();
+    for (const secret of [callerToken, app.clientSecret, ...sandbox.oauth.issuedTokens()]) {
+      expect(all).not.toContain(secret);
+    }
+    expect(all).not.toContain('ops-user');
   });
 
   it('is unready while Redis is down, and ready again once it is back', async () => {
