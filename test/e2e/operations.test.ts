@@ -9,6 +9,7 @@ import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { currentVersion } from '../../src/sandbox/model.js';
 import { ID } from '../../src/sandbox/seed/users.js';
 import { Browser, connectLinkIn, connectThroughSandbox } from '../support/browser.js';
+import { startCli } from '../support/cli.js';
 import { eventually } from '../support/eventually.js';
 import { textOf } from '../support/mcp.js';
 import { scrape } from '../support/metrics.js';
@@ -22,6 +23,13 @@ import { describeWithRedisServer, type RedisServerProcess, redisServer } from '.
 const app = { clientId: 'mcp-ops', clientSecret: 'ops-client-secret-value' };
 const METRICS_TOKEN = 'metrics-bearer-for-tests';
 const SKEW_S = 60;
+
+it('refuses to start with a metrics token short enough to guess', async () => {
+  const cli = startCli(['http', '--port', '0'], { CONFLUENCE_MCP_METRICS_TOKEN: 'short' });
+  const code = await new Promise<number | null>((resolve) => cli.child.once('exit', resolve));
+  expect(code).toBe(2);
+  expect(cli.stderr()).toMatch(/CONFLUENCE_MCP_METRICS_TOKEN must be at least 16 characters/);
+});
 
 describeWithRedisServer('the operator’s view of a running server', () => {
   let sandbox: Sandbox;
