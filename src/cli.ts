@@ -111,6 +111,7 @@ async function main(argv: string[]): Promise<void> {
       }
       const running = await startHttpServer({
         http: config.http,
+        batch: config.limits,
         log,
         build: (publicUrl) => buildRuntime(config, log, { mode: 'http', publicUrl }),
         metricsToken: metricsTokenFrom(process.env),

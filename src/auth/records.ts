@@ -88,4 +88,7 @@ export class StoreRecords {
 
   /** The lock that serialises counting connect links across the fleet. */
   readonly linkCountLock = 'connect-link-count';
+
+  /** Until when the app's Confluence quota is spent (one for the whole app: Atlassian counts it across sites). */
+  readonly quotaSpent = 'ratelimit:quota';
 }

@@ -1,6 +1,7 @@
 import {
   type ConfluenceAuth,
   ConfluenceClient,
+  type RateLimitBoard,
   referenceUrl,
   type UpstreamObserver,
   urlIsOnSite,
@@ -186,7 +187,9 @@ export interface ClientSettings {
   timeoutMs: number;
   userAgent: string;
   fetch?: typeof fetch;
-  /** Told of every request each client sends (metrics, logs, progress). */
+  /** Every client of this server shares one view of Atlassian's rate limits. */
+  rateLimits?: RateLimitBoard;
+  /** Told of every attempt, retry and rate limit (metrics, logs, progress). */
   observer?: UpstreamObserver | undefined;
 }
 

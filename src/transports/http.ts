@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { protectedResourceMetadata, resourceMetadataPaths } from '../auth/index.js';
 import { inCallScope, requestIdFrom } from '../call-scope.js';
 import type { Config } from '../config/index.js';
@@ -9,6 +8,7 @@ import type { AuthInfo, ServerFactory } from '../mcp/index.js';
 import { PACKAGE } from '../paths.js';
 import type { ConnectPages } from './connect-pages.js';
 import { authenticate, type CallerAuth } from './http-auth.js';
+import { type BatchLimits, checkBatch } from './http-batch.js';
 import { checkOrigin, isLoopback, originPolicy } from './http-guard.js';
 import { jsonRpcError, RequestError, readJsonBody, sendJson } from './http-io.js';
 import { Drain, OPS_PATHS, type OpsServing, refuseWhileDraining, serveOps } from './http-ops.js';
@@ -28,6 +28,8 @@ export interface HttpServing {
 
 export interface HttpServerOptions {
   http: Config['http'];
+  /** Bounds on JSON-RPC batches (from `limits` in the configuration). */
+  batch: BatchLimits;
   /** Builds what the server serves, once it knows its public URL (which may depend on the port it got). */
   build: (publicUrl: string) => Promise<HttpServing> | HttpServing;
   log: Logger;
@@ -59,7 +61,12 @@ export interface RunningHttpServer {
  * fresh server and transport, so any instance can answer any request.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  // Loaded here, not with the module: the transports' barrel also serves stdio, which must not pay for Hono.
+  const { StreamableHTTPServerTransport: Transport } = await import(
+    '@modelcontextprotocol/sdk/server/streamableHttp.js'
+  );
   const { http, log } = options;
+  const { batch } = options;
   let publicUrl = http.publicUrl ?? '';
   let policy = originPolicy({ ...http, publicUrl: publicUrl || 'http://localhost' });
   let serving: HttpServing | undefined;
@@ -77,7 +84,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         ? await authenticate(req, app.callerAuth, metadataPaths.url)
         : undefined;
     const body = await readJsonBody(req, http.maxBodyBytes);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    checkBatch(body, batch);
+    const transport = new Transport({ sessionIdGenerator: undefined });
     const server = await app.server.connect(transport);
     res.on('close', () => {
       void transport.close();

@@ -41,6 +41,7 @@ beforeAll(async () => {
   const log = createLogger('debug', {}, (line) => lines.push(line));
   http = await startHttpServer({
     http: config.http,
+    batch: config.limits,
     log,
     build: () =>
       staticRuntime(

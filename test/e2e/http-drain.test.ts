@@ -25,6 +25,7 @@ async function serve(): Promise<RunningHttpServer> {
   const config = configSchema.parse({ http: { port: 0 }, limits: { requestTimeoutMs: 60_000 } });
   return startHttpServer({
     http: config.http,
+    batch: config.limits,
     log: silentLogger,
     build: () => staticRuntime(config, gatewayAuth(sandbox), silentLogger),
   });

@@ -81,6 +81,12 @@ describe('the fleet recipe', () => {
     ]);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n.*\/readyz/m);
+    // It runs what the package publishes as its bin, built by the same `npm run build`.
+    const bin = (JSON.parse(read('package.json')) as { bin: Record<string, string> }).bin['confluence-mcp'];
+    expect(dockerfile).toContain(`ENTRYPOINT ["node", "${bin}"]`);
+    expect(dockerfile).toMatch(/^RUN npm run build/m);
+    for (const copied of ['scripts', 'src', 'tools'])
+      expect(dockerfile).toMatch(new RegExp(`^COPY ${copied} `, 'm'));
     const ignored = read('.dockerignore');
     for (const path of ['node_modules', '.env', '.git']) expect(ignored.split('\n')).toContain(path);
   });
