@@ -39,6 +39,18 @@ function parsePort(value: string | undefined, flag: string): number | undefined 
   return Number(value);
 }
 
+/** The bearer token `/metrics` asks for; unset turns metrics off, and a short one is refused as guessable. */
+function metricsTokenFrom(env: NodeJS.ProcessEnv): string | undefined {
+  const token = env.CONFLUENCE_MCP_METRICS_TOKEN;
+  if (!token) return undefined;
+  if (token.length < 16) {
+    throw new ConfigError(
+      'CONFLUENCE_MCP_METRICS_TOKEN must be at least 16 characters (it is the only thing between /metrics and anyone); make one with: confluence-mcp gen-key',
+    );
+  }
+  return token;
+}
+
 /** Stops on SIGINT/SIGTERM after running `close`. */
 function onShutdown(log: Logger, close: () => Promise<void>): void {
   let closing = false;
@@ -99,6 +111,7 @@ async function main(argv: string[]): Promise<void> {
           `Listening on ${config.http.host} reaches beyond this machine, so callers must be verified: set callerAuth.issuer (and callerAuth.jwksUrl), or listen on 127.0.0.1.`,
         );
       }
+      const metricsToken = metricsTokenFrom(process.env);
       const running = await listening(
         () =>
           startHttpServer({
@@ -106,7 +119,7 @@ async function main(argv: string[]): Promise<void> {
             batch: config.limits,
             log,
             build: (publicUrl) => buildRuntime(config, log, { mode: 'http', publicUrl }),
-            metricsToken: process.env.CONFLUENCE_MCP_METRICS_TOKEN || undefined,
+            metricsToken,
           }),
         'the MCP server',
         PORT_REMEDY.http,
