@@ -41,7 +41,16 @@ describeWithRedis('a fleet sharing one Redis', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox();
-    const common = { ...app, storeUrl: redisUrl, namespace, encryptionKeys, refreshSkewSeconds: SKEW_S };
+    // One user sends 50 calls at once here: the per-user bounds must let them all in to race for the refresh.
+    const limits = { maxConcurrentCallsPerUser: 64, maxQueuedCallsPerUser: 64 };
+    const common = {
+      ...app,
+      storeUrl: redisUrl,
+      namespace,
+      encryptionKeys,
+      refreshSkewSeconds: SKEW_S,
+      limits,
+    };
     // Both on ports the OS chose; the second answers under the first one's public URL, as behind a load balancer.
     one = await startOAuthServer(sandbox, common);
     two = await startOAuthServer(sandbox, { ...common, publicUrl: one.publicUrl });
