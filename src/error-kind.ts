@@ -48,7 +48,7 @@ export const ERROR_KINDS = [
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** Where a failure happened, for kinds that several services share. */
-export type ErrorService = 'confluence' | 'token-store' | 'atlassian-oauth';
+export type ErrorService = 'confluence' | 'token-store' | 'atlassian-oauth' | 'this-server';
 
 /**
  * An error a caller can act on: its kind, and the facts the text for the model may name. Every fact is optional;

@@ -4,6 +4,8 @@ import type { KindedError } from '../error-kind.js';
 export class DeadlineExceededError extends Error implements KindedError {
   override readonly name = 'DeadlineExceededError';
   readonly kind = 'timeout';
+  /** The call's own budget ran out, wherever it was spent (waiting its turn, converting, between requests). */
+  readonly service = 'this-server';
   readonly deadlineMs: number;
 
   constructor(deadlineMs: number) {

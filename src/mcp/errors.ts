@@ -76,6 +76,9 @@ const TEXT: { readonly [K in ErrorKind]: (error: KindedError) => string } = {
     'Your Confluence connection is being renewed by another request that is taking long. Retry in a few seconds.',
   timeout: (e) =>
     unconfirmed(e) ??
+    (e.service === 'this-server'
+      ? `This call ran out of its time (${e.message.replace(/^the call ran out of its /, '')}) before it finished, while waiting its turn or converting content; nothing was written after that. Retry once; if it happens again, ask for less (a smaller limit, or a smaller body).`
+      : undefined) ??
     `Confluence did not answer in time for ${subjectOf(e)}. Retry once; if it happens again, ask for less (a smaller limit).`,
   unreachable: (e) =>
     unconfirmed(e) ??
