@@ -1,5 +1,5 @@
 import type { ApplyResult } from '../edit/apply.js';
-import { type ConversionJob, type JobResult, jobSize, type MarkdownResult, runJob } from './jobs.js';
+import { type ConversionJob, type JobResult, type MarkdownResult, runJob, runsInline } from './jobs.js';
 import { PoolJobError, WorkerPool } from './pool.js';
 
 export type { MarkdownResult } from './jobs.js';
@@ -30,8 +30,10 @@ export interface Converter {
 
 /** How a {@link pooledConverter} splits work between the event loop and its workers. */
 export interface ConverterOptions {
-  /** Inputs shorter than this (characters) convert on the event loop, where they are faster than a round trip. */
-  readonly inlineBelowChars: number;
+  /** Markdown shorter than this (characters) converts on the event loop: hostile Markdown is costly per character. */
+  readonly inlineMarkdownBelowChars: number;
+  /** Storage shorter than this converts on the event loop, where it is about as fast as a worker round trip. */
+  readonly inlineStorageBelowChars: number;
   /** Worker threads at most. */
   readonly workers: number;
   /** Longest one conversion may run in its worker. */
@@ -123,11 +125,12 @@ export function pooledConverter(options: ConverterOptions): Converter & { readon
     maxQueue: options.maxQueue,
     ...(options.entry ? { entry: options.entry } : {}),
   });
+  const inline = { markdown: options.inlineMarkdownBelowChars, storage: options.inlineStorageBelowChars };
   return {
     pool,
     ...converterOn(async <J extends ConversionJob>(job: J, signal?: AbortSignal) => {
       signal?.throwIfAborted();
-      if (jobSize(job) < options.inlineBelowChars) return runJob(job);
+      if (runsInline(job, inline)) return runJob(job);
       try {
         return (await pool.run(job, signal)) as JobResult<J>;
       } catch (error) {

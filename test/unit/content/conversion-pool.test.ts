@@ -18,7 +18,8 @@ const mention = '<p>Hi <ac:link><ri:user ri:account-id="acc-1" /></ac:link></p>'
 const opened: (Converter & { pool?: unknown })[] = [];
 function converter(options: Partial<Parameters<typeof pooledConverter>[0]> = {}) {
   const made = pooledConverter({
-    inlineBelowChars: 1000,
+    inlineMarkdownBelowChars: 1000,
+    inlineStorageBelowChars: 1000,
     workers: 1,
     jobTimeoutMs: 20_000,
     jobMemoryMb: 256,
@@ -55,13 +56,13 @@ describe('the conversion pool', { timeout: 60_000 }, () => {
   });
 
   it('keeps small inputs on the event loop', async () => {
-    const convert = converter({ inlineBelowChars: 100_000 });
+    const convert = converter({ inlineMarkdownBelowChars: 100_000 });
     expect(await convert.toStorage(large)).toBe(markdownToStorage(large));
     expect(convert.pool.started).toBe(0);
   });
 
   it('stops hostile Markdown at its time budget with a clear error, and replaces the worker', async () => {
-    const convert = converter({ jobTimeoutMs: 1000, inlineBelowChars: 0 });
+    const convert = converter({ jobTimeoutMs: 1000, inlineMarkdownBelowChars: 0 });
     const failure = await convert.toStorage(hostile).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ConversionStoppedError);
     expect((failure as Error).message).toMatch(
