@@ -44,6 +44,8 @@ async function benchPool(print: (line: string) => void): Promise<void> {
         ['storage -> Markdown', () => inline.toMarkdown(storage, {}), () => pooled.toMarkdown(storage, {})],
       ] as const;
       for (const [label, onLoop, inWorker] of cases) {
+        // Hostile Markdown's cost is clear by 32,000 characters; larger ones would take the bench minutes.
+        if (label.startsWith('hostile') && chars > 32_000) continue;
         const runs = chars > 100_000 ? 5 : 20;
         const a = await timeAsync(runs, onLoop);
         const b = await timeAsync(runs, inWorker);
