@@ -208,6 +208,14 @@ const limitsSchema = z
       .max(1000)
       .default(4)
       .describe('Tool calls one JSON-RPC batch may hold (HTTP); a batch with more is refused whole.'),
+    maxInFlightRequestBytes: z
+      .int()
+      .min(1024)
+      .max(4 * 1024 * 1024 * 1024)
+      .default(64 * 1024 * 1024)
+      .describe(
+        'Request bodies held at once across /mcp, in bytes (each counts its Content-Length, or http.maxBodyBytes without one); past it requests get 503 with Retry-After. One request is always let in.',
+      ),
     conversion: z
       .strictObject({
         inlineMarkdownBelowChars: z
