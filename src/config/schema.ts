@@ -192,7 +192,7 @@ const limitsSchema = z
       .int()
       .min(0)
       .max(10_000)
-      .default(32)
+      .default(64)
       .describe(
         'Tool calls one user may have waiting; beyond this a call is refused at once with a clear error.',
       ),
