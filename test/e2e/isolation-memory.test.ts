@@ -65,7 +65,8 @@ describe('memory under sustained load', () => {
           arguments: { space: 'ENG', title: 'Hostile', body: HOSTILE_MARKDOWN },
         }),
       ])) as CallToolResult[];
-      for (const result of results.slice(0, -1)) expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+      for (const result of results.slice(0, -1))
+        expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
       expect(results.at(-1)?.isError).toBe(true);
     };
     const rounds = 8;

@@ -25,6 +25,8 @@ export interface Converter {
   ): Promise<MarkdownResult>;
   /** The storage for edited Markdown, with what its placeholders stand for put back from `currentStorage`. */
   applyEdit(currentStorage: string, markdown: string, signal?: AbortSignal): Promise<ApplyResult>;
+  /** The same converter with its waiting jobs queued under `key` (a user): lanes take turns for the workers. */
+  lane(key: string): Converter;
   close(): Promise<void>;
 }
 
@@ -80,14 +82,16 @@ function stopped(job: ConversionJob, error: unknown): unknown {
   }
 }
 
-function converterOn(run: <J extends ConversionJob>(job: J, signal?: AbortSignal) => Promise<JobResult<J>>) {
+type Run = <J extends ConversionJob>(
+  job: J,
+  signal: AbortSignal | undefined,
+  lane: string,
+) => Promise<JobResult<J>>;
+
+function converterOn(run: Run, close: () => Promise<void>, lane = ''): Converter {
   return {
-    toStorage: (markdown: string, signal?: AbortSignal) => run({ kind: 'to-storage', markdown }, signal),
-    toMarkdown: (
-      storage: string,
-      options: { editable?: boolean; names?: ReadonlyMap<string, string> },
-      signal?: AbortSignal,
-    ) =>
+    toStorage: (markdown, signal) => run({ kind: 'to-storage', markdown }, signal, lane),
+    toMarkdown: (storage, options, signal) =>
       run(
         {
           kind: 'to-markdown',
@@ -96,21 +100,24 @@ function converterOn(run: <J extends ConversionJob>(job: J, signal?: AbortSignal
           names: [...(options.names ?? [])],
         },
         signal,
+        lane,
       ),
-    applyEdit: (currentStorage: string, markdown: string, signal?: AbortSignal) =>
-      run({ kind: 'apply-edit', currentStorage, markdown }, signal),
+    applyEdit: (currentStorage, markdown, signal) =>
+      run({ kind: 'apply-edit', currentStorage, markdown }, signal, lane),
+    lane: (key) => converterOn(run, close, key),
+    close,
   };
 }
 
 /** Converts everything on the event loop: for a process that serves one user (and tests). */
 export function inlineConverter(): Converter {
-  return {
-    ...converterOn(async (job, signal) => {
+  return converterOn(
+    async (job, signal) => {
       signal?.throwIfAborted();
       return runJob(job);
-    }),
-    close: async () => {},
-  };
+    },
+    async () => {},
+  );
 }
 
 /**
@@ -126,17 +133,14 @@ export function pooledConverter(options: ConverterOptions): Converter & { readon
     ...(options.entry ? { entry: options.entry } : {}),
   });
   const inline = { markdown: options.inlineMarkdownBelowChars, storage: options.inlineStorageBelowChars };
-  return {
-    pool,
-    ...converterOn(async <J extends ConversionJob>(job: J, signal?: AbortSignal) => {
-      signal?.throwIfAborted();
-      if (runsInline(job, inline)) return runJob(job);
-      try {
-        return (await pool.run(job, signal)) as JobResult<J>;
-      } catch (error) {
-        throw stopped(job, error);
-      }
-    }),
-    close: () => pool.close(),
+  const run: Run = async <J extends ConversionJob>(job: J, signal: AbortSignal | undefined, lane: string) => {
+    signal?.throwIfAborted();
+    if (runsInline(job, inline)) return runJob(job);
+    try {
+      return (await pool.run(job, signal, lane)) as JobResult<J>;
+    } catch (error) {
+      throw stopped(job, error);
+    }
   };
+  return { pool, ...converterOn(run, () => pool.close()) };
 }

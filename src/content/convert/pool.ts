@@ -32,6 +32,8 @@ export class PoolJobError extends Error {
 
 interface Pending {
   readonly id: number;
+  /** Whose job it is: waiting jobs are taken from each lane in turn. */
+  readonly lane: string;
   readonly job: ConversionJob;
   readonly signal: AbortSignal | undefined;
   resolve(value: unknown): void;
@@ -70,6 +72,9 @@ export class WorkerPool {
   readonly #queue: Pending[] = [];
   #nextId = 1;
   #closed = false;
+  #tick = 0;
+  /** When each lane's last job started, for lanes with jobs waiting or running. */
+  readonly #laneStarted = new Map<string, number>();
   /** Workers started so far, replacements included (for tests and metrics). */
   started = 0;
 
@@ -77,17 +82,22 @@ export class WorkerPool {
     this.#options = options;
   }
 
-  /** Jobs running and waiting now. */
-  get load(): { running: number; queued: number; workers: number } {
+  /** Jobs running and waiting now, workers, and lanes whose turn is remembered (those with a job started). */
+  get load(): { running: number; queued: number; workers: number; lanes: number } {
     return {
       running: this.#slots.filter((s) => s.running).length,
       queued: this.#queue.length,
       workers: this.#slots.length,
+      lanes: this.#laneStarted.size,
     };
   }
 
-  /** Runs `job` in a worker; rejects with a PoolJobError, or the signal's reason when the caller cancels. */
-  run(job: ConversionJob, signal?: AbortSignal): Promise<unknown> {
+  /**
+   * Runs `job` in a worker; rejects with a PoolJobError, or the signal's reason when the caller cancels. Waiting
+   * jobs are taken lane by lane (a lane is a user): next is the oldest job of the lane whose last job started
+   * longest ago, so one user's many large conversions wait behind every other user's next one.
+   */
+  run(job: ConversionJob, signal?: AbortSignal, lane = ''): Promise<unknown> {
     if (this.#closed) return Promise.reject(new PoolJobError('closed', 'The conversion pool is closed.'));
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#queue.length >= this.#options.maxQueue) {
@@ -96,7 +106,7 @@ export class WorkerPool {
       );
     }
     return new Promise((resolve, reject) => {
-      const pending: Pending = { id: this.#nextId++, job, signal, resolve, reject };
+      const pending: Pending = { id: this.#nextId++, lane, job, signal, resolve, reject };
       if (signal) {
         pending.onAbort = () => this.#cancel(pending);
         signal.addEventListener('abort', pending.onAbort, { once: true });
@@ -129,12 +139,35 @@ export class WorkerPool {
     while (this.#queue.length) {
       const slot = this.#slots.find((s) => !s.running && !s.ended) ?? this.#spawn();
       if (!slot) return;
-      const pending = this.#queue.shift() as Pending;
+      const pending = this.#takeNext();
       slot.running = pending;
       slot.worker.ref();
       if (slot.ready) this.#startClock(slot);
       slot.worker.postMessage({ id: pending.id, job: pending.job } satisfies JobMessage);
     }
+  }
+
+  /** The next waiting job: the oldest of the lane whose last job started longest ago (never: first). */
+  #takeNext(): Pending {
+    let best = 0;
+    let bestStarted = Number.POSITIVE_INFINITY;
+    for (const [index, pending] of this.#queue.entries()) {
+      const started = this.#laneStarted.get(pending.lane) ?? 0;
+      if (started < bestStarted) {
+        best = index;
+        bestStarted = started;
+      }
+    }
+    const [pending] = this.#queue.splice(best, 1) as [Pending];
+    this.#tick += 1;
+    this.#laneStarted.set(pending.lane, this.#tick);
+    return pending;
+  }
+
+  /** Forgets a lane's turn once it has nothing waiting or running, so the map stays as small as the work. */
+  #forgetLane(lane: string): void {
+    if (this.#queue.some((p) => p.lane === lane) || this.#slots.some((s) => s.running?.lane === lane)) return;
+    this.#laneStarted.delete(lane);
   }
 
   #spawn(): Slot | undefined {
@@ -241,5 +274,6 @@ export class WorkerPool {
     pending.settled = true;
     if (pending.onAbort) pending.signal?.removeEventListener('abort', pending.onAbort);
     settle();
+    this.#forgetLane(pending.lane);
   }
 }
