@@ -19,7 +19,7 @@ let http: RunningHttpServer;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  const config = isolationConfig(sandbox, { limits: { conversion: { jobTimeoutMs: 1500 } } });
+  const config = isolationConfig(sandbox, { limits: { conversion: { jobTimeoutMs: 3000 } } });
   http = await startHttpServer({
     http: config.http,
     batch: config.limits,
