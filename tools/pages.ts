@@ -11,7 +11,16 @@ import {
   userNames,
   webUrlField,
 } from './page-common.js';
-import { compact, line, moreText, pageSize, pagingInput, pagingOutput, versionOutput } from './shared.js';
+import {
+  compact,
+  idInput,
+  line,
+  moreText,
+  pageSize,
+  pagingInput,
+  pagingOutput,
+  versionOutput,
+} from './shared.js';
 import { resolveAllowedSpace } from './spaces.js';
 
 /** A window of `text` starting at `offset`, at most `max` characters, not splitting a surrogate pair. */
@@ -59,6 +68,7 @@ export const getPageTool = defineTool({
   },
   output: {
     ...pageFields,
+    space_key: z.string().optional(),
     version: versionOutput.optional(),
     web_url: webUrlField,
     body_format: z.enum(['markdown', 'editable_markdown', 'storage', 'none']),
@@ -74,6 +84,7 @@ export const getPageTool = defineTool({
       body: args.body_format !== 'none',
       ...(args.version ? { version: args.version } : {}),
     });
+    const spaceKey = await ctx.spaces.keyOf(page.spaceId);
     const storage = page.body?.storage?.value ?? '';
     const full =
       args.body_format === 'markdown' || args.body_format === 'editable_markdown'
@@ -96,6 +107,7 @@ export const getPageTool = defineTool({
       : undefined;
     const structured = compact({
       ...projectPage(page),
+      space_key: spaceKey,
       version,
       body_format: args.body_format,
       body: slice?.part,
@@ -106,7 +118,7 @@ export const getPageTool = defineTool({
       `# ${page.title}`,
       line(
         `id ${page.id}`,
-        `space ${page.spaceId}`,
+        spaceKey ? `space ${spaceKey} (id ${page.spaceId})` : `space id ${page.spaceId}`,
         version && `version ${version.number}${version.created_at ? ` (${version.created_at})` : ''}`,
         page.status !== 'current' && page.status,
       ),
@@ -130,7 +142,9 @@ export const listPagesTool = defineTool({
     'Lists pages (id, title, status, space id, parent id, version, last update, web URL), optionally in one space (key or id) and with an exact title. Use confluence_search for text search; use this to enumerate or to find a page by its exact title.',
   toolset: 'pages',
   input: {
-    space: z.string().min(1).max(255).optional().describe('Space key (e.g. ENG) or numeric space id.'),
+    space: idInput(z.string().min(1).max(255))
+      .optional()
+      .describe('Space key (e.g. ENG) or numeric space id.'),
     title: z.string().min(1).max(255).optional().describe('Exact page title.'),
     status: z
       .enum(['current', 'archived', 'draft', 'trashed'])

@@ -1,5 +1,24 @@
 import { z } from 'zod';
+import { DeadlineExceededError } from '../src/confluence/index.js';
 import type { ToolContext } from './define.js';
+
+/**
+ * Whether the call has run out of its time (its deadline aborted it; a client's cancellation is not this): a tool
+ * that makes request after request then answers with what it has and how to go on, instead of failing.
+ */
+export function outOfTime(ctx: Pick<ToolContext, 'signal'>): boolean {
+  return ctx.signal.aborted && ctx.signal.reason instanceof DeadlineExceededError;
+}
+
+/**
+ * An argument that takes an id, as `text` describes it, or the id as a JSON number: clients such as the MCP
+ * Inspector send `page=65690` as one. A whole number from 0 to 2^53-1 (beyond that, JSON numbers lose digits)
+ * becomes its decimal string, so handlers see strings only and judge them as before (`canonicalId`); negative,
+ * fractional and unsafe numbers are refused by the schema. Every id argument of every tool is made with this.
+ */
+export function idInput(text: z.ZodString) {
+  return z.union([text, z.int().min(0).transform(String)]);
+}
 
 /** `cursor` and `limit`, the same on every list tool. */
 export const pagingInput = {

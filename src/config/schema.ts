@@ -161,6 +161,22 @@ const limitsSchema = z
       .max(120_000)
       .default(10_000)
       .describe('Timeout of one Confluence request.'),
+    callDeadlineMs: z
+      .int()
+      .min(500)
+      .max(600_000)
+      .default(4500)
+      .describe(
+        "The time one tool call has, retries included: past it the call answers with what it has or a timeout, and its requests are aborted. Below a gateway's budget (often 5 s).",
+      ),
+    maxRetries: z
+      .int()
+      .min(0)
+      .max(4)
+      .default(4)
+      .describe(
+        'Retries of a read (or a versioned page update) after 429, 503 or a dropped connection, within the call deadline; 0 turns them off.',
+      ),
     maxResultChars: z
       .int()
       .min(1000)
@@ -174,6 +190,14 @@ const limitsSchema = z
       .default(25)
       .describe('Items per list page when the caller gives no limit.'),
     maxPageSize: z.int().min(1).max(250).default(100).describe('Largest limit a caller may ask for.'),
+    shutdownGraceMs: z
+      .int()
+      .min(0)
+      .max(600_000)
+      .default(20_000)
+      .describe(
+        'On SIGTERM or SIGINT (HTTP), how long calls in flight may take to finish before the server exits anyway.',
+      ),
     maxConcurrentCalls: z
       .int()
       .min(1)

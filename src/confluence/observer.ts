@@ -50,6 +50,8 @@ export interface UpstreamRateLimitEvent {
   readonly reason: string | undefined;
   /** When set, every call until this time is answered without asking Atlassian. */
   readonly sharedUntil: number | undefined;
+  /** True when this request was not sent: the shared view said the quota is spent (no 429 came back for it). */
+  readonly refused?: boolean;
 }
 
 export interface UpstreamNearLimitEvent {
@@ -64,4 +66,25 @@ export function routeOf(path: string): string {
     .split('/')
     .map((segment) => (/^\d+$/.test(segment) || /^[0-9a-f-]{16,}$/i.test(segment) ? '{id}' : segment))
     .join('/');
+}
+
+/** One observer that tells each of `observers` in turn, so metrics and logs can watch the same client. */
+export function observeAll(...observers: readonly UpstreamObserver[]): UpstreamObserver {
+  return {
+    response: (event) => {
+      for (const o of observers) o.response?.(event);
+    },
+    failure: (event) => {
+      for (const o of observers) o.failure?.(event);
+    },
+    retry: (event) => {
+      for (const o of observers) o.retry?.(event);
+    },
+    rateLimited: (event) => {
+      for (const o of observers) o.rateLimited?.(event);
+    },
+    nearLimit: (event) => {
+      for (const o of observers) o.nearLimit?.(event);
+    },
+  };
 }

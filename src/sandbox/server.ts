@@ -1,7 +1,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { JWK } from 'jose';
 import { GRANULAR_SCOPES } from '../confluence/index.js';
 import { type Logger, silentLogger } from '../log.js';
 import type { ApiContext, ApiRoute } from './api.js';
@@ -17,7 +20,7 @@ import {
   type PendingAuthorization,
   token,
 } from './oauth-routes.js';
-import { OAuthState } from './oauth-state.js';
+import { type OAuthSnapshot, OAuthState } from './oauth-state.js';
 import { Router } from './router.js';
 import { registerGroupRoutes } from './routes/groups.js';
 import { registerLabelRoutes } from './routes/labels.js';
@@ -40,9 +43,17 @@ export interface SandboxOptions {
   extraSites?: readonly SeedSite[];
   /** Approve consent at once as the demo user, for tests. */
   autoApprove?: boolean;
+  /** Callback URLs of the OAuth app every sandbox has (and prints), so servers can use it without registering. */
+  appRedirectUris?: readonly string[];
   /** OAuth apps to register; one is always registered and printed. */
   clients?: readonly { clientId: string; clientSecret: string; redirectUris: readonly string[] }[];
   latencyMs?: number;
+  /**
+   * A JSON file (0600) that keeps the sandbox's secrets and OAuth grants across restarts: the admin key, the
+   * printed app's secret, the identity provider's signing key, apps, and live access and refresh tokens. Pages are
+   * not kept. Without it everything is made afresh.
+   */
+  stateFile?: string;
   /** Lifetime of issued access tokens; Atlassian's is an hour. Tests shorten it to watch refreshes happen. */
   accessTokenSeconds?: number;
   log?: Logger;
@@ -62,8 +73,8 @@ export interface Sandbox {
   readonly clock: { now(): number; advance(ms: number): void };
   /** Header `x-sandbox-admin` value for the `/__sandbox/*` endpoints. */
   readonly adminKey: string;
-  /** The OAuth app every sandbox has. */
-  readonly client: { clientId: string; clientSecret: string };
+  /** The OAuth app every sandbox has, with its callback URLs. */
+  readonly client: { clientId: string; clientSecret: string; redirectUris: readonly string[] };
   autoApproveAccountId: string | undefined;
   /** A bearer token for the gateway, as if a user had consented to `scopes`. */
   mintAccessToken(accountId: string, scopes?: readonly string[], seconds?: number): string;
@@ -104,6 +115,46 @@ export function sandboxRoutes() {
     .map((r) => ({ method: r.method, pattern: r.pattern, scopes: r.value.scopes }));
 }
 
+/** What a sandbox with a state file keeps across restarts. */
+interface SavedState {
+  adminKey: string;
+  appSecret: string;
+  idpKey: JWK;
+  oauth: OAuthSnapshot;
+}
+
+function readState(file: string): SavedState | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  let state: Partial<SavedState> | undefined;
+  try {
+    state = JSON.parse(text) as Partial<SavedState>;
+  } catch {
+    state = undefined;
+  }
+  if (
+    typeof state?.adminKey !== 'string' ||
+    typeof state.appSecret !== 'string' ||
+    !state.idpKey ||
+    !state.oauth
+  )
+    throw new Error(`${file} is not a sandbox state file: delete it to start afresh`);
+  return state as SavedState;
+}
+
+/** Writes the state whole or not at all (a temporary file renamed over the old one), readable by its owner only. */
+function writeState(file: string, state: SavedState): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(state), { mode: 0o600 });
+  renameSync(temporary, file);
+}
+
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -132,14 +183,32 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const oauth = new OAuthState(clock.now, { accessTokenSeconds: options.accessTokenSeconds });
   const faults = new Faults();
   faults.latencyMs = options.latencyMs ?? 0;
-  const adminKey = randomBytes(18).toString('base64url');
-  const client = { clientId: 'sandbox-app', clientSecret: randomBytes(24).toString('base64url') };
-  oauth.registerClient({ ...client, redirectUris: [] });
+  const saved = options.stateFile ? readState(options.stateFile) : undefined;
+  if (saved) oauth.restore(saved.oauth);
+  const adminKey = saved?.adminKey ?? randomBytes(18).toString('base64url');
+  const client = {
+    clientId: 'sandbox-app',
+    clientSecret: saved?.appSecret ?? randomBytes(24).toString('base64url'),
+    redirectUris: [...(options.appRedirectUris ?? [])],
+  };
+  oauth.registerClient(client);
   for (const c of options.clients ?? []) oauth.registerClient(c);
   const router = buildRouter();
   const pending = new Map<string, PendingAuthorization>();
   let origin = '';
-  const idp = await createSandboxIdp(() => origin);
+  const idp = await createSandboxIdp(() => origin, saved?.idpKey);
+  const stateFile = options.stateFile;
+  if (stateFile) {
+    const save = () =>
+      writeState(stateFile, {
+        adminKey,
+        appSecret: client.clientSecret,
+        idpKey: idp.privateJwk,
+        oauth: oauth.snapshot(),
+      });
+    oauth.onChange = save;
+    save();
+  }
   const siteUrl = (s: Site) => (s === site ? origin : `${origin}/site/${s.name}`);
 
   const sandbox: Sandbox = {
@@ -262,6 +331,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return { status: 200, body: { released: faults.release() } };
       case 'POST /__sandbox/latency':
         faults.latencyMs = Number(o.ms ?? 0);
+        faults.jitterMs = Number(o.jitterMs ?? 0);
+        return { status: 204 };
+      case 'POST /__sandbox/faults/seed':
+        faults.reseed(Number(o.seed ?? 1));
         return { status: 204 };
       case 'POST /__sandbox/clock':
         clock.advance(Number(o.advanceMs ?? 0));
@@ -301,8 +374,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   }
 
-  async function applyFault(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
-    if (faults.latencyMs) await sleep(faults.latencyMs);
+  /**
+   * Acts on the fault rule a request meets: true when the rule answered (or dropped) it, 'drop-answer' when the
+   * request is to be served and its answer lost, false when it is served as usual.
+   */
+  async function applyFault(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+  ): Promise<boolean | 'drop-answer'> {
+    const delay = faults.delayMs();
+    if (delay) await sleep(delay);
     const rule: FaultRule | undefined = faults.take(req.method ?? 'GET', `${url.pathname}${url.search}`);
     if (!rule) return false;
     if (rule.hold) await faults.hold();
@@ -311,13 +393,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       req.socket.destroy();
       return true;
     }
+    if (rule.dropResponse) return 'drop-answer';
     if (rule.status === undefined) return false;
     const headers: Record<string, string> = {};
     if (rule.retryAfter !== undefined) headers['retry-after'] = String(rule.retryAfter);
     if (rule.status === 429) {
       headers['x-ratelimit-limit'] = '65000';
       headers['x-ratelimit-remaining'] = '0';
-      headers['ratelimit-reason'] = 'jira-quota-based';
+      headers['ratelimit-reason'] =
+        rule.reason ??
+        ((rule.retryAfter ?? 0) >= 60 ? 'confluence-quota-global-based' : 'confluence-burst-based');
+      if ((rule.retryAfter ?? 0) >= 60) {
+        headers['x-ratelimit-reset'] = new Date(clock.now() + (rule.retryAfter ?? 0) * 1000).toISOString();
+      }
     }
     const body = rule.body ?? {
       errors: [
@@ -336,37 +424,45 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     if (url.pathname.startsWith('/__sandbox/')) return send(res, await admin(req, url));
-    if (await applyFault(req, res, url)) return;
-    if (url.pathname === '/healthz') return send(res, { status: 200, body: { status: 'ok' } });
+    const fault = await applyFault(req, res, url);
+    if (fault === true) return;
+    if (fault === 'drop-answer') {
+      // The work is done (a page created, a version written); only its answer is lost on the way back.
+      await serve(req, url).catch(() => undefined);
+      req.socket.destroy();
+      return;
+    }
+    send(res, await serve(req, url));
+  }
+
+  /** The answer to a request no fault rule took. */
+  async function serve(req: IncomingMessage, url: URL): Promise<Reply> {
+    if (url.pathname === '/healthz') return { status: 200, body: { status: 'ok' } };
     const idpReply = idp.route(req.method ?? 'GET', url.pathname) ?? (await idp.login.handle(req, url));
-    if (idpReply) return send(res, idpReply);
+    if (idpReply) return idpReply;
     if (url.pathname === '/authorize') {
       const host = oauthHost();
-      return send(
-        res,
-        req.method === 'POST'
-          ? await decide(host, req, clock.now())
-          : authorize(host, url.searchParams, clock.now()),
-      );
+      return req.method === 'POST'
+        ? await decide(host, req, clock.now())
+        : authorize(host, url.searchParams, clock.now());
     }
-    if (url.pathname === '/oauth/token' && req.method === 'POST')
-      return send(res, await token(oauthHost(), req));
+    if (url.pathname === '/oauth/token' && req.method === 'POST') return await token(oauthHost(), req);
     if (url.pathname === '/oauth/token/accessible-resources') {
-      return send(res, accessibleResources(oauthHost(), req.headers.authorization));
+      return accessibleResources(oauthHost(), req.headers.authorization);
     }
     const gateway = /^\/ex\/confluence\/([^/]+)\/wiki(\/.*)$/.exec(url.pathname);
     if (gateway) {
       const target = sites.find((s) => s.cloudId === gateway[1]);
       if (!target) throw new HttpError(404, { code: 404, message: 'Cloud id not found' });
-      return send(res, await api(req, url, target, 'gateway', gateway[2] as string));
+      return await api(req, url, target, 'gateway', gateway[2] as string);
     }
     const direct = /^(?:\/site\/([^/]+))?\/wiki(\/.*)$/.exec(url.pathname);
     if (direct) {
       const target = direct[1] ? sites.find((s) => s.name === direct[1]) : site;
       if (!target) throw new HttpError(404, { message: 'No such site' });
-      return send(res, await api(req, url, target, 'site', direct[2] as string));
+      return await api(req, url, target, 'site', direct[2] as string);
     }
-    send(res, { status: 404, body: { message: 'Not found' } });
+    return { status: 404, body: { message: 'Not found' } };
   }
 
   const server: Server = createServer((req, res) => {

@@ -260,5 +260,5 @@ async function benchIsolation(print: (line: string) => void): Promise<void> {
 
 export const isolationBench: Bench = {
   name: 'isolation: one user attacks with adversarial conversions, another reads a small page',
-  run: () => benchIsolation((line) => console.log(line)),
+  run: ({ print }) => benchIsolation(print),
 };

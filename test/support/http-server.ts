@@ -31,6 +31,8 @@ export async function startToolServer(auth: ConfluenceAuth, config: Record<strin
   const session = await mcpClient(http.mcpUrl, 'unused');
   return {
     ...session,
+    /** Where the server listens, for `/healthz`. */
+    url: http.url,
     close: async () => {
       await session.close();
       await http.close();

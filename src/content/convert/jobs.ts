@@ -70,7 +70,8 @@ export function runJob(job: ConversionJob): string | MarkdownResult | ApplyResul
       // Placeholder ids follow document order, so reading the current page for editing again gives the fragments
       // the model's Markdown refers to.
       const { preserved } = storageToEditableMarkdown(job.currentStorage);
-      return applyEditedMarkdown(job.markdown, preserved);
+      // What Markdown cannot say of re-generated macros, tables and emoticons is taken back from the current page.
+      return applyEditedMarkdown(job.markdown, preserved, { previous: job.currentStorage });
     }
   }
 }

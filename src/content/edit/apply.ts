@@ -8,6 +8,8 @@ import { classify } from './lossy.js';
 export interface ApplyOptions {
   /** Ids of placeholders the edit deliberately removes, with the constructs they stand for. */
   readonly removed?: readonly string[];
+  /** The storage the Markdown was read from: see `MarkdownToStorageOptions.previous`. */
+  readonly previous?: string;
 }
 
 /** The storage to save, or why the edit was refused (a message for the model, naming what to fix). */
@@ -58,7 +60,7 @@ export function applyEditedMarkdown(
       firstTaskId = Math.max(firstTaskId, Number(match[1]) + 1);
     }
   }
-  const conversion = convertMarkdown(markdown, { preserved, firstTaskId });
+  const conversion = convertMarkdown(markdown, { preserved, firstTaskId, previous: options.previous });
   const removed = new Set(options.removed ?? []);
   const counts = new Map<string, number>();
   for (const id of conversion.keptIds) counts.set(id, (counts.get(id) ?? 0) + 1);
