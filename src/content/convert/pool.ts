@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ConversionJob } from './jobs.js';
 import type { AnswerMessage, JobMessage, ReadyMessage } from './worker.js';
@@ -52,12 +53,23 @@ interface Slot {
   ended?: boolean;
 }
 
-// Run from TypeScript sources (vitest), the worker is the .ts file beside this one; the tests register a loader
-// for it (test/support/ts-register.mjs), which worker threads inherit from their process.
-const DEFAULT_ENTRY = new URL(
-  import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js',
-  import.meta.url,
-);
+/** The file name of the worker entry in the bundled bin (scripts/bundle-bin.mjs builds it beside cli.js). */
+export const BUNDLED_WORKER = 'convert-worker.js';
+
+/**
+ * Where the worker's entry module is. Run from TypeScript sources (vitest), the .ts file beside this one: the tests
+ * register a loader for it (test/support/ts-register.mjs), which worker threads inherit. Compiled by tsc, worker.js
+ * beside this module. In the bundled bin this module is inside cli.js or a chunk below it, and the worker is its
+ * own entry, convert-worker.js, in the bin's folder.
+ */
+function defaultEntry(): URL {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return new URL('./worker.ts', here);
+  const candidates = ['./worker.js', `./${BUNDLED_WORKER}`, `../${BUNDLED_WORKER}`].map(
+    (c) => new URL(c, here),
+  );
+  return candidates.find((url) => existsSync(url)) ?? (candidates[0] as URL);
+}
 
 /**
  * A small pool of worker threads for CPU-heavy conversions, so one large or hostile body never blocks the event
@@ -73,6 +85,7 @@ export class WorkerPool {
   #nextId = 1;
   #closed = false;
   #tick = 0;
+  #entry: URL | undefined;
   /** When each lane's last job started, for lanes with jobs waiting or running. */
   readonly #laneStarted = new Map<string, number>();
   /** Workers started so far, replacements included (for tests and metrics). */
@@ -173,7 +186,8 @@ export class WorkerPool {
   #spawn(): Slot | undefined {
     if (this.#closed || this.#slots.filter((s) => !s.ended).length >= this.#options.size) return undefined;
     const memory = this.#options.jobMemoryMb;
-    const worker = new Worker(this.#options.entry ?? DEFAULT_ENTRY, {
+    this.#entry ??= this.#options.entry ?? defaultEntry();
+    const worker = new Worker(this.#entry, {
       resourceLimits: {
         maxOldGenerationSizeMb: memory,
         maxYoungGenerationSizeMb: Math.max(4, Math.floor(memory / 8)),
