@@ -139,6 +139,13 @@ export function pooledConverter(options: ConverterOptions): Converter & { readon
     try {
       return (await pool.run(job, signal, lane)) as JobResult<J>;
     } catch (error) {
+      // The call's deadline (or its cancellation) came first: say so in the words of a conversion, not of
+      // whatever the deadline's reason names. A cancelled call's result is read by no one.
+      if (signal?.aborted && error === signal.reason) {
+        throw new ConversionStoppedError(
+          `${what(job)} did not finish within this call's time: the server is busy with other large conversions. ${job.kind === 'to-markdown' ? 'Retry in a few seconds, or read it with body_format "storage".' : 'Nothing was changed; retry in a few seconds.'}`,
+        );
+      }
       throw stopped(job, error);
     }
   };
