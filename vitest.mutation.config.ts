@@ -11,6 +11,9 @@ const inProcessE2e = readdirSync(e2eDir)
   .filter((name) => !spawnsTheBuiltCli.test(readFileSync(join(e2eDir, name), 'utf8')))
   .map((name) => `${e2eDir}/${name}`);
 
+// As in vitest.config.ts: the conversion workers run from TypeScript sources through this loader.
+const execArgv = ['--import', './test/support/ts-register.mjs'];
+
 /**
  * The tests Stryker runs against each mutant (see stryker.config.mjs): unit, integration, and the end-to-end tests
  * that run the server in this process. Contract tests are left out: they check the sandbox and client against the
@@ -22,6 +25,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          execArgv,
           include: ['test/unit/**/*.test.ts'],
           setupFiles: ['test/support/msw-setup.ts'],
         },
@@ -29,6 +33,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          execArgv,
           include: ['test/integration/**/*.test.ts'],
           setupFiles: ['test/support/msw-setup.ts'],
         },
@@ -36,6 +41,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e-in-process',
+          execArgv,
           include: inProcessE2e,
           testTimeout: 30_000,
           hookTimeout: 30_000,

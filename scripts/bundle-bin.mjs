@@ -8,7 +8,11 @@ import { build } from 'esbuild';
 const outdir = new URL('../dist/bin/', import.meta.url).pathname;
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: [new URL('../dist/src/cli.js', import.meta.url).pathname],
+  // The conversion pool's worker thread is an entry of its own: src/content/convert/pool.ts finds it beside cli.js.
+  entryPoints: {
+    cli: new URL('../dist/src/cli.js', import.meta.url).pathname,
+    'convert-worker': new URL('../dist/src/content/convert/worker.js', import.meta.url).pathname,
+  },
   outdir,
   entryNames: '[name]',
   chunkNames: 'chunks/[name]-[hash]',

@@ -216,7 +216,7 @@ const limitsSchema = z
       .int()
       .min(0)
       .max(10_000)
-      .default(32)
+      .default(64)
       .describe(
         'Tool calls one user may have waiting; beyond this a call is refused at once with a clear error.',
       ),
@@ -232,15 +232,31 @@ const limitsSchema = z
       .max(1000)
       .default(4)
       .describe('Tool calls one JSON-RPC batch may hold (HTTP); a batch with more is refused whole.'),
+    maxInFlightRequestBytes: z
+      .int()
+      .min(1024)
+      .max(4 * 1024 * 1024 * 1024)
+      .default(64 * 1024 * 1024)
+      .describe(
+        'Request bodies held at once across /mcp, in bytes (each counts its Content-Length, or http.maxBodyBytes without one); past it requests get 503 with Retry-After. One request is always let in.',
+      ),
     conversion: z
       .strictObject({
-        inlineBelowChars: z
+        inlineMarkdownBelowChars: z
+          .int()
+          .min(0)
+          .max(10_000_000)
+          .default(1000)
+          .describe(
+            'Markdown from the model shorter than this converts on the event loop; longer in a worker thread. Keep it small: hostile Markdown (unclosed brackets) costs about 10 ms per thousand characters.',
+          ),
+        inlineStorageBelowChars: z
           .int()
           .min(0)
           .max(10_000_000)
           .default(16_000)
           .describe(
-            'Bodies shorter than this convert on the event loop (faster than a worker round trip); longer ones in a worker thread.',
+            'Page bodies (storage format) shorter than this convert to Markdown on the event loop, where they take about a millisecond, less than a worker round trip; longer ones in a worker thread.',
           ),
         workers: z.int().min(1).max(64).default(2).describe('Worker threads for large conversions.'),
         jobTimeoutMs: z

@@ -155,7 +155,8 @@ export function registerTools(
       },
       signal,
       limits: runtime.limits,
-      convert: runtime.converter ?? INLINE,
+      // Large conversions queue per user too: one user's many wait behind every other user's next.
+      convert: (runtime.converter ?? INLINE).lane(caller?.userKey ?? ''),
       log,
     };
   }

@@ -9,6 +9,7 @@ import { PACKAGE } from '../paths.js';
 import type { ConnectPages } from './connect-pages.js';
 import { authenticate, type CallerAuth } from './http-auth.js';
 import { type BatchLimits, checkBatch } from './http-batch.js';
+import { BodyBudget } from './http-budget.js';
 import { checkOrigin, isLoopback, originPolicy } from './http-guard.js';
 import { jsonRpcError, RequestError, readJsonBody, sendJson } from './http-io.js';
 import { Drain, OPS_PATHS, type OpsServing, refuseWhileDraining, serveOps } from './http-ops.js';
@@ -28,8 +29,8 @@ export interface HttpServing {
 
 export interface HttpServerOptions {
   http: Config['http'];
-  /** Bounds on JSON-RPC batches (from `limits` in the configuration). */
-  batch: BatchLimits;
+  /** Bounds on JSON-RPC batches and on request bodies held at once (from `limits` in the configuration). */
+  batch: BatchLimits & { maxInFlightRequestBytes: number };
   /** Builds what the server serves, once it knows its public URL (which may depend on the port it got). */
   build: (publicUrl: string) => Promise<HttpServing> | HttpServing;
   log: Logger;
@@ -67,6 +68,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   );
   const { http, log } = options;
   const { batch } = options;
+  const bodies = new BodyBudget(batch.maxInFlightRequestBytes);
   let publicUrl = http.publicUrl ?? '';
   let policy = originPolicy({ ...http, publicUrl: publicUrl || 'http://localhost' });
   let serving: HttpServing | undefined;
@@ -83,6 +85,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       app.callerAuth && metadataPaths
         ? await authenticate(req, app.callerAuth, metadataPaths.url)
         : undefined;
+    const release = bodies.reserve(req, http.maxBodyBytes);
+    res.on('close', release);
     const body = await readJsonBody(req, http.maxBodyBytes);
     checkBatch(body, batch);
     const transport = new Transport({ sessionIdGenerator: undefined });

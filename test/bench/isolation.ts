@@ -6,7 +6,7 @@ import { silentLogger } from '../../src/log.js';
 import { buildRuntime } from '../../src/runtime.js';
 import { apiTokenEnv, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { startHttpServer } from '../../src/transports/http.js';
-import type { Bench } from './bench.js';
+import { type Bench, type Figure, figure } from './bench.js';
 
 /** 1 MB of Markdown that markdown-it needs seconds for: unclosed image brackets. */
 export const HOSTILE_MARKDOWN = '!['.repeat(500_000);
@@ -229,7 +229,7 @@ export function describeFigures(figures: IsolationFigures, print: (line: string)
   for (const { label, outcome } of figures.attack) print(`  ${label}: ${outcome.slice(0, 150)}`);
 }
 
-async function benchIsolation(print: (line: string) => void): Promise<void> {
+async function benchIsolation(print: (line: string) => void): Promise<readonly Figure[]> {
   const sandbox = await startSandbox();
   const config = isolationConfig(sandbox);
   const http = await startHttpServer({
@@ -252,6 +252,22 @@ async function benchIsolation(print: (line: string) => void): Promise<void> {
       bigPage: sandboxPage(sandbox, 'Isolation big page', largeStorage(BIG_PAGE_CHARS)),
     });
     describeFigures(figures, print);
+    const baseline = { name: 'the same call without the attack', value: quantile(figures.baseline, 0.99) };
+    return [
+      figure({
+        figure: "isolation: another user's confluence_get_page p99 during the attack",
+        value: quantile(figures.underAttack, 0.99),
+        unit: 'ms',
+        baseline,
+        goal: { text: '< 100 ms (issue 12)', on: 'value', atMost: 100 },
+      }),
+      figure({
+        figure: 'isolation: /healthz slowest answer during the attack',
+        value: Math.max(...figures.health),
+        unit: 'ms',
+        note: `${figures.health.length} answers, ${figures.healthFailures.length} not 200`,
+      }),
+    ];
   } finally {
     await http.close();
     await sandbox.close();

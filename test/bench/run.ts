@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Bench, type Figure, figureTable } from './bench.js';
 import { contentBench } from './content.js';
+import { conversionPoolBench } from './conversion-pool.js';
 import { faultsBench } from './faults.js';
 import { isolationBench } from './isolation.js';
 import { memoryBench } from './memory.js';
@@ -16,6 +17,7 @@ const benches: readonly Bench[] = [
   serverBench,
   memoryBench,
   contentBench,
+  conversionPoolBench,
   isolationBench,
   faultsBench,
 ];

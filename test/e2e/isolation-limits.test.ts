@@ -24,6 +24,7 @@ beforeAll(async () => {
         maxQueuedCallsPerUser: 0,
         maxBatchMessages: 5,
         maxBatchCalls: 2,
+        maxInFlightRequestBytes: 2048,
       },
     },
   });
@@ -52,7 +53,11 @@ async function post(token: string, body: unknown) {
     },
     body: JSON.stringify(body),
   });
-  return { status: response.status, text: await response.text() };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    text: await response.text(),
+  };
 }
 
 const getPage = (id: number, page: string) => ({
@@ -120,5 +125,21 @@ describe('per-user bounds over HTTP', () => {
     expect(answer.status, answer.text).toBe(200);
     expect(answer.text).toContain('Alice limits page');
     expect(answer.text).toContain('Bob limits page');
+  });
+
+  it('answers 503 with Retry-After when too many request bytes are held at once, and serves the request later', async () => {
+    sandbox.faults.add({ method: 'GET', path: `/pages/${alicePage}`, hold: true, times: 1 });
+    const held = alice.call('confluence_get_page', { page: alicePage });
+    await sandbox.faults.whenHeld(1);
+    // A ping padded to about 2,030 bytes does not fit beside the held call's body within 2,048 bytes.
+    const padded = { jsonrpc: '2.0', id: 9, method: 'ping', params: { _meta: { pad: 'x'.repeat(1960) } } };
+    const busy = await post(bob.token, padded);
+    expect(busy.status).toBe(503);
+    expect(busy.retryAfter).toBe('1');
+    expect(JSON.parse(busy.text).error.message).toMatch(/^Server busy: .*retry in a second/);
+    sandbox.faults.release();
+    expect((await held).isError).toBeFalsy();
+    const later = await post(bob.token, padded);
+    expect(later.status, later.text).toBe(200);
   });
 });

@@ -82,6 +82,10 @@ describe('the packed package', () => {
   it('holds the built CLI, the default configuration and the licence, and no source maps', () => {
     expect(files).toContain('dist/src/cli.js');
     expect(files).toContain('dist/bin/cli.js');
+    // The conversion pool's worker thread loads this file beside the pool.
+    expect(files).toContain('dist/src/content/convert/worker.js');
+    // ... and, in the bundled bin, its own entry beside cli.js.
+    expect(files).toContain('dist/bin/convert-worker.js');
     expect(files).toContain('mcp.config.json');
     expect(files).toContain('LICENSE');
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
@@ -122,6 +126,21 @@ describe('the packed package', () => {
       expect(result.isError).toBeFalsy();
       const spaces = (result.structuredContent as { spaces: { key: string }[] }).spaces;
       expect(spaces.map((s) => s.key)).toEqual(['ENG']);
+      // Large bodies convert in the installed copy's worker threads: Markdown in, and Markdown out.
+      const markdown =
+        '## Part\n\nSome **bold** text and a [link](https://example.com).\n\n- one\n- two\n\n'.repeat(300);
+      const created = (await client.callTool({
+        name: 'confluence_create_page',
+        arguments: { space: 'ENG', title: 'Converted in a worker', body: markdown },
+      })) as CallToolResult;
+      expect(created.isError, JSON.stringify(created.content)).toBeFalsy();
+      const id = (created.structuredContent as { id: string }).id;
+      const read = (await client.callTool({
+        name: 'confluence_get_page',
+        arguments: { page: id, max_chars: 500_000 },
+      })) as CallToolResult;
+      expect(read.isError, JSON.stringify(read.content)).toBeFalsy();
+      expect((read.structuredContent as { body: string }).body).toBe(markdown.trimEnd());
     } finally {
       await client.close();
     }

@@ -1,5 +1,5 @@
 import type { ApplyResult } from '../edit/apply.js';
-import { type ConversionJob, type JobResult, jobSize, type MarkdownResult, runJob } from './jobs.js';
+import { type ConversionJob, type JobResult, type MarkdownResult, runJob, runsInline } from './jobs.js';
 import { PoolJobError, WorkerPool } from './pool.js';
 
 export type { MarkdownResult } from './jobs.js';
@@ -25,13 +25,17 @@ export interface Converter {
   ): Promise<MarkdownResult>;
   /** The storage for edited Markdown, with what its placeholders stand for put back from `currentStorage`. */
   applyEdit(currentStorage: string, markdown: string, signal?: AbortSignal): Promise<ApplyResult>;
+  /** The same converter with its waiting jobs queued under `key` (a user): lanes take turns for the workers. */
+  lane(key: string): Converter;
   close(): Promise<void>;
 }
 
 /** How a {@link pooledConverter} splits work between the event loop and its workers. */
 export interface ConverterOptions {
-  /** Inputs shorter than this (characters) convert on the event loop, where they are faster than a round trip. */
-  readonly inlineBelowChars: number;
+  /** Markdown shorter than this (characters) converts on the event loop: hostile Markdown is costly per character. */
+  readonly inlineMarkdownBelowChars: number;
+  /** Storage shorter than this converts on the event loop, where it is about as fast as a worker round trip. */
+  readonly inlineStorageBelowChars: number;
   /** Worker threads at most. */
   readonly workers: number;
   /** Longest one conversion may run in its worker. */
@@ -78,14 +82,16 @@ function stopped(job: ConversionJob, error: unknown): unknown {
   }
 }
 
-function converterOn(run: <J extends ConversionJob>(job: J, signal?: AbortSignal) => Promise<JobResult<J>>) {
+type Run = <J extends ConversionJob>(
+  job: J,
+  signal: AbortSignal | undefined,
+  lane: string,
+) => Promise<JobResult<J>>;
+
+function converterOn(run: Run, close: () => Promise<void>, lane = ''): Converter {
   return {
-    toStorage: (markdown: string, signal?: AbortSignal) => run({ kind: 'to-storage', markdown }, signal),
-    toMarkdown: (
-      storage: string,
-      options: { editable?: boolean; names?: ReadonlyMap<string, string> },
-      signal?: AbortSignal,
-    ) =>
+    toStorage: (markdown, signal) => run({ kind: 'to-storage', markdown }, signal, lane),
+    toMarkdown: (storage, options, signal) =>
       run(
         {
           kind: 'to-markdown',
@@ -94,21 +100,24 @@ function converterOn(run: <J extends ConversionJob>(job: J, signal?: AbortSignal
           names: [...(options.names ?? [])],
         },
         signal,
+        lane,
       ),
-    applyEdit: (currentStorage: string, markdown: string, signal?: AbortSignal) =>
-      run({ kind: 'apply-edit', currentStorage, markdown }, signal),
+    applyEdit: (currentStorage, markdown, signal) =>
+      run({ kind: 'apply-edit', currentStorage, markdown }, signal, lane),
+    lane: (key) => converterOn(run, close, key),
+    close,
   };
 }
 
 /** Converts everything on the event loop: for a process that serves one user (and tests). */
 export function inlineConverter(): Converter {
-  return {
-    ...converterOn(async (job, signal) => {
+  return converterOn(
+    async (job, signal) => {
       signal?.throwIfAborted();
       return runJob(job);
-    }),
-    close: async () => {},
-  };
+    },
+    async () => {},
+  );
 }
 
 /**
@@ -123,17 +132,22 @@ export function pooledConverter(options: ConverterOptions): Converter & { readon
     maxQueue: options.maxQueue,
     ...(options.entry ? { entry: options.entry } : {}),
   });
-  return {
-    pool,
-    ...converterOn(async <J extends ConversionJob>(job: J, signal?: AbortSignal) => {
-      signal?.throwIfAborted();
-      if (jobSize(job) < options.inlineBelowChars) return runJob(job);
-      try {
-        return (await pool.run(job, signal)) as JobResult<J>;
-      } catch (error) {
-        throw stopped(job, error);
+  const inline = { markdown: options.inlineMarkdownBelowChars, storage: options.inlineStorageBelowChars };
+  const run: Run = async <J extends ConversionJob>(job: J, signal: AbortSignal | undefined, lane: string) => {
+    signal?.throwIfAborted();
+    if (runsInline(job, inline)) return runJob(job);
+    try {
+      return (await pool.run(job, signal, lane)) as JobResult<J>;
+    } catch (error) {
+      // The call's deadline (or its cancellation) came first: say so in the words of a conversion, not of
+      // whatever the deadline's reason names. A cancelled call's result is read by no one.
+      if (signal?.aborted && error === signal.reason) {
+        throw new ConversionStoppedError(
+          `${what(job)} did not finish within this call's time: the server is busy with other large conversions. ${job.kind === 'to-markdown' ? 'Retry in a few seconds, or read it with body_format "storage".' : 'Nothing was changed; retry in a few seconds.'}`,
+        );
       }
-    }),
-    close: () => pool.close(),
+      throw stopped(job, error);
+    }
   };
+  return { pool, ...converterOn(run, () => pool.close()) };
 }

@@ -27,15 +27,24 @@ export type JobResult<J extends ConversionJob> = J extends { kind: 'to-storage' 
     ? MarkdownResult
     : ApplyResult;
 
-/** How big a job is, in characters: what decides whether it runs inline or in a worker. */
-export function jobSize(job: ConversionJob): number {
+/** Below which sizes (characters) a job runs on the event loop: Markdown from the model, and storage. */
+export interface InlineBounds {
+  readonly markdown: number;
+  readonly storage: number;
+}
+
+/**
+ * Whether a job is small enough to run on the event loop. Markdown the model sends is judged more strictly than
+ * storage: hostile Markdown costs far more per character than any storage does.
+ */
+export function runsInline(job: ConversionJob, bounds: InlineBounds): boolean {
   switch (job.kind) {
     case 'to-storage':
-      return job.markdown.length;
+      return job.markdown.length < bounds.markdown;
     case 'to-markdown':
-      return job.storage.length;
+      return job.storage.length < bounds.storage;
     case 'apply-edit':
-      return job.currentStorage.length + job.markdown.length;
+      return job.markdown.length < bounds.markdown && job.currentStorage.length < bounds.storage;
   }
 }
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ConversionJob } from './jobs.js';
 import type { AnswerMessage, JobMessage, ReadyMessage } from './worker.js';
@@ -32,6 +33,8 @@ export class PoolJobError extends Error {
 
 interface Pending {
   readonly id: number;
+  /** Whose job it is: waiting jobs are taken from each lane in turn. */
+  readonly lane: string;
   readonly job: ConversionJob;
   readonly signal: AbortSignal | undefined;
   resolve(value: unknown): void;
@@ -50,12 +53,23 @@ interface Slot {
   ended?: boolean;
 }
 
-// Run from TypeScript sources (vitest), the worker is the .ts file beside this one; the tests register a loader
-// for it (test/support/ts-register.mjs), which worker threads inherit from their process.
-const DEFAULT_ENTRY = new URL(
-  import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js',
-  import.meta.url,
-);
+/** The file name of the worker entry in the bundled bin (scripts/bundle-bin.mjs builds it beside cli.js). */
+export const BUNDLED_WORKER = 'convert-worker.js';
+
+/**
+ * Where the worker's entry module is. Run from TypeScript sources (vitest), the .ts file beside this one: the tests
+ * register a loader for it (test/support/ts-register.mjs), which worker threads inherit. Compiled by tsc, worker.js
+ * beside this module. In the bundled bin this module is inside cli.js or a chunk below it, and the worker is its
+ * own entry, convert-worker.js, in the bin's folder.
+ */
+function defaultEntry(): URL {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return new URL('./worker.ts', here);
+  const candidates = ['./worker.js', `./${BUNDLED_WORKER}`, `../${BUNDLED_WORKER}`].map(
+    (c) => new URL(c, here),
+  );
+  return candidates.find((url) => existsSync(url)) ?? (candidates[0] as URL);
+}
 
 /**
  * A small pool of worker threads for CPU-heavy conversions, so one large or hostile body never blocks the event
@@ -70,6 +84,10 @@ export class WorkerPool {
   readonly #queue: Pending[] = [];
   #nextId = 1;
   #closed = false;
+  #tick = 0;
+  #entry: URL | undefined;
+  /** When each lane's last job started, for lanes with jobs waiting or running. */
+  readonly #laneStarted = new Map<string, number>();
   /** Workers started so far, replacements included (for tests and metrics). */
   started = 0;
 
@@ -77,17 +95,22 @@ export class WorkerPool {
     this.#options = options;
   }
 
-  /** Jobs running and waiting now. */
-  get load(): { running: number; queued: number; workers: number } {
+  /** Jobs running and waiting now, workers, and lanes whose turn is remembered (those with a job started). */
+  get load(): { running: number; queued: number; workers: number; lanes: number } {
     return {
       running: this.#slots.filter((s) => s.running).length,
       queued: this.#queue.length,
       workers: this.#slots.length,
+      lanes: this.#laneStarted.size,
     };
   }
 
-  /** Runs `job` in a worker; rejects with a PoolJobError, or the signal's reason when the caller cancels. */
-  run(job: ConversionJob, signal?: AbortSignal): Promise<unknown> {
+  /**
+   * Runs `job` in a worker; rejects with a PoolJobError, or the signal's reason when the caller cancels. Waiting
+   * jobs are taken lane by lane (a lane is a user): next is the oldest job of the lane whose last job started
+   * longest ago, so one user's many large conversions wait behind every other user's next one.
+   */
+  run(job: ConversionJob, signal?: AbortSignal, lane = ''): Promise<unknown> {
     if (this.#closed) return Promise.reject(new PoolJobError('closed', 'The conversion pool is closed.'));
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#queue.length >= this.#options.maxQueue) {
@@ -96,7 +119,7 @@ export class WorkerPool {
       );
     }
     return new Promise((resolve, reject) => {
-      const pending: Pending = { id: this.#nextId++, job, signal, resolve, reject };
+      const pending: Pending = { id: this.#nextId++, lane, job, signal, resolve, reject };
       if (signal) {
         pending.onAbort = () => this.#cancel(pending);
         signal.addEventListener('abort', pending.onAbort, { once: true });
@@ -129,7 +152,7 @@ export class WorkerPool {
     while (this.#queue.length) {
       const slot = this.#slots.find((s) => !s.running && !s.ended) ?? this.#spawn();
       if (!slot) return;
-      const pending = this.#queue.shift() as Pending;
+      const pending = this.#takeNext();
       slot.running = pending;
       slot.worker.ref();
       if (slot.ready) this.#startClock(slot);
@@ -137,10 +160,34 @@ export class WorkerPool {
     }
   }
 
+  /** The next waiting job: the oldest of the lane whose last job started longest ago (never: first). */
+  #takeNext(): Pending {
+    let best = 0;
+    let bestStarted = Number.POSITIVE_INFINITY;
+    for (const [index, pending] of this.#queue.entries()) {
+      const started = this.#laneStarted.get(pending.lane) ?? 0;
+      if (started < bestStarted) {
+        best = index;
+        bestStarted = started;
+      }
+    }
+    const [pending] = this.#queue.splice(best, 1) as [Pending];
+    this.#tick += 1;
+    this.#laneStarted.set(pending.lane, this.#tick);
+    return pending;
+  }
+
+  /** Forgets a lane's turn once it has nothing waiting or running, so the map stays as small as the work. */
+  #forgetLane(lane: string): void {
+    if (this.#queue.some((p) => p.lane === lane) || this.#slots.some((s) => s.running?.lane === lane)) return;
+    this.#laneStarted.delete(lane);
+  }
+
   #spawn(): Slot | undefined {
     if (this.#closed || this.#slots.filter((s) => !s.ended).length >= this.#options.size) return undefined;
     const memory = this.#options.jobMemoryMb;
-    const worker = new Worker(this.#options.entry ?? DEFAULT_ENTRY, {
+    this.#entry ??= this.#options.entry ?? defaultEntry();
+    const worker = new Worker(this.#entry, {
       resourceLimits: {
         maxOldGenerationSizeMb: memory,
         maxYoungGenerationSizeMb: Math.max(4, Math.floor(memory / 8)),
@@ -241,5 +288,6 @@ export class WorkerPool {
     pending.settled = true;
     if (pending.onAbort) pending.signal?.removeEventListener('abort', pending.onAbort);
     settle();
+    this.#forgetLane(pending.lane);
   }
 }

@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { type ConversionJob, runJob } from './jobs.js';
 
@@ -9,6 +10,9 @@ export interface JobMessage {
 export type AnswerMessage =
   | { readonly id: number; readonly ok: true; readonly result: unknown }
   | { readonly id: number; readonly ok: false; readonly message: string };
+/** How much lower than the server's the worker thread's CPU priority is (nice 5: about a quarter of the share against one busy thread). */
+const WORKER_NICENESS = 5;
+
 /** Posted once the worker has loaded the converter and listens for jobs. */
 export interface ReadyMessage {
   readonly ready: true;
@@ -25,4 +29,11 @@ parentPort?.on('message', (message: JobMessage) => {
   }
   parentPort?.postMessage(answer);
 });
+// A conversion is background work next to the event loop every caller waits on: where the OS allows it (Linux
+// sets a thread's own niceness), this thread yields the CPU to the rest of the server when they contend.
+try {
+  setPriority(WORKER_NICENESS);
+} catch {
+  // Not permitted or not supported: the worker runs at the server's priority.
+}
 parentPort?.postMessage({ ready: true } satisfies ReadyMessage);

@@ -18,7 +18,8 @@ const mention = '<p>Hi <ac:link><ri:user ri:account-id="acc-1" /></ac:link></p>'
 const opened: (Converter & { pool?: unknown })[] = [];
 function converter(options: Partial<Parameters<typeof pooledConverter>[0]> = {}) {
   const made = pooledConverter({
-    inlineBelowChars: 1000,
+    inlineMarkdownBelowChars: 1000,
+    inlineStorageBelowChars: 1000,
     workers: 1,
     jobTimeoutMs: 20_000,
     jobMemoryMb: 256,
@@ -55,13 +56,13 @@ describe('the conversion pool', { timeout: 60_000 }, () => {
   });
 
   it('keeps small inputs on the event loop', async () => {
-    const convert = converter({ inlineBelowChars: 100_000 });
+    const convert = converter({ inlineMarkdownBelowChars: 100_000 });
     expect(await convert.toStorage(large)).toBe(markdownToStorage(large));
     expect(convert.pool.started).toBe(0);
   });
 
   it('stops hostile Markdown at its time budget with a clear error, and replaces the worker', async () => {
-    const convert = converter({ jobTimeoutMs: 1000, inlineBelowChars: 0 });
+    const convert = converter({ jobTimeoutMs: 1000, inlineMarkdownBelowChars: 0 });
     const failure = await convert.toStorage(hostile).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ConversionStoppedError);
     expect((failure as Error).message).toMatch(
@@ -91,13 +92,36 @@ describe('the conversion pool', { timeout: 60_000 }, () => {
     const waiting = new AbortController();
     const first = convert.toStorage(hostile, running.signal).catch((error: unknown) => error);
     const second = convert.toStorage(hostile, waiting.signal).catch((error: unknown) => error);
-    expect(convert.pool.load).toEqual({ running: 1, queued: 1, workers: 1 });
+    expect(convert.pool.load).toEqual({ running: 1, queued: 1, workers: 1, lanes: 1 });
     waiting.abort(new Error('cancelled while waiting'));
-    expect(((await second) as Error).message).toBe('cancelled while waiting');
+    expect(((await second) as Error).message).toMatch(
+      /did not finish within this call's time.*Nothing was changed/,
+    );
     running.abort(new Error('cancelled while running'));
-    expect(((await first) as Error).message).toBe('cancelled while running');
-    expect(convert.pool.load).toEqual({ running: 0, queued: 0, workers: 0 });
+    expect(await first).toBeInstanceOf(ConversionStoppedError);
+    expect(convert.pool.load).toEqual({ running: 0, queued: 0, workers: 0, lanes: 0 });
     expect(await convert.toStorage(large)).toBe(markdownToStorage(large));
+  });
+
+  it("takes waiting jobs user by user: one user's queued conversions wait behind another user's next one", async () => {
+    const convert = converter({ jobTimeoutMs: 60_000 });
+    const alice = convert.lane('alice');
+    const stops = [new AbortController(), new AbortController(), new AbortController()];
+    const settled: string[] = [];
+    const hostileCalls = stops.map((stop, i) =>
+      alice.toStorage(hostile, stop.signal).catch(() => settled.push(`a${i + 1}`)),
+    );
+    const b1 = convert.lane('bob').toStorage(large);
+    expect(convert.pool.load).toMatchObject({ running: 1, queued: 3 });
+    stops[0]?.abort();
+    // Bob's job goes before Alice's second and third, which were queued before it.
+    expect(await b1).toBe(markdownToStorage(large));
+    expect(convert.pool.load).toMatchObject({ running: 1, queued: 1 });
+    expect(settled).toEqual(['a1']);
+    stops[1]?.abort();
+    stops[2]?.abort();
+    await Promise.all(hostileCalls);
+    expect(convert.pool.load).toEqual({ running: 0, queued: 0, workers: 0, lanes: 0 });
   });
 
   it('refuses at once when too many large conversions wait', async () => {
