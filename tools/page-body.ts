@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { applyEditedMarkdown, markdownToStorage, storageToEditableMarkdown } from '../src/content/index.js';
+import { markdownToStorage, spliceEditedMarkdown } from '../src/content/index.js';
 import { ToolInputError, ToolRefusal } from './define.js';
 
 /** How a tool takes a page body from the model. */
@@ -35,14 +35,14 @@ export function storageFromInput(body: string, format: 'markdown' | 'storage'): 
 /**
  * The storage for a whole-body update written in Markdown, keeping what Markdown cannot carry. The current page is
  * read for editing again here (placeholder ids follow document order, so they match what the model read if the page
- * has not changed); each `<!-- confluence-keep N -->` placeholder gets its original storage back byte for byte.
- * A missing, duplicated or damaged placeholder makes this refuse: a Markdown update never drops such content.
+ * has not changed): every top-level block that comes back unchanged keeps its storage byte for byte, only the
+ * others are converted, and each `<!-- confluence-keep N -->` placeholder gets its original storage back. A
+ * missing, duplicated or damaged placeholder makes this refuse: a Markdown update never drops such content.
  */
 export function storageForUpdate(currentStorage: string, markdown: string): string {
   checkMarkdownSize(markdown);
-  const { preserved } = storageToEditableMarkdown(currentStorage);
   // No removals through Markdown: deleting what Markdown cannot show takes an explicit storage-format update.
-  const result = applyEditedMarkdown(markdown, preserved);
+  const result = spliceEditedMarkdown(currentStorage, markdown);
   if ('refused' in result) {
     throw new ToolRefusal(
       `Not updated: ${result.refused} Nothing was changed. Read the page with body_format "editable_markdown" and keep every <!-- confluence-keep … --> placeholder where it belongs; to delete such content on purpose, send the whole body with body_format "storage".`,

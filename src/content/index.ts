@@ -19,6 +19,7 @@ export {
   type LossyConstruct,
   type LossyKind,
   preservationCheck,
+  spliceEditedMarkdown,
   storageToEditableMarkdown,
 } from './preservation.js';
 export {

@@ -1,4 +1,9 @@
-import MarkdownIt, { type MarkdownIt as MarkdownItInstance, type StateBlock, type Token } from 'markdown-it';
+import MarkdownIt, {
+  type Env,
+  type MarkdownIt as MarkdownItInstance,
+  type StateBlock,
+  type Token,
+} from 'markdown-it';
 import { INLINE_KEEP_PREFIX } from '../keep.js';
 
 /**
@@ -65,6 +70,13 @@ const parser = createParser();
 /** Block tokens of GitHub-flavoured Markdown (tables, strikethrough, autolinks, raw HTML). */
 export function parseMarkdown(markdown: string): Token[] {
   return parser.parse(markdown, {});
+}
+
+/** Block tokens, and whether the Markdown defines link references (which tie distant blocks together). */
+export function parseMarkdownWithReferences(markdown: string): { tokens: Token[]; references: boolean } {
+  const env: Env = {};
+  const tokens = parser.parse(markdown, env);
+  return { tokens, references: Object.keys(env.references ?? {}).length > 0 };
 }
 
 /** Inline tokens of one line or span of Markdown. */
