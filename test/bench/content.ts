@@ -8,7 +8,7 @@ import {
 } from '../../src/content/preservation.js';
 import { storageToMarkdown } from '../../src/content/storage-to-markdown.js';
 import { type CorpusPage, corpus } from '../fixtures/content/corpus.js';
-import { type Bench, median, table, time } from './bench.js';
+import { type Bench, type Figure, figure, median, table, time } from './bench.js';
 import { pageParts } from './page-parts.js';
 
 const RUNS = 7;
@@ -67,7 +67,7 @@ function pageJson(page: CorpusPage, index: number): string {
   });
 }
 
-function throughput(): void {
+function throughput(): Figure[] {
   const pages = corpus();
   const storages = pages.map((page) => page.storage);
   const markdowns = storages.map((storage) => storageToMarkdown(storage));
@@ -111,6 +111,20 @@ function throughput(): void {
       ['applyEditedMarkdown (unchanged)', apply.toFixed(1), '', ratio(apply, markdownParse)],
     ]),
   );
+  return [
+    figure({
+      figure: 'storageToMarkdown throughput (corpus)',
+      value: toMarkdown,
+      unit: 'MB/s',
+      baseline: { name: 'htmlparser2 parse', value: htmlparser },
+    }),
+    figure({
+      figure: 'markdownToStorage throughput (corpus)',
+      value: toStorage,
+      unit: 'MB/s',
+      baseline: { name: 'markdown-it parse', value: markdownParse },
+    }),
+  ];
 }
 
 function sizes(): void {
@@ -193,14 +207,24 @@ function oneParagraphEdited(markdown: string): string {
   return blocks.map((block, at) => (at === index ? `${block} Fixed.` : block)).join('\n\n');
 }
 
-function largePages(): void {
+/** A size for people: `200 KB`, `2 MB`. */
+export function sizeLabel(bytes: number): string {
+  return bytes >= 1_000_000 ? `${bytes / 1_000_000} MB` : `${bytes / 1_000} KB`;
+}
+
+function largePages(quick: boolean): Figure[] {
+  const figures: Figure[] = [];
   const rows: string[][] = [
     ['page', 'operation', 'ms (median)', 'MB/s of storage', 'vs storage passthrough'],
   ];
-  for (const [label, bytes, runs] of [
-    ['200 KB', 200_000, 9],
-    ['2 MB', 2_000_000, 3],
-  ] as const) {
+  const sizes: readonly (readonly [number, number])[] = quick
+    ? [[20_000, 1]]
+    : [
+        [200_000, 9],
+        [2_000_000, 3],
+      ];
+  for (const [bytes, runs] of sizes) {
+    const label = sizeLabel(bytes);
     const storage = largePage(bytes);
     const json = pageJson({ name: 'ENG/Large page', storage }, 0);
     const size = Buffer.byteLength(storage, 'utf8');
@@ -212,7 +236,7 @@ function largePages(): void {
       const page = JSON.parse(json) as { body: { storage: { value: string } } };
       page.body.storage.value.slice(0, 60_000);
     });
-    const row = (operation: string, ms: number) =>
+    const row = (operation: string, ms: number, name?: string) => {
       rows.push([
         label,
         operation,
@@ -220,22 +244,36 @@ function largePages(): void {
         megabytesPerSecond(size, ms).toFixed(1),
         `${(ms / baseline).toFixed(1)}x`,
       ]);
+      if (name === undefined) return;
+      figures.push(
+        figure({
+          figure: `${name}, ${label} page`,
+          value: ms,
+          unit: 'ms',
+          baseline: { name: 'storage passthrough', value: baseline },
+        }),
+      );
+    };
     row('baseline: storage passthrough (JSON.parse + slice)', baseline);
     row(
       'read: storageToMarkdown',
       milliseconds(() => storageToMarkdown(storage)),
+      'read as Markdown',
     );
     row(
       'editable read: storageToEditableMarkdown',
       milliseconds(() => storageToEditableMarkdown(storage)),
+      'read as editable Markdown',
     );
     row(
       'save, unchanged: spliceEditedMarkdown',
       milliseconds(() => spliceEditedMarkdown(storage, editable.markdown)),
+      'save unchanged editable Markdown',
     );
     row(
       'save, one paragraph edited: spliceEditedMarkdown',
       milliseconds(() => spliceEditedMarkdown(storage, edited)),
+      'save editable Markdown, one paragraph edited',
     );
     row(
       'save, whole page converted (before splicing): editable + applyEditedMarkdown',
@@ -246,15 +284,15 @@ function largePages(): void {
     '\nLarge pages: one conversion, median ms; ratios against the storage passthrough of the same page:',
   );
   console.log(table(rows));
+  return figures;
 }
 
 /** Conversion throughput both ways and the size of Markdown against the API's JSON, over the content corpus. */
 export const contentBench: Bench = {
   name: 'content: storage format <-> Markdown',
-  async run() {
-    throughput();
+  async run({ quick }) {
+    const figures = throughput();
     sizes();
-    largePages();
-    await pageParts(largePage);
+    return [...figures, ...largePages(quick), ...(await pageParts(largePage, quick))];
   },
 };

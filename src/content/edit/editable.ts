@@ -1,5 +1,5 @@
 import { KEEP_BLOCK_ELEMENT, KEEP_INLINE_ELEMENT } from '../keep.js';
-import { renderBlocks } from '../markdown/blocks.js';
+import { markdownContext, renderBlocks } from '../markdown/blocks.js';
 import { MarkdownWriter } from '../markdown/writer.js';
 import type { StorageToMarkdownOptions } from '../options.js';
 import { parseStorage, type SourceElement, type SourceNode } from '../parse.js';
@@ -85,23 +85,28 @@ function prepare(storage: string, detection: Detection, options: StorageToMarkdo
   const original = offsetMapper(spans);
   const groups: TopLevelGroup[] = [];
   let firstLine = 0;
-  renderBlocks(root.children, { options, inListItem: false, editable: true }, writer, (group) => {
-    const endLine = writer.written.length;
-    let first = 0;
-    let last = group.length - 1;
-    while (first < last && isBlank(group[first] as SourceNode)) first++;
-    while (last > first && isBlank(group[last] as SourceNode)) last--;
-    const start = (group[first] as SourceNode).start;
-    const end = (group[last] as SourceNode).end;
-    groups.push({
-      start: original(start),
-      end: original(end),
-      firstLine,
-      endLine,
-      keepIds: keepIds(group, []),
-    });
-    firstLine = endLine;
-  });
+  renderBlocks(
+    root.children,
+    markdownContext({ options, inListItem: false, editable: true }),
+    writer,
+    (group) => {
+      const endLine = writer.written.length;
+      let first = 0;
+      let last = group.length - 1;
+      while (first < last && isBlank(group[first] as SourceNode)) first++;
+      while (last > first && isBlank(group[last] as SourceNode)) last--;
+      const start = (group[first] as SourceNode).start;
+      const end = (group[last] as SourceNode).end;
+      groups.push({
+        start: original(start),
+        end: original(end),
+        firstLine,
+        endLine,
+        keepIds: keepIds(group, []),
+      });
+      firstLine = endLine;
+    },
+  );
   const markdown = writer.toString();
   const seen = new Set<string>();
   for (const match of markdown.matchAll(/<!--\s*confluence-keep(?:-inline)?\s+(\d+)/g))
