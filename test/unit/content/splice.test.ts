@@ -204,3 +204,40 @@ describe('spliceEditedMarkdown on random pages', () => {
     );
   });
 });
+
+describe('spliceEditedMarkdown on hostile Markdown', () => {
+  const storage = `<h1>Title</h1><p>Intro&nbsp;text.</p>${jira('H-1')}<ul><li><p>one</p></li></ul><p>End.</p>`;
+  const { markdown } = storageToEditableMarkdown(storage);
+  const pieces = [
+    ...markdown.split('\n\n'),
+    '\n\n',
+    '\n',
+    '- ',
+    '> ',
+    '```',
+    '<details>',
+    '</details>',
+    '[x]: https://example.com',
+    '<!-- confluence-keep 1',
+    '-->',
+    '| a | b |\n|---|---|',
+    '<p>',
+    '    ',
+    '[',
+    '](',
+  ];
+
+  it('never throws: it saves well-formed storage keeping the placeholder, or refuses', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 20 }), (parts) => {
+        const result = spliceEditedMarkdown(storage, parts.join(''));
+        if ('refused' in result) expect(result.refused).toMatch(/^Not saved/);
+        else {
+          expect(result.storage).toContain(jira('H-1'));
+          expect(result.storage.split(jira('H-1'))).toHaveLength(2);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
