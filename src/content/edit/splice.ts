@@ -9,7 +9,7 @@ import {
   nextTaskId,
   placeholderProblems,
 } from './apply.js';
-import { type EditableDocument, editableDocument } from './editable.js';
+import { type EditableDocument, editableDocument, type TopLevelGroup } from './editable.js';
 
 /**
  * Saving editable Markdown by splicing blocks.
@@ -60,36 +60,119 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-/** Top-level blocks of `markdown`, or undefined when its blocks cannot be converted one run at a time. */
-function markdownBlocks(markdown: string): MarkdownBlock[] | undefined {
-  const { tokens, references } = parseMarkdownWithReferences(markdown);
+/**
+ * Top-level blocks of `markdown` between `from` and `to` (block boundaries), or undefined when its blocks cannot
+ * be converted one run at a time.
+ */
+function markdownBlocks(markdown: string, from: number, to: number): MarkdownBlock[] | undefined {
+  const text = markdown.slice(from, to);
+  const { tokens, references } = parseMarkdownWithReferences(text);
   if (references) return undefined;
-  const starts = lineStarts(markdown);
+  const starts = lineStarts(text);
   const blocks: MarkdownBlock[] = [];
   let covered = 0;
   for (const token of tokens) {
     if (token.level !== 0 || token.nesting < 0 || token.map === null) continue;
     const [first, last] = token.map;
-    const start = starts[first] ?? markdown.length;
-    let end = last < starts.length ? (starts[last] as number) - 1 : markdown.length;
-    while (end > start && /\s/.test(markdown.charAt(end - 1)) && markdown.charAt(end - 1) !== '\u00a0') end--;
+    const start = starts[first] ?? text.length;
+    let end = last < starts.length ? (starts[last] as number) - 1 : text.length;
+    while (end > start && /\s/.test(text.charAt(end - 1)) && text.charAt(end - 1) !== '\u00a0') end--;
     // Anything but blank lines between blocks is something the parser took apart from them.
-    if (markdown.slice(covered, start).trim() !== '') return undefined;
-    blocks.push({ start, end, key: blockKey(markdown.slice(start, end)) });
+    if (text.slice(covered, start).trim() !== '') return undefined;
+    blocks.push({ start: from + start, end: from + end, key: blockKey(text.slice(start, end)) });
     covered = Math.max(covered, end);
   }
-  if (markdown.slice(covered).trim() !== '') return undefined;
+  if (text.slice(covered).trim() !== '') return undefined;
   return blocks;
 }
 
-/** Groups the original's blocks into atoms: storage groups and Markdown blocks that overlap belong together. */
-function atomsOf(document: EditableDocument, blocks: readonly MarkdownBlock[]): Atom[] | undefined {
+/** Where the Markdown of a group is in the original, blank lines trimmed. */
+interface GroupSpan {
+  readonly group: TopLevelGroup;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The groups that wrote Markdown, with where it is. */
+function groupSpans(document: EditableDocument): GroupSpan[] {
   const lineOffsets: number[] = [];
   let offset = 0;
   for (const line of document.lines) {
     lineOffsets.push(offset);
     offset += line.length + 1;
   }
+  const spans: GroupSpan[] = [];
+  for (const group of document.groups) {
+    let firstLine = group.firstLine;
+    let endLine = group.endLine;
+    while (firstLine < endLine && (document.lines[firstLine] ?? '').trim() === '') firstLine++;
+    while (endLine > firstLine && (document.lines[endLine - 1] ?? '').trim() === '') endLine--;
+    if (firstLine === endLine) continue;
+    const from = lineOffsets[firstLine] as number;
+    spans.push({
+      group,
+      from,
+      to: (lineOffsets[endLine - 1] as number) + (document.lines[endLine - 1] as string).length,
+    });
+  }
+  return spans;
+}
+
+/**
+ * The blocks of both texts. Only the stretch that differs, from one group before to one group after, is parsed:
+ * outside it the texts are the same, and each group stands as one block (parsing a megabyte of Markdown costs
+ * seconds, most of a save).
+ */
+function blocksOfBoth(
+  spans: readonly GroupSpan[],
+  original: string,
+  edited: string,
+): { original: MarkdownBlock[]; edited: MarkdownBlock[] } | undefined {
+  const shortest = Math.min(original.length, edited.length);
+  let prefix = 0;
+  while (prefix < shortest && original.charCodeAt(prefix) === edited.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (
+    suffix < shortest - prefix &&
+    original.charCodeAt(original.length - 1 - suffix) === edited.charCodeAt(edited.length - 1 - suffix)
+  ) {
+    suffix++;
+  }
+  let first = spans.findIndex((span) => span.to >= prefix);
+  if (first === -1) first = spans.length;
+  first = Math.max(0, first - 1);
+  let last = spans.length - 1;
+  while (last >= 0 && (spans[last] as GroupSpan).from > original.length - suffix) last--;
+  last = Math.min(spans.length - 1, last + 1);
+  const from = first === 0 || first >= spans.length ? 0 : (spans[first] as GroupSpan).from;
+  const to = last >= spans.length - 1 || last < first ? original.length : (spans[last] as GroupSpan).to;
+  const shift = edited.length - original.length;
+  const whole = (span: GroupSpan, by: number): MarkdownBlock => ({
+    start: span.from + by,
+    end: span.to + by,
+    key: blockKey(original.slice(span.from, span.to)),
+  });
+  const before = spans.slice(0, from === 0 ? 0 : first);
+  const after = to === original.length ? [] : spans.slice(last + 1);
+  const originalMiddle = markdownBlocks(original, from, to);
+  const editedMiddle = markdownBlocks(edited, from, to + shift);
+  if (originalMiddle === undefined || editedMiddle === undefined) return undefined;
+  return {
+    original: [
+      ...before.map((span) => whole(span, 0)),
+      ...originalMiddle,
+      ...after.map((span) => whole(span, 0)),
+    ],
+    edited: [
+      ...before.map((span) => whole(span, 0)),
+      ...editedMiddle,
+      ...after.map((span) => whole(span, shift)),
+    ],
+  };
+}
+
+/** Groups the original's blocks into atoms: storage groups and Markdown blocks that overlap belong together. */
+function atomsOf(spans: readonly GroupSpan[], blocks: readonly MarkdownBlock[]): Atom[] | undefined {
   const atoms: Atom[] = [];
   let blockIndex = 0;
   let current: { start: number; end: number; first: number; count: number; to: number; keepIds: string[] } = {
@@ -103,14 +186,7 @@ function atomsOf(document: EditableDocument, blocks: readonly MarkdownBlock[]): 
   const flush = (): void => {
     if (current.count > 0) atoms.push(current);
   };
-  for (const group of document.groups) {
-    let firstLine = group.firstLine;
-    let endLine = group.endLine;
-    while (firstLine < endLine && (document.lines[firstLine] ?? '').trim() === '') firstLine++;
-    while (endLine > firstLine && (document.lines[endLine - 1] ?? '').trim() === '') endLine--;
-    if (firstLine === endLine) continue;
-    const from = lineOffsets[firstLine] as number;
-    const to = (lineOffsets[endLine - 1] as number) + (document.lines[endLine - 1] as string).length;
+  for (const { group, from, to } of spans) {
     if (from >= current.to) {
       flush();
       current = { start: group.start, end: group.end, first: blockIndex, count: 0, to, keepIds: [] };
@@ -229,11 +305,12 @@ export function spliceEditedMarkdown(
   if (display !== undefined) return display;
   const document = editableDocument(currentStorage);
   if (markdown === document.markdown) return { storage: currentStorage };
-  const originalBlocks = markdownBlocks(document.markdown);
-  const editedBlocks = markdownBlocks(markdown);
-  const atoms = originalBlocks && atomsOf(document, originalBlocks);
-  if (originalBlocks === undefined || editedBlocks === undefined || atoms === undefined)
+  const spans = groupSpans(document);
+  const both = blocksOfBoth(spans, document.markdown, markdown);
+  const atoms = both && atomsOf(spans, both.original);
+  if (both === undefined || atoms === undefined)
     return applyEditedMarkdown(markdown, document.preserved, options);
+  const { original: originalBlocks, edited: editedBlocks } = both;
   const original = originalBlocks.map((block) => block.key);
   const edited = editedBlocks.map((block) => block.key);
   const owner = claim(atoms, original, edited);
