@@ -7,6 +7,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY src ./src
 COPY tools ./tools
 RUN npm run build --silent && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
@@ -19,6 +20,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json ./
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
+COPY --from=build --chown=root:root /app/dist/bin ./dist/bin
 COPY --from=build --chown=root:root /app/dist/src ./dist/src
 COPY --from=build --chown=root:root /app/dist/tools ./dist/tools
 COPY --chown=root:root mcp.config.json mcp.config.schema.json LICENSE ./
@@ -29,5 +31,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.CONFLUENCE_MCP_PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM drains: calls in flight finish within limits.shutdownGraceMs, then the process exits 0.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "dist/src/cli.js"]
+# The package's bin: one bundle, so a container starts as fast as `npx confluence-mcp` does.
+ENTRYPOINT ["node", "dist/bin/cli.js"]
 CMD ["http"]

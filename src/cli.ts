@@ -4,6 +4,7 @@ import { generateEncryptionKey, LOCAL_CALLER } from './auth/index.js';
 import { type Config, ConfigError, configJsonSchema, loadConfig } from './config/index.js';
 import { createLogger, type Logger } from './log.js';
 import { PACKAGE } from './paths.js';
+import { listening, PORT_REMEDY, PortInUseError } from './port-in-use.js';
 import { buildRuntime } from './runtime.js';
 import { isLoopback, runStdio, startHttpServer, startLoopbackConnectServer } from './transports/index.js';
 
@@ -36,6 +37,18 @@ function parsePort(value: string | undefined, flag: string): number | undefined 
   if (!/^\d+$/.test(value) || Number(value) > 65535)
     throw new ConfigError(`${flag} must be a port number (0-65535).`);
   return Number(value);
+}
+
+/** The bearer token `/metrics` asks for; unset turns metrics off, and a short one is refused as guessable. */
+function metricsTokenFrom(env: NodeJS.ProcessEnv): string | undefined {
+  const token = env.CONFLUENCE_MCP_METRICS_TOKEN;
+  if (!token) return undefined;
+  if (token.length < 16) {
+    throw new ConfigError(
+      'CONFLUENCE_MCP_METRICS_TOKEN must be at least 16 characters (it is the only thing between /metrics and anyone); make one with: confluence-mcp gen-key',
+    );
+  }
+  return token;
 }
 
 /** Stops on SIGINT/SIGTERM after running `close`. */
@@ -73,9 +86,10 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'gen-key') return void process.stdout.write(`${generateEncryptionKey()}\n`);
 
+  // For `sandbox`, --port is the sandbox's own port, not the MCP server's.
   const overrides: Record<string, unknown> = {
     'http.host': values.host,
-    'http.port': parsePort(values.port, '--port'),
+    'http.port': command === 'sandbox' ? undefined : parsePort(values.port, '--port'),
   };
   const config: Config = loadConfig({ file: values.config, overrides });
   const log = createLogger(config.log.level, { service: PACKAGE.name });
@@ -97,13 +111,19 @@ async function main(argv: string[]): Promise<void> {
           `Listening on ${config.http.host} reaches beyond this machine, so callers must be verified: set callerAuth.issuer (and callerAuth.jwksUrl), or listen on 127.0.0.1.`,
         );
       }
-      const running = await startHttpServer({
-        http: config.http,
-        batch: config.limits,
-        log,
-        build: (publicUrl) => buildRuntime(config, log, { mode: 'http', publicUrl }),
-        metricsToken: process.env.CONFLUENCE_MCP_METRICS_TOKEN || undefined,
-      });
+      const metricsToken = metricsTokenFrom(process.env);
+      const running = await listening(
+        () =>
+          startHttpServer({
+            http: config.http,
+            batch: config.limits,
+            log,
+            build: (publicUrl) => buildRuntime(config, log, { mode: 'http', publicUrl }),
+            metricsToken,
+          }),
+        'the MCP server',
+        PORT_REMEDY.http,
+      );
       onShutdown(log, async () => {
         await running.shutdown(config.limits.shutdownGraceMs);
       });
@@ -116,15 +136,30 @@ async function main(argv: string[]): Promise<void> {
           'login needs an Atlassian OAuth app: set atlassian.clientId in the configuration and ATLASSIAN_CLIENT_SECRET in the environment.',
         );
       }
-      const loopback = await startLoopbackConnectServer(rt.flow, config.connect.loopbackPort, log, {
-        required: true,
+      const flow = rt.flow;
+      // A link now would be dead a moment later (the callback stores over the connection): say what is so instead.
+      if (await flow.connected(LOCAL_CALLER)) {
+        const already = await rt.sessions.describe(LOCAL_CALLER);
+        await rt.close();
+        const sites = (already.sites ?? []).map((s) => s.url).join(', ');
+        process.stdout.write(
+          `Already connected${already.account?.name ? ` as ${already.account.name}` : ''}${sites ? ` to ${sites}` : ''}. To connect again or as someone else, run confluence-mcp logout first, then confluence-mcp login.\n`,
+        );
+        return;
+      }
+      const loopback = await listening(
+        () => startLoopbackConnectServer(flow, config.connect.loopbackPort, log, { required: true }),
+        'the login callback',
+        PORT_REMEDY.loopback(config.atlassian.callbackPath),
+      ).catch(async (error: unknown) => {
+        await rt.close();
+        throw error;
       });
-      const link = await rt.flow.createLink(LOCAL_CALLER);
+      const link = await flow.createLink(LOCAL_CALLER);
       process.stdout.write(
         `Open this link in your browser to connect your Atlassian account:\n\n  ${link}\n\nWaiting...\n`,
       );
       const deadline = Date.now() + config.connect.linkTtlSeconds * 1000 + 60_000;
-      const flow = rt.flow;
       // Polling only reads: a store that is briefly busy must not end the login the browser is finishing.
       const connected = () =>
         flow.connected(LOCAL_CALLER).catch((error: unknown) => {
@@ -160,11 +195,17 @@ async function main(argv: string[]): Promise<void> {
       // The sandbox is a fake for trying the server out: the product loads it only for this command and `dev`.
       // biome-ignore lint/style/noRestrictedImports: loaded on demand, for the sandbox command only.
       const { sandboxBanner, startSandbox } = await import('./sandbox/index.js');
-      const sandbox = await startSandbox({
-        host: config.http.host,
-        port: parsePort(values.port, '--port') ?? 3001,
-        log,
-      });
+      const sandbox = await listening(
+        () =>
+          startSandbox({
+            host: config.http.host,
+            port: parsePort(values.port, '--port') ?? 3001,
+            appRedirectUris: callbackUrls(config),
+            log,
+          }),
+        'the sandbox',
+        PORT_REMEDY.sandbox,
+      );
       process.stdout.write(sandboxBanner(sandbox));
       onShutdown(log, sandbox.close);
       return;
@@ -182,10 +223,31 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+/**
+ * The callback URLs this configuration's servers use, which the sandbox registers with its printed OAuth app so
+ * `login` and `http` work against it as they are: the HTTP server's (at its public URL, or where it listens, and
+ * as localhost) and the stdio login's loopback callback.
+ */
+function callbackUrls(config: Config): string[] {
+  const path = config.atlassian.callbackPath;
+  const port = config.http.port;
+  const origins = new Set([
+    `http://127.0.0.1:${config.connect.loopbackPort}`,
+    ...(config.http.publicUrl ? [config.http.publicUrl.replace(/\/$/, '')] : []),
+    `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`,
+    `http://localhost:${port}`,
+  ]);
+  return [...origins].map((origin) => `${origin}${path}`);
+}
+
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     process.stderr.write(`confluence-mcp: ${(error as Error).message}\n`);
     process.exit(2);
+  }
+  if (error instanceof PortInUseError) {
+    process.stderr.write(`confluence-mcp: ${error.message}\n`);
+    process.exit(1);
   }
   if ((error as { code?: string }).code === 'EADDRINUSE') {
     process.stderr.write(

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { localConfigDir, localEncryptionKeys } from './auth/index.js';
 import type { Config } from './config/index.js';
 import type { Logger } from './log.js';
 import { PACKAGE_ROOT } from './paths.js';
+import { listening, PORT_REMEDY } from './port-in-use.js';
 import { buildRuntime } from './runtime.js';
 // biome-ignore lint/style/noRestrictedImports: the dev command runs the sandbox; cli.ts loads this module on demand.
 import { apiTokenEnv, startSandbox } from './sandbox/index.js';
@@ -20,17 +23,37 @@ function inspectorNote(version = process.versions.node): string {
     : ` (it needs Node 22.19 or later; this is Node ${version}, so run these with a newer Node)`;
 }
 
+/** Where `dev` keeps what must outlive a restart: $XDG_CONFIG_HOME/confluence-mcp/dev (~/.config/...). */
+export function devStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(localConfigDir(env), 'dev');
+}
+
+const DEV_CLIENT_ID = 'confluence-mcp-dev';
+
 /**
  * The runnable default: the sandbox, playing both Confluence Cloud (with Atlassian's OAuth server) and the callers'
- * identity provider, and an HTTP MCP server wired to it with per-user OAuth and the in-memory token store.
+ * identity provider, and an HTTP MCP server wired to it with per-user OAuth. Connections, keys and the sandbox's
+ * grants are kept in {@link devStateDir} (files readable by the user only), so a restart on the same ports keeps
+ * people connected and the printed client configurations working; pages start from the seed each time.
  */
-export async function runDemo(config: Config, sandboxPort: number, log: Logger) {
-  const sandbox = await startSandbox({
-    host: config.http.host,
-    port: sandboxPort,
-    log: log.child({ component: 'sandbox' }),
-  });
-  const client = { clientId: 'confluence-mcp-dev', clientSecret: randomBytes(24).toString('base64url') };
+export async function runDemo(config: Config, sandboxPort: number, log: Logger, env = process.env) {
+  const stateDir = devStateDir(env);
+  const sandbox = await listening(
+    () =>
+      startSandbox({
+        host: config.http.host,
+        port: sandboxPort,
+        stateFile: join(stateDir, 'sandbox.json'),
+        log: log.child({ component: 'sandbox' }),
+      }),
+    'the sandbox',
+    PORT_REMEDY.devSandbox,
+  );
+  const client = {
+    clientId: DEV_CLIENT_ID,
+    clientSecret:
+      sandbox.oauth.clients.get(DEV_CLIENT_ID)?.clientSecret ?? randomBytes(24).toString('base64url'),
+  };
   const demoConfig: Config = {
     ...config,
     atlassian: {
@@ -40,26 +63,35 @@ export async function runDemo(config: Config, sandboxPort: number, log: Logger) 
       clientId: client.clientId,
     },
     callerAuth: { ...config.callerAuth, issuer: sandbox.idp.issuer, jwksUrl: sandbox.idp.jwksUrl },
-    tokenStore: { ...config.tokenStore, url: 'memory://' },
+    tokenStore: { ...config.tokenStore, url: pathToFileURL(join(stateDir, 'tokens.json')).toString() },
   };
   let http: Awaited<ReturnType<typeof startHttpServer>>;
   try {
-    http = await startHttpServer({
-      http: demoConfig.http,
-      batch: demoConfig.limits,
-      log,
-      build: (publicUrl) => {
-        sandbox.oauth.registerClient({
-          ...client,
-          redirectUris: [`${publicUrl}${demoConfig.atlassian.callbackPath}`],
-        });
-        return buildRuntime(demoConfig, log, {
-          mode: 'http',
-          publicUrl,
-          env: { ATLASSIAN_CLIENT_SECRET: client.clientSecret },
-        });
-      },
-    });
+    const encryptionKeys = localEncryptionKeys(stateDir);
+    http = await listening(
+      () =>
+        startHttpServer({
+          http: demoConfig.http,
+          batch: demoConfig.limits,
+          log,
+          build: (publicUrl) => {
+            sandbox.oauth.registerClient({
+              ...client,
+              redirectUris: [`${publicUrl}${demoConfig.atlassian.callbackPath}`],
+            });
+            return buildRuntime(demoConfig, log, {
+              mode: 'http',
+              publicUrl,
+              env: {
+                ATLASSIAN_CLIENT_SECRET: client.clientSecret,
+                CONFLUENCE_MCP_ENCRYPTION_KEYS: encryptionKeys,
+              },
+            });
+          },
+        }),
+      'the MCP server',
+      PORT_REMEDY.http,
+    );
   } catch (error) {
     await sandbox.close();
     throw error;
@@ -95,6 +127,14 @@ Every MCP request needs a bearer token from the sandbox's identity provider. One
 
 The first tool call answers with a link to connect an Atlassian account: open it, continue, and approve on the
 sandbox's consent page (pick any account; ${sandbox.demoUser.displayName} sees the most).
+
+Sandbox test knobs (latency, injected errors, clock): POST ${sandbox.url}/__sandbox/faults and the other
+/__sandbox/ endpoints, with the header  x-sandbox-admin: ${sandbox.adminKey}
+
+Connections, keys and the sandbox's grants are kept in
+  ${stateDir}
+so a restart on the same ports keeps you connected and the configurations below working (pages start from the
+seed again); delete that folder to start over.
 
 Connect with the MCP Inspector${inspectorNote()}:
   npx @modelcontextprotocol/inspector      then choose "Streamable HTTP", enter ${http.mcpUrl}

@@ -123,6 +123,7 @@ export function clientSettings(
   return {
     timeoutMs: config.limits.requestTimeoutMs,
     userAgent: USER_AGENT,
+    retry: { maxRetries: config.limits.maxRetries },
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
     ...(observer ? { observer } : {}),
   };

@@ -49,6 +49,8 @@ export async function storageForUpdate(
 ): Promise<string> {
   checkMarkdownSize(markdown);
   // No removals through Markdown: deleting what Markdown cannot show takes an explicit storage-format update.
+  // What Markdown cannot say of re-generated macros, tables and emoticons is taken back from the current page
+  // (in the conversion job: see content/convert/jobs.ts).
   const result = await ctx.convert.applyEdit(currentStorage, markdown, ctx.signal);
   if ('refused' in result) {
     throw new ToolRefusal(

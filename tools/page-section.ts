@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { updatePage } from '../src/confluence/index.js';
-import { findSection, preservationCheck, replaceSection } from '../src/content/index.js';
+import { locateSection, preservationCheck, replaceSection } from '../src/content/index.js';
 import { defineTool, ToolInputError, ToolRefusal } from './define.js';
 import { bodyFormatArgument, storageFromInput } from './page-body.js';
 import { fetchPage, pageArgument } from './page-common.js';
@@ -18,7 +18,17 @@ export const updatePageSectionTool = defineTool({
       .string()
       .min(1)
       .max(500)
-      .describe("The section's heading text, as on the page (case and spacing are forgiven)."),
+      .describe(
+        'The heading as the page or its Markdown shows it (`**Impact**`, emoji included; case and spacing forgiven), or a path of headings "Parent > Heading" to tell duplicates apart.',
+      ),
+    occurrence: z
+      .int()
+      .min(1)
+      .max(10_000)
+      .optional()
+      .describe(
+        'Which of several matching headings, 1 for the first; the error for an ambiguous heading lists them.',
+      ),
     body: z
       .string()
       .max(5_000_000)
@@ -45,16 +55,16 @@ export const updatePageSectionTool = defineTool({
     const currentVersion = current.version?.number ?? 1;
     await refuseIfStale(ctx, current, args.expected_version);
     const storage = current.body?.storage?.value ?? '';
+    const located = locateSection(storage, { heading: args.heading, occurrence: args.occurrence });
+    if ('error' in located) throw new ToolInputError(located.error);
+    const range = located.section;
     if (args.mode === 'replace' && args.body_format === 'markdown') {
-      const range = findSection(storage, args.heading);
-      const kept = range
-        ? preservationCheck(storage).lossy.filter(
-            (c) => c.handling === 'kept' && c.start >= range.bodyStart && c.end <= range.bodyEnd,
-          )
-        : [];
+      const kept = preservationCheck(storage).lossy.filter(
+        (c) => c.handling === 'kept' && c.start >= range.bodyStart && c.end <= range.bodyEnd,
+      );
       if (kept.length) {
         throw new ToolRefusal(
-          `Not updated: the section "${range?.text}" holds content Markdown cannot express (${kept.map((c) => c.description).join('; ')}), which replacing it in Markdown would delete. Append instead (mode append), or send the section in storage format (read the page with body_format storage).`,
+          `Not updated: the section "${range.text}" holds content Markdown cannot express (${kept.map((c) => c.description).join('; ')}), which replacing it in Markdown would delete. Append instead (mode append), or send the section in storage format (read the page with body_format storage).`,
         );
       }
     }
@@ -63,6 +73,7 @@ export const updatePageSectionTool = defineTool({
       args.heading,
       await storageFromInput(ctx, args.body, args.body_format),
       args.mode,
+      args.occurrence,
     );
     if ('error' in result) throw new ToolInputError(result.error);
     const page = await updatePage(ctx.confluence, {
@@ -77,12 +88,12 @@ export const updatePageSectionTool = defineTool({
     const out = {
       ...written(page),
       previous_version: currentVersion,
-      section: args.heading,
+      section: range.text,
       mode: args.mode,
     };
     const verb = args.mode === 'replace' ? 'Replaced the section' : 'Added to the section';
     return {
-      text: `${verb} "${args.heading}" of "${out.title}" (now version ${out.version}).`,
+      text: `${verb} "${range.text}" of "${out.title}" (now version ${out.version}).`,
       structured: out,
     };
   },

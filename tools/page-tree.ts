@@ -8,7 +8,7 @@ import {
 } from '../src/confluence/index.js';
 import { defineTool, type ToolContext } from './define.js';
 import { fetchPage, pageArgument } from './page-common.js';
-import { compact, line, moreText, pageSize, pagingInput, pagingOutput } from './shared.js';
+import { compact, line, moreText, outOfTime, pageSize, pagingInput, pagingOutput } from './shared.js';
 
 /**
  * The descendants inside the space bounds. Descendant records carry no space id, so the pages among them are read
@@ -149,6 +149,12 @@ export const getPageAncestorsTool = defineTool({
   output: {
     page_id: z.string(),
     ancestors: z.array(z.object({ id: z.string(), title: z.string() })).describe('Root first, parent last.'),
+    continue_from: z
+      .string()
+      .optional()
+      .describe(
+        'Set when the walk stopped early to answer in time: call again with this page for the rest above.',
+      ),
   },
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ['read:page:confluence'],
@@ -159,16 +165,28 @@ export const getPageAncestorsTool = defineTool({
     // The ancestors endpoint needs a scope the app does not have (read:content.metadata); parents are enough.
     let parentId = page.parentId ?? undefined;
     const seen = new Set([page.id]);
+    let stoppedAt: string | undefined;
     while (parentId && chain.length < MAX_DEPTH && !seen.has(parentId)) {
       seen.add(parentId);
-      const parent = await getPage(ctx.confluence, { id: parentId, signal: ctx.signal });
+      let parent: Awaited<ReturnType<typeof getPage>>;
+      try {
+        parent = await getPage(ctx.confluence, { id: parentId, signal: ctx.signal });
+      } catch (error) {
+        if (!outOfTime(ctx)) throw error;
+        stoppedAt = parentId;
+        break;
+      }
       // A tree stays in its space, but each ancestor is still judged by its own: the breadcrumb stops below one
       // outside the bounds rather than show it.
       if (!(await ctx.spaces.allowsSpaceId(parent.spaceId))) break;
       chain.unshift({ id: parent.id, title: parent.title });
       parentId = parent.parentId ?? undefined;
     }
-    const breadcrumb = [...chain.map((a) => a.title), page.title].join(' > ');
-    return { text: breadcrumb, structured: { page_id: page.id, ancestors: chain } };
+    const breadcrumb = [...(stoppedAt ? ['…'] : []), ...chain.map((a) => a.title), page.title].join(' > ');
+    if (!stoppedAt) return { text: breadcrumb, structured: { page_id: page.id, ancestors: chain } };
+    return {
+      text: `${breadcrumb}\n[stopped early to answer in time: call again with page "${stoppedAt}" for the ancestors above]`,
+      structured: { page_id: page.id, ancestors: chain, continue_from: stoppedAt },
+    };
   },
 });

@@ -1,5 +1,14 @@
 import { z } from 'zod';
+import { DeadlineExceededError } from '../src/confluence/index.js';
 import type { ToolContext } from './define.js';
+
+/**
+ * Whether the call has run out of its time (its deadline aborted it; a client's cancellation is not this): a tool
+ * that makes request after request then answers with what it has and how to go on, instead of failing.
+ */
+export function outOfTime(ctx: Pick<ToolContext, 'signal'>): boolean {
+  return ctx.signal.aborted && ctx.signal.reason instanceof DeadlineExceededError;
+}
 
 /**
  * An argument that takes an id, as `text` describes it, or the id as a JSON number: clients such as the MCP

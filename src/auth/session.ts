@@ -191,6 +191,8 @@ export interface ClientSettings {
   rateLimits?: RateLimitBoard;
   /** Told of every attempt, retry and rate limit (metrics, logs, progress). */
   observer?: UpstreamObserver | undefined;
+  /** How often a request may be retried (Atlassian's guidance by default). */
+  retry?: { maxRetries: number };
 }
 
 /** Whether `wanted` (name, URL, host or id) names the site at `url` with id `id`. */

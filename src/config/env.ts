@@ -67,6 +67,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { variable: 'CONFLUENCE_MCP_SPACES_DENY', path: ['tools', 'spaces', 'deny'], parse: list },
   { variable: 'CONFLUENCE_MCP_ALLOW_PURGE', path: ['tools', 'allowPurge'], parse: boolean },
   { variable: 'CONFLUENCE_MCP_REQUEST_TIMEOUT_MS', path: ['limits', 'requestTimeoutMs'], parse: integer },
+  { variable: 'CONFLUENCE_MCP_CALL_DEADLINE_MS', path: ['limits', 'callDeadlineMs'], parse: integer },
   { variable: 'CONFLUENCE_MCP_MAX_RESULT_CHARS', path: ['limits', 'maxResultChars'], parse: integer },
   { variable: 'CONFLUENCE_MCP_LOG_LEVEL', path: ['log', 'level'], parse: text },
 ];

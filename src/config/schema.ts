@@ -169,6 +169,14 @@ const limitsSchema = z
       .describe(
         "The time one tool call has, retries included: past it the call answers with what it has or a timeout, and its requests are aborted. Below a gateway's budget (often 5 s).",
       ),
+    maxRetries: z
+      .int()
+      .min(0)
+      .max(4)
+      .default(4)
+      .describe(
+        'Retries of a read (or a versioned page update) after 429, 503 or a dropped connection, within the call deadline; 0 turns them off.',
+      ),
     maxResultChars: z
       .int()
       .min(1000)

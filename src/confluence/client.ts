@@ -132,8 +132,9 @@ export class ConfluenceClient {
     const route = routeOf(path);
     const deadline = deadlineOf(options.signal);
     for (let attempt = 1; ; attempt++) {
+      // Outside the try: a refusal is not an answer from Atlassian to learn from or retry.
+      await this.#refuseWhileQuotaSpent(summary, route);
       try {
-        await this.#refuseWhileQuotaSpent(summary, route);
         return await this.#attempt<T>(method, path, searchParams, summary, options);
       } catch (error) {
         if (error instanceof RateLimitError) await this.#learn(error, route);
@@ -159,6 +160,7 @@ export class ConfluenceClient {
       retryAfterMs: until - this.#now(),
       reason: 'quota spent',
       sharedUntil: until,
+      refused: true,
     });
     throw new RateLimitError(
       `${summary.method} ${summary.path} not sent: the app's Confluence quota is spent until ${new Date(until).toISOString()}`,

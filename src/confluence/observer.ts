@@ -50,6 +50,8 @@ export interface UpstreamRateLimitEvent {
   readonly reason: string | undefined;
   /** When set, every call until this time is answered without asking Atlassian. */
   readonly sharedUntil: number | undefined;
+  /** True when this request was not sent: the shared view said the quota is spent (no 429 came back for it). */
+  readonly refused?: boolean;
 }
 
 export interface UpstreamNearLimitEvent {

@@ -12,6 +12,7 @@ export {
   pooledConverter,
 } from './convert/converter.js';
 export { type PoolFailure, PoolJobError, WorkerPool, type WorkerPoolOptions } from './convert/pool.js';
+export { carryIdentity } from './identity.js';
 export {
   convertMarkdown,
   isWellFormedStorage,
@@ -34,9 +35,12 @@ export {
 export {
   findSection,
   listSections,
+  locateSection,
   type ReplaceSectionResult,
   replaceSection,
   type Section,
+  type SectionLookup,
+  type SectionQuery,
   type SectionRange,
 } from './sections.js';
 export { type StorageToMarkdownOptions, storageToMarkdown } from './storage-to-markdown.js';

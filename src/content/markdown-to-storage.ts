@@ -1,3 +1,4 @@
+import { carryIdentity } from './identity.js';
 import { blocksToStorage } from './storage/blocks.js';
 import { ConversionContext, type MarkdownToStorageOptions } from './storage/context.js';
 import { parseMarkdown } from './storage/markdown-parser.js';
@@ -20,7 +21,8 @@ export function convertMarkdown(
   options: MarkdownToStorageOptions = {},
 ): MarkdownConversion {
   const ctx = new ConversionContext(options);
-  const storage = blocksToStorage(parseMarkdown(markdown), ctx);
+  const generated = blocksToStorage(parseMarkdown(markdown), ctx);
+  const storage = options.previous === undefined ? generated : carryIdentity(options.previous, generated);
   return { storage, keptIds: ctx.keptIds, unresolvedKeeps: ctx.unresolvedKeeps };
 }
 

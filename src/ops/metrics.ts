@@ -26,7 +26,7 @@ export class OpsMetrics {
   readonly #upstream: Counter<'method' | 'route' | 'status'>;
   readonly #upstreamDuration: Histogram<'route'>;
   readonly #retries: Counter<'route' | 'reason'>;
-  readonly #rateLimited: Counter<'route' | 'scope'>;
+  readonly #rateLimited: Counter<'route' | 'scope' | 'source'>;
   readonly #nearLimit: Counter<'route'>;
   readonly #refreshes: Counter<'outcome'>;
   readonly #storeErrors: Counter;
@@ -78,8 +78,8 @@ export class OpsMetrics {
     });
     this.#rateLimited = new Counter({
       name: `${PREFIX}upstream_rate_limited_total`,
-      help: 'Rate-limit answers (429) from Atlassian, by route; scope is app when the whole app quota is spent.',
-      labelNames: ['route', 'scope'],
+      help: 'Rate-limit events, by route; scope is app when the whole app quota is spent; source is atlassian for a 429 that came back, shared-view for a call refused without asking while the quota is known spent.',
+      labelNames: ['route', 'scope', 'source'],
       registers,
     });
     this.#nearLimit = new Counter({
@@ -162,7 +162,11 @@ export class OpsMetrics {
         log.info('upstream retry', { ...event });
       },
       rateLimited: (event) => {
-        this.#rateLimited.inc({ route: event.route, scope: event.sharedUntil ? 'app' : 'request' });
+        this.#rateLimited.inc({
+          route: event.route,
+          scope: event.sharedUntil ? 'app' : 'request',
+          source: event.refused ? 'shared-view' : 'atlassian',
+        });
         log.info('upstream rate limited', {
           route: event.route,
           retryAfterMs: event.retryAfterMs,

@@ -37,6 +37,7 @@ ${env(apiTokenEnv(sandbox))}
   Or with an OAuth access token (all 13 scopes, valid 24 h):
 ${env(accessTokenEnv(sandbox))}
   OAuth app: client id ${sandbox.client.clientId}, client secret ${sandbox.client.clientSecret}
+    callback URLs: ${sandbox.client.redirectUris.join(', ') || 'none (register some: POST /__sandbox/clients)'}
   Test knobs: POST ${sandbox.url}/__sandbox/faults with header x-sandbox-admin: ${sandbox.adminKey}
 
 Press Ctrl+C to stop.

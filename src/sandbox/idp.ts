@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { HttpError, type Reply } from './http.js';
 import { IdpLogin } from './idp-login.js';
 
@@ -35,6 +35,8 @@ export interface SandboxIdp {
   readonly login: IdpLogin;
   /** The admin endpoint: mints from a JSON body with the fields of {@link CallerTokenRequest}. */
   mintReply(input: unknown): Promise<Reply>;
+  /** The signing key, for a sandbox that keeps it across restarts so tokens it minted stay valid. */
+  readonly privateJwk: JWK;
 }
 
 /** The OAuth client every minted token names, as a gateway would be. */
@@ -76,13 +78,16 @@ function requestFromJson(input: unknown): CallerTokenRequest {
 }
 
 /**
- * Creates the identity provider with a fresh key pair. `origin` is read on each use, since the sandbox knows its
- * port only once it listens. Times come from the real clock, not the sandbox's: the MCP server verifying these
- * tokens runs on the real clock too.
+ * Creates the identity provider with `savedKey`, else a fresh key pair. `origin` is read on each use, since the
+ * sandbox knows its port only once it listens. Times come from the real clock, not the sandbox's: the MCP server
+ * verifying these tokens runs on the real clock too.
  */
-export async function createSandboxIdp(origin: () => string): Promise<SandboxIdp> {
-  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const jwk: JWK = await exportJWK(publicKey);
+export async function createSandboxIdp(origin: () => string, savedKey?: JWK): Promise<SandboxIdp> {
+  const privateKey = savedKey
+    ? await importJWK(savedKey, 'RS256')
+    : (await generateKeyPair('RS256', { extractable: true })).privateKey;
+  const privateJwk = savedKey ?? (await exportJWK(privateKey));
+  const jwk: JWK = { kty: privateJwk.kty, n: privateJwk.n, e: privateJwk.e };
   const kid = await calculateJwkThumbprint(jwk);
   const jwks = { keys: [{ ...jwk, kid, alg: 'RS256', use: 'sig' }] };
   const info: SandboxIdpInfo = {
@@ -130,6 +135,7 @@ export async function createSandboxIdp(origin: () => string): Promise<SandboxIdp
     info,
     mint,
     login,
+    privateJwk,
     route(method, pathname) {
       if (method !== 'GET' && method !== 'HEAD') return undefined;
       if (pathname === '/idp/jwks.json') {

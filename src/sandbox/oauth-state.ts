@@ -50,6 +50,14 @@ export const TOKEN_RULES = {
   absoluteMs: 365 * 86_400_000,
 } as const;
 
+/** The grants and apps of an OAuthState as JSON, for a sandbox that outlives its process (`dev`). */
+export interface OAuthSnapshot {
+  clients: { clientId: string; clientSecret: string; redirectUris: string[] }[];
+  access: [string, Omit<AccessTokenRecord, 'scopes'> & { scopes: string[] }][];
+  refresh: [string, Omit<RefreshTokenRecord, 'scopes'> & { scopes: string[] }][];
+  families: [string, FamilyRecord][];
+}
+
 const token = (prefix: string) => `${prefix}${randomBytes(24).toString('base64url')}`;
 
 /** The outcome of a token request: tokens, or an OAuth error with its HTTP status. */
@@ -87,6 +95,8 @@ export class OAuthState {
   accessTokenSeconds: number;
   /** Every token issued, so tests can check none is stored or logged in plain text. */
   readonly #issued: string[] = [];
+  /** Told after every change to apps or grants, so a sandbox that keeps its state can save it. */
+  onChange: (() => void) | undefined;
 
   constructor(now: () => number, options: { accessTokenSeconds?: number } = {}) {
     this.#now = now;
@@ -99,6 +109,31 @@ export class OAuthState {
       const family = record.accountId === accountId ? this.#families.get(record.family) : undefined;
       if (family) family.revoked = true;
     }
+    this.onChange?.();
+  }
+
+  /** Apps and live grants as JSON (codes are not kept: they live ten minutes and a browser is waiting on them). */
+  snapshot(): OAuthSnapshot {
+    const now = this.#now();
+    return {
+      clients: [...this.clients.values()].map((c) => ({ ...c, redirectUris: [...c.redirectUris] })),
+      access: [...this.#access]
+        .filter(([, r]) => r.expiresAt > now)
+        .map(([k, r]) => [k, { ...r, scopes: [...r.scopes] }]),
+      refresh: [...this.#refresh]
+        .filter(([, r]) => !this.#families.get(r.family)?.revoked)
+        .map(([k, r]) => [k, { ...r, scopes: [...r.scopes] }]),
+      families: [...this.#families].filter(([, f]) => !f.revoked),
+    };
+  }
+
+  /** Takes back what {@link snapshot} gave. */
+  restore(snapshot: OAuthSnapshot): void {
+    for (const c of snapshot.clients)
+      this.clients.set(c.clientId, { ...c, redirectUris: new Set(c.redirectUris) });
+    for (const [k, r] of snapshot.access) this.#access.set(k, { ...r, scopes: new Set(r.scopes) });
+    for (const [k, r] of snapshot.refresh) this.#refresh.set(k, { ...r, scopes: new Set(r.scopes) });
+    for (const [k, f] of snapshot.families) this.#families.set(k, f);
   }
 
   /** Every access and refresh token this server has issued. */
@@ -114,10 +149,12 @@ export class OAuthState {
     const existing = this.clients.get(client.clientId);
     if (existing) {
       for (const uri of client.redirectUris) existing.redirectUris.add(uri);
+      this.onChange?.();
       return existing;
     }
     const record = { ...client, redirectUris: new Set(client.redirectUris) };
     this.clients.set(client.clientId, record);
+    this.onChange?.();
     return record;
   }
 
@@ -132,6 +169,7 @@ export class OAuthState {
     const accessToken = token('sbx-at-');
     this.#issued.push(accessToken);
     this.#access.set(accessToken, { ...grant, expiresAt: this.#now() + seconds * 1000 });
+    this.onChange?.();
     return accessToken;
   }
 
@@ -161,6 +199,7 @@ export class OAuthState {
       this.#issued.push(refreshToken);
       this.#refresh.set(refreshToken, { ...grant, issuedAt: this.#now() });
       body.refresh_token = refreshToken;
+      this.onChange?.();
     }
     return { ok: true, body };
   }
@@ -215,11 +254,13 @@ export class OAuthState {
       now - family.createdAt > TOKEN_RULES.absoluteMs
     ) {
       family.revoked = true;
+      this.onChange?.();
       return invalidGrant('Unknown or invalid refresh token.');
     }
     if (record.rotatedAt !== undefined && now - record.rotatedAt > TOKEN_RULES.reuseLeewayMs) {
       // Reuse of a rotated token after the leeway looks like theft: the whole family dies.
       family.revoked = true;
+      this.onChange?.();
       return invalidGrant('Unknown or invalid refresh token.');
     }
     record.rotatedAt ??= now;

@@ -1,7 +1,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { JWK } from 'jose';
 import { GRANULAR_SCOPES } from '../confluence/index.js';
 import { type Logger, silentLogger } from '../log.js';
 import type { ApiContext, ApiRoute } from './api.js';
@@ -17,7 +20,7 @@ import {
   type PendingAuthorization,
   token,
 } from './oauth-routes.js';
-import { OAuthState } from './oauth-state.js';
+import { type OAuthSnapshot, OAuthState } from './oauth-state.js';
 import { Router } from './router.js';
 import { registerGroupRoutes } from './routes/groups.js';
 import { registerLabelRoutes } from './routes/labels.js';
@@ -40,9 +43,17 @@ export interface SandboxOptions {
   extraSites?: readonly SeedSite[];
   /** Approve consent at once as the demo user, for tests. */
   autoApprove?: boolean;
+  /** Callback URLs of the OAuth app every sandbox has (and prints), so servers can use it without registering. */
+  appRedirectUris?: readonly string[];
   /** OAuth apps to register; one is always registered and printed. */
   clients?: readonly { clientId: string; clientSecret: string; redirectUris: readonly string[] }[];
   latencyMs?: number;
+  /**
+   * A JSON file (0600) that keeps the sandbox's secrets and OAuth grants across restarts: the admin key, the
+   * printed app's secret, the identity provider's signing key, apps, and live access and refresh tokens. Pages are
+   * not kept. Without it everything is made afresh.
+   */
+  stateFile?: string;
   /** Lifetime of issued access tokens; Atlassian's is an hour. Tests shorten it to watch refreshes happen. */
   accessTokenSeconds?: number;
   log?: Logger;
@@ -62,8 +73,8 @@ export interface Sandbox {
   readonly clock: { now(): number; advance(ms: number): void };
   /** Header `x-sandbox-admin` value for the `/__sandbox/*` endpoints. */
   readonly adminKey: string;
-  /** The OAuth app every sandbox has. */
-  readonly client: { clientId: string; clientSecret: string };
+  /** The OAuth app every sandbox has, with its callback URLs. */
+  readonly client: { clientId: string; clientSecret: string; redirectUris: readonly string[] };
   autoApproveAccountId: string | undefined;
   /** A bearer token for the gateway, as if a user had consented to `scopes`. */
   mintAccessToken(accountId: string, scopes?: readonly string[], seconds?: number): string;
@@ -104,6 +115,46 @@ export function sandboxRoutes() {
     .map((r) => ({ method: r.method, pattern: r.pattern, scopes: r.value.scopes }));
 }
 
+/** What a sandbox with a state file keeps across restarts. */
+interface SavedState {
+  adminKey: string;
+  appSecret: string;
+  idpKey: JWK;
+  oauth: OAuthSnapshot;
+}
+
+function readState(file: string): SavedState | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  let state: Partial<SavedState> | undefined;
+  try {
+    state = JSON.parse(text) as Partial<SavedState>;
+  } catch {
+    state = undefined;
+  }
+  if (
+    typeof state?.adminKey !== 'string' ||
+    typeof state.appSecret !== 'string' ||
+    !state.idpKey ||
+    !state.oauth
+  )
+    throw new Error(`${file} is not a sandbox state file: delete it to start afresh`);
+  return state as SavedState;
+}
+
+/** Writes the state whole or not at all (a temporary file renamed over the old one), readable by its owner only. */
+function writeState(file: string, state: SavedState): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(state), { mode: 0o600 });
+  renameSync(temporary, file);
+}
+
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -132,14 +183,32 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const oauth = new OAuthState(clock.now, { accessTokenSeconds: options.accessTokenSeconds });
   const faults = new Faults();
   faults.latencyMs = options.latencyMs ?? 0;
-  const adminKey = randomBytes(18).toString('base64url');
-  const client = { clientId: 'sandbox-app', clientSecret: randomBytes(24).toString('base64url') };
-  oauth.registerClient({ ...client, redirectUris: [] });
+  const saved = options.stateFile ? readState(options.stateFile) : undefined;
+  if (saved) oauth.restore(saved.oauth);
+  const adminKey = saved?.adminKey ?? randomBytes(18).toString('base64url');
+  const client = {
+    clientId: 'sandbox-app',
+    clientSecret: saved?.appSecret ?? randomBytes(24).toString('base64url'),
+    redirectUris: [...(options.appRedirectUris ?? [])],
+  };
+  oauth.registerClient(client);
   for (const c of options.clients ?? []) oauth.registerClient(c);
   const router = buildRouter();
   const pending = new Map<string, PendingAuthorization>();
   let origin = '';
-  const idp = await createSandboxIdp(() => origin);
+  const idp = await createSandboxIdp(() => origin, saved?.idpKey);
+  const stateFile = options.stateFile;
+  if (stateFile) {
+    const save = () =>
+      writeState(stateFile, {
+        adminKey,
+        appSecret: client.clientSecret,
+        idpKey: idp.privateJwk,
+        oauth: oauth.snapshot(),
+      });
+    oauth.onChange = save;
+    save();
+  }
   const siteUrl = (s: Site) => (s === site ? origin : `${origin}/site/${s.name}`);
 
   const sandbox: Sandbox = {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { protectedResourceMetadata, resourceMetadataPaths } from '../auth/index.js';
-import { requestIdFrom } from '../call-scope.js';
+import { inCallScope, requestIdFrom } from '../call-scope.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log.js';
 import type { AuthInfo, ServerFactory } from '../mcp/index.js';
@@ -132,8 +132,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // The connect pages' form posts carry their own CSRF token and cookie, so an opaque Origin is theirs to judge.
     const opaqueOriginAllowed = req.method === 'POST' && serving?.flow?.isFormTarget(path) === true;
     const refused = checkOrigin(req, policy, { opaqueOriginAllowed });
+    // One id per request, the caller's when sane: MCP handlers read it from the headers, and the answer carries it.
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
     if (refused) {
       log.warn('refused request', {
+        requestId,
         reason: refused.reason,
         origin: req.headers.origin,
         host: req.headers.host,
@@ -141,20 +146,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return jsonRpcError(res, refused.status, -32000, refused.reason);
     }
     if (!serving) return jsonRpcError(res, 503, -32000, 'Starting up; retry shortly', { 'retry-after': '1' });
-    // One id per request, the caller's when sane: MCP handlers read it from the headers, and the answer carries it.
-    const requestId = requestIdFrom(req.headers['x-request-id']);
-    req.headers['x-request-id'] = requestId;
-    res.setHeader('x-request-id', requestId);
     if (!OPS_PATHS.has(path)) {
       if (drain.draining) return refuseWhileDraining(res);
       drain.track(res);
     }
-    route(req, res, path, serving).catch((error: unknown) => {
-      if (error instanceof RequestError)
-        return jsonRpcError(res, error.status, error.code, error.message, error.headers);
-      log.error('request failed', { error, path, requestId });
-      jsonRpcError(res, 500, -32603, 'Internal error');
-    });
+    // Everything the request logs carries its id: connect pages and the OAuth callback as much as tool calls.
+    inCallScope({ fields: { requestId } }, () => route(req, res, path, serving as HttpServing)).catch(
+      (error: unknown) => {
+        if (error instanceof RequestError)
+          return jsonRpcError(res, error.status, error.code, error.message, error.headers);
+        log.error('request failed', { error, path, requestId });
+        jsonRpcError(res, 500, -32603, 'Internal error');
+      },
+    );
   });
   server.requestTimeout = 60_000;
   server.headersTimeout = 15_000;

@@ -263,6 +263,18 @@ describeRequiring(
       await call('confluence_get_labels', { page: created.id });
       await call('confluence_get_labels', { space: 'ENG' });
       await call('confluence_find_pages_by_label', { label: 'adr', space: 'ENG', limit: 5 });
+      // A page in the trash, read and deleted again, and a title already taken: their requests are checked too.
+      await call('confluence_delete_page', { page: created.id });
+      const trashed = await client.callTool({ name: 'confluence_get_page', arguments: { page: created.id } });
+      expect(JSON.stringify(trashed.content)).toMatch(/is in the trash of space ENG/);
+      expect(await call('confluence_delete_page', { page: created.id })).toMatchObject({
+        already_trashed: true,
+      });
+      const taken = await client.callTool({
+        name: 'confluence_create_page',
+        arguments: { space: 'ENG', title: 'Deployment guide' },
+      });
+      expect(JSON.stringify(taken.content)).toMatch(/already has a page titled/);
       await call('confluence_delete_page', { page: created.id, purge: true });
       await call('confluence_get_space', { space: 'ENG' });
       await call('confluence_create_space', {

@@ -1,6 +1,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CallToolResult,
+  type Progress,
+  ProgressNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log.js';
@@ -170,12 +174,9 @@ describe('progress', () => {
         expect(r.isError, textOf(r)).toBeFalsy();
       }
       let unasked = 0;
-      c.setNotificationHandler(
-        (await import('@modelcontextprotocol/sdk/types.js')).ProgressNotificationSchema,
-        () => {
-          unasked++;
-        },
-      );
+      c.setNotificationHandler(ProgressNotificationSchema, () => {
+        unasked++;
+      });
       const quiet = (await c.callTool({
         name: 'confluence_get_page_ancestors',
         arguments: { page: pageId('Fleet Telemetry Service: data model') },

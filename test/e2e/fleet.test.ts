@@ -70,6 +70,7 @@ describeWithRedisServer('a fleet behind a load balancer, deployed as the README 
       CONFLUENCE_MCP_ENCRYPTION_KEYS: key,
       CONFLUENCE_MCP_TOKEN_STORE_URL: redis.url,
       CONFLUENCE_MCP_METRICS_TOKEN: METRICS_TOKEN,
+      CONFLUENCE_MCP_LOG_LEVEL: 'debug',
     };
     await Promise.all([startInstance(env), startInstance(env)]);
     balancer.backends = instances.map((i) => i.url);
@@ -121,6 +122,23 @@ describeWithRedisServer('a fleet behind a load balancer, deployed as the README 
     );
     expect(served.reduce((a, b) => a + b, 0)).toBe(6);
     for (const count of served) expect(count).toBeGreaterThan(0);
+  });
+
+  it('names the user by the same keyed hash on every instance, and never by subject', () => {
+    const tags = instances.map((instance) => {
+      const lines = instance.cli
+        .stderr()
+        .split('\n')
+        .filter((line) => line.includes('"upstream request"'))
+        .map((line) => JSON.parse(line) as { user?: string; requestId?: string });
+      // Every upstream request has a request id; those of tool calls name the user too (the OAuth callback's
+      // requests are made before there is a user to name).
+      expect(lines.every((l) => typeof l.requestId === 'string')).toBe(true);
+      return new Set(lines.filter((l) => l.user !== undefined).map((l) => l.user));
+    });
+    expect(tags.map((t) => t.size)).toEqual([1, 1]);
+    expect([...(tags[0] ?? [])]).toEqual([...(tags[1] ?? [])]);
+    for (const instance of instances) expect(instance.cli.stderr()).not.toContain('fleet-user');
   });
 
   it('is ready through the balancer, and every instance is', async () => {

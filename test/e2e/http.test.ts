@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../src/paths.js';
 import { ID } from '../../src/sandbox/seed/users.js';
 import { Browser, connectLinkIn, connectThroughSandbox } from '../support/browser.js';
 import { type CliProcess, startCli } from '../support/cli.js';
@@ -42,6 +45,18 @@ describe('confluence-mcp dev, over Streamable HTTP', () => {
   afterAll(async () => {
     await client?.close();
     await cli?.stop();
+  });
+
+  it('prints the sandbox admin key, as the README says, and it opens the test knobs', async () => {
+    const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+    expect(readme).toMatch(
+      /`npm start` prints[\s\S]{0,300}the sandbox's admin key \(header\s+`x-sandbox-admin`/,
+    );
+    const key = (await cli.waitFor(/x-sandbox-admin: (\S+)/))[1] as string;
+    const stats = await fetch(`${sandboxUrl}/__sandbox/stats`, { headers: { 'x-sandbox-admin': key } });
+    expect(stats.status).toBe(200);
+    const refused = await fetch(`${sandboxUrl}/__sandbox/stats`, { headers: { 'x-sandbox-admin': 'wrong' } });
+    expect(refused.status).toBe(403);
   });
 
   it('prints how to connect Claude Desktop and the MCP Inspector', () => {

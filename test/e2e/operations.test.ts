@@ -1,12 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateEncryptionKey } from '../../src/auth/store/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { currentVersion } from '../../src/sandbox/model.js';
 import { ID } from '../../src/sandbox/seed/users.js';
 import { Browser, connectLinkIn, connectThroughSandbox } from '../support/browser.js';
+import { startCli } from '../support/cli.js';
 import { eventually } from '../support/eventually.js';
 import { textOf } from '../support/mcp.js';
 import { scrape } from '../support/metrics.js';
@@ -20,6 +23,13 @@ import { describeWithRedisServer, type RedisServerProcess, redisServer } from '.
 const app = { clientId: 'mcp-ops', clientSecret: 'ops-client-secret-value' };
 const METRICS_TOKEN = 'metrics-bearer-for-tests';
 const SKEW_S = 60;
+
+it('refuses to start with a metrics token short enough to guess', async () => {
+  const cli = startCli(['http', '--port', '0'], { CONFLUENCE_MCP_METRICS_TOKEN: 'short' });
+  const code = await new Promise<number | null>((resolve) => cli.child.once('exit', resolve));
+  expect(code).toBe(2);
+  expect(cli.stderr()).toMatch(/CONFLUENCE_MCP_METRICS_TOKEN must be at least 16 characters/);
+});
 
 describeWithRedisServer('the operator’s view of a running server', () => {
   let sandbox: Sandbox;
@@ -43,8 +53,9 @@ describeWithRedisServer('the operator’s view of a running server', () => {
       encryptionKeys: generateEncryptionKey('ops'),
       refreshSkewSeconds: SKEW_S,
       // Held requests wait for the test, not for a timeout; the grace is a bound, not a wait.
-      limits: { requestTimeoutMs: 60_000, shutdownGraceMs: 60_000 },
-      env: { CONFLUENCE_MCP_METRICS_TOKEN: METRICS_TOKEN },
+      // One user's 20 calls all run at once (not 4 and a queue), so all 20 are held upstream when SIGTERM comes.
+      limits: { requestTimeoutMs: 60_000, shutdownGraceMs: 60_000, maxConcurrentCallsPerUser: 20 },
+      env: { CONFLUENCE_MCP_METRICS_TOKEN: METRICS_TOKEN, CONFLUENCE_MCP_LOG_LEVEL: 'debug' },
     });
     registerApp(sandbox, app.clientId, app.clientSecret, [server.publicUrl]);
     callerToken = await sandbox.mintCallerToken({ subject: 'ops-user', audience: server.mcpUrl });
@@ -103,11 +114,50 @@ describeWithRedisServer('the operator’s view of a running server', () => {
     expect(
       delta('confluence_mcp_upstream_requests_total', { ...pages, status: '200' }),
     ).toBeGreaterThanOrEqual(3);
-    expect(delta('confluence_mcp_upstream_requests_total', { ...pages, status: '404' })).toBe(1);
+    expect(
+      delta('confluence_mcp_upstream_requests_total', { ...pages, status: '404' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(after.value('confluence_mcp_tool_calls_in_flight')).toBe(0);
     // The connection was made due for renewal, so the first call with it renewed it, once.
     expect(after.value('confluence_mcp_token_refreshes_total', { outcome: 'ok' })).toBe(1);
     expect(after.value('confluence_mcp_token_refreshes_total', { outcome: 'invalid_grant' })).toBe(0);
+  });
+
+  it('logs each call under its request id, with the user as a keyed hash, and never a token or the subject', async () => {
+    const requestId = 'ops-e2e-0042';
+    const client = new Client({ name: 'ops-e2e', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(server.mcpUrl), {
+        requestInit: { headers: { authorization: `Bearer ${callerToken}`, 'x-request-id': requestId } },
+      }),
+    );
+    try {
+      await client.callTool({
+        name: 'confluence_get_page',
+        arguments: { page: pageId('Architecture overview') },
+      });
+      await client.callTool({ name: 'confluence_get_page', arguments: { page: '999999999' } });
+    } finally {
+      await client.close();
+    }
+    const lines = server.cli
+      .stderr()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const mine = lines.filter((l) => l.requestId === requestId);
+    expect(mine.filter((l) => l.msg === 'upstream request').map((l) => l.status)).toEqual(
+      expect.arrayContaining([200, 404]),
+    );
+    expect(mine.find((l) => l.msg === 'tool call failed')).toMatchObject({ tool: 'confluence_get_page' });
+    const users = new Set(mine.map((l) => l.user));
+    expect(users.size).toBe(1);
+    expect([...users][0]).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    const all = server.cli.stderr();
+    for (const secret of [callerToken, app.clientSecret, ...sandbox.oauth.issuedTokens()]) {
+      expect(all).not.toContain(secret);
+    }
+    expect(all).not.toContain('ops-user');
   });
 
   it('is unready while Redis is down, and ready again once it is back', async () => {

@@ -134,7 +134,11 @@ describe('confluence-mcp over stdio against the sandbox', () => {
       await admin('/__sandbox/faults', { path: '/rest/api/search', status: 429, retryAfter: 30, times: 1 });
       const limited = await session.call('confluence_search', { query: 'deploy' });
       expect(textOf(limited)).toMatch(/Rate limited.*Retry after 30 seconds/);
+      // One dropped connection on a read is absorbed by a retry; five in a row (the first try and 4 retries) are not.
       await admin('/__sandbox/faults', { path: '/api/v2/spaces', drop: true, times: 1 });
+      const absorbed = await session.call('confluence_list_spaces', {});
+      expect(absorbed.isError, textOf(absorbed)).toBeFalsy();
+      await admin('/__sandbox/faults', { path: '/api/v2/spaces', drop: true, times: 5 });
       const dropped = await session.call('confluence_list_spaces', {});
       expect(textOf(dropped)).toMatch(/Could not reach Confluence/);
       const missing = await session.call('confluence_get_page', { page: '999999999' });

@@ -246,7 +246,7 @@ describe('writing', () => {
     expect(stored.body).toContain('kubectl rollout undo deploy/api');
     failed(
       await full.call('confluence_create_page', { space: 'ENG', title: 'Rollback drill 2026-12' }),
-      /refused the request.*already exists/,
+      /Not saved: space ENG already has a page titled "Rollback drill 2026-12"/,
     );
     failed(
       await full.call('confluence_create_page', { space: 'ENG', title: 'x', parent: MISSING }),

@@ -97,3 +97,37 @@ describe('a hung upstream', () => {
     expect(sandbox.faults.release()).toBe(1);
   });
 });
+
+describe('a multi-request tool running out of time', () => {
+  it('returns the ancestors it has with where to go on, and the rest comes from that point', async () => {
+    const depthOf = (p: SandboxPage): number => {
+      let depth = 0;
+      for (let at = p.parentId; at; at = sandbox.site.pages.get(at)?.parentId) depth++;
+      return depth;
+    };
+    const deep = [...sandbox.site.pages.values()].find((p) => p.status === 'current' && depthOf(p) >= 3);
+    if (!deep) throw new Error('the sandbox has no page three levels deep');
+    const parent = sandbox.site.pages.get(deep.parentId as string) as SandboxPage;
+    const grandparent = parent.parentId as string;
+    // The walk reaches the grandparent, and Confluence never answers for it.
+    sandbox.faults.add({
+      method: 'GET',
+      path: new RegExp(`/api/v2/pages/${grandparent}(\\?|$)`),
+      hold: true,
+    });
+    const partial = await server.call('confluence_get_page_ancestors', { page: deep.id });
+    expect(partial.isError, textOf(partial)).toBeFalsy();
+    expect(partial.structuredContent).toMatchObject({
+      page_id: deep.id,
+      ancestors: [{ id: parent.id, title: currentVersion(parent).title }],
+      continue_from: grandparent,
+    });
+    expect(textOf(partial)).toContain(`call again with page "${grandparent}"`);
+    sandbox.faults.clear();
+
+    const rest = await server.call('confluence_get_page_ancestors', { page: grandparent });
+    expect(rest.isError, textOf(rest)).toBeFalsy();
+    expect((rest.structuredContent as { continue_from?: string }).continue_from).toBeUndefined();
+    expect((rest.structuredContent as { ancestors: unknown[] }).ancestors.length).toBe(depthOf(deep) - 2);
+  });
+});

@@ -244,7 +244,9 @@ describe('rate limits', () => {
       }),
     );
     const events: (number | undefined)[] = [];
-    const board = new RateLimitBoard({ now: () => now });
+    const writes: number[] = [];
+    const store = { get: async () => writes.at(-1), set: async (until: number) => void writes.push(until) };
+    const board = new RateLimitBoard({ now: () => now, store });
     const c = client({
       rateLimits: board,
       now: () => now,
@@ -268,6 +270,8 @@ describe('rate limits', () => {
       ),
     );
     expect(sent).toBe(3);
+    // Shared once per 429 that came back; a refusal teaches nothing and writes nothing.
+    expect(writes).toEqual([now + 1_800_000, now + 1_800_000, now + 1_800_000]);
     for (const error of [...errors, ...later]) expect(error).toBeInstanceOf(RateLimitError);
     expect(later.every((e) => e?.retryAfterSeconds === 1800)).toBe(true);
     expect(events.at(-1)).toBe(now + 1_800_000);

@@ -2,7 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { delay, HttpResponse, http } from 'msw';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClientCredentialsError, OAuthUnavailableError } from '../../src/auth/atlassian/oauth-client.js';
 import {
   MissingScopeError,
@@ -93,19 +93,14 @@ const cases = [
 ] as const;
 
 describe('upstream failures reach the model as distinct isError results that say what to do next', () => {
-  let session: Awaited<ReturnType<typeof connectInMemory>>;
   const texts = new Map<string, string>();
-
-  beforeAll(async () => {
-    session = await connectInMemory({ config: { limits: { requestTimeoutMs: 300 } } });
-  });
-  afterAll(async () => {
-    await session.close();
-  });
 
   it.each(cases)('$name', async ({ name, reply, says }) => {
     mockServer.use(http.get(PAGE_URL, reply));
-    const result = await session.call('confluence_get_page', { page: '123' });
+    // A server of its own for each case: a long Retry-After says the quota is spent, and the server then answers
+    // every later call itself until the reset.
+    const session = await connectInMemory({ config: { limits: { requestTimeoutMs: 300 } } });
+    const result = await session.call('confluence_get_page', { page: '123' }).finally(() => session.close());
     expect(result.isError).toBe(true);
     const text = textOf(result);
     expect(text).toMatch(says);
@@ -116,6 +111,28 @@ describe('upstream failures reach the model as distinct isError results that say
   it('gives every failure its own message', () => {
     expect(texts.size).toBe(cases.length);
     expect(new Set(texts.values()).size).toBe(cases.length);
+  });
+
+  it('tells the model a write whose answer was lost may have happened, sending it once', async () => {
+    let deletes = 0;
+    mockServer.use(
+      http.get(PAGE_URL, () =>
+        HttpResponse.json({ id: '123', title: 'Plan', status: 'current', spaceId: '1' }),
+      ),
+      http.delete(PAGE_URL, () => {
+        deletes++;
+        return HttpResponse.error();
+      }),
+    );
+    const session = await connectInMemory();
+    const result = await session
+      .call('confluence_delete_page', { page: '123' })
+      .finally(() => session.close());
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe(
+      "No answer came from Confluence after the write on page 123 was sent (the connection failed or time ran out), so it may have been done anyway. Do not repeat it blindly: check first (for a new page, search for its title with confluence_search or list the space's pages; for other changes, read the content again), and repeat only what did not happen.",
+    );
+    expect(deletes).toBe(1);
   });
 });
 

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 
@@ -17,12 +18,18 @@ export interface CliProcess {
 
 /**
  * Starts `confluence-mcp <args>` as a child process with `env` added to a clean environment; `bin` runs another
- * copy of the CLI (an installed package) instead of this checkout's build.
+ * copy of the CLI (an installed package) instead of this checkout's build. Its config directory (where stdio keeps
+ * its connection and `dev` its state) is a fresh temporary one unless `env` names one: tests never write the user's.
  */
 export function startCli(args: string[], env: Record<string, string> = {}, bin = CLI): CliProcess {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first (npm test does it).`);
   const child = spawn(process.execPath, [bin, ...args], {
-    env: { PATH: process.env.PATH ?? '', CONFLUENCE_MCP_LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      CONFLUENCE_MCP_LOG_LEVEL: 'info',
+      XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'cmcp-config-')),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

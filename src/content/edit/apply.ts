@@ -8,6 +8,8 @@ import { classify } from './lossy.js';
 export interface ApplyOptions {
   /** Ids of placeholders the edit deliberately removes, with the constructs they stand for. */
   readonly removed?: readonly string[];
+  /** The storage the Markdown was read from: see `MarkdownToStorageOptions.previous`. */
+  readonly previous?: string;
 }
 
 /** The storage to save, or why the edit was refused (a message for the model, naming what to fix). */
@@ -47,7 +49,11 @@ export function applyEditedMarkdown(
 ): ApplyResult {
   const display = displayFormRefusal(markdown);
   if (display !== undefined) return display;
-  const conversion = convertMarkdown(markdown, { preserved, firstTaskId: nextTaskId(preserved.values()) });
+  const conversion = convertMarkdown(markdown, {
+    preserved,
+    firstTaskId: nextTaskId(preserved.values()),
+    previous: options.previous,
+  });
   const problems = placeholderProblems(preserved, conversion.keptIds, conversion.unresolvedKeeps, options);
   return finishEdit(conversion.storage, problems);
 }

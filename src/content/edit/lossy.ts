@@ -290,6 +290,12 @@ export function classify(element: SourceElement): Classification | undefined {
     case 'time':
       return classifyTime(element);
   }
+  // Formulas and drawings have no Markdown form; custom elements keep their tags around editable content.
+  if (name === 'math') return { kind: 'unknown-element', description: 'MathML formula', keep: 'whole' };
+  if (name === 'svg') return { kind: 'unknown-element', description: 'SVG drawing', keep: 'whole' };
+  if (/^[a-z][\w.]*-[\w.-]*$/.test(name)) {
+    return { kind: 'unknown-element', description: `<${name}> element`, keep: 'wrap', body: element };
+  }
   if (name.includes(':') && !name.startsWith('ri:') && !KNOWN_AC.has(name)) {
     return { kind: 'unknown-element', description: `<${name}> element`, keep: 'whole' };
   }

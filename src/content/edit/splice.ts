@@ -309,7 +309,7 @@ export function spliceEditedMarkdown(
   const both = blocksOfBoth(spans, document.markdown, markdown);
   const atoms = both && atomsOf(spans, both.original);
   if (both === undefined || atoms === undefined)
-    return applyEditedMarkdown(markdown, document.preserved, options);
+    return applyEditedMarkdown(markdown, document.preserved, { previous: currentStorage, ...options });
   const { original: originalBlocks, edited: editedBlocks } = both;
   const original = originalBlocks.map((block) => block.key);
   const edited = editedBlocks.map((block) => block.key);
@@ -339,7 +339,11 @@ export function spliceEditedMarkdown(
       (editedBlocks[index] as MarkdownBlock).start,
       (editedBlocks[end - 1] as MarkdownBlock).end,
     );
-    const conversion = convertMarkdown(text, { preserved: document.preserved, firstTaskId: taskId });
+    const conversion = convertMarkdown(text, {
+      preserved: document.preserved,
+      firstTaskId: taskId,
+      previous: options.previous ?? currentStorage,
+    });
     taskId = nextTaskId([conversion.storage], taskId);
     keptIds.push(...conversion.keptIds);
     unresolved.push(...conversion.unresolvedKeeps);

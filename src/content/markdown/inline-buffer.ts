@@ -1,5 +1,11 @@
 import { codeSpan } from '../escape.js';
 
+// CommonMark's punctuation: a delimiter run next to one opens or closes only beside whitespace or punctuation.
+const PUNCTUATION = /[\p{P}\p{S}]/u;
+const WORD = /[^\s\p{P}\p{S}]/u;
+/** Shows nothing and reads as punctuation: lets `*` open or close next to a word, as in `a<!---->**[x](u)**`. */
+const SEAM = '<!---->';
+
 /**
  * Collects inline Markdown. Appended pieces contain no whitespace but single spaces and `\n` (a hard break);
  * a space after a space or break is dropped, which collapses whitespace across element boundaries.
@@ -9,10 +15,14 @@ export class InlineBuffer {
   private endsWithSpace = false;
   /** Closing delimiter of the wrapped piece just appended, while nothing has followed it. */
   private openWrapperClose: string | undefined;
+  /** The last piece closed a `*` or `~` run after punctuation, which a word right after would keep open. */
+  private closedAfterPunctuation = false;
 
   append(markdown: string): void {
-    const piece = this.endsWithSpace && markdown.startsWith(' ') ? markdown.slice(1) : markdown;
+    let piece = this.endsWithSpace && markdown.startsWith(' ') ? markdown.slice(1) : markdown;
     if (piece === '') return;
+    if (this.closedAfterPunctuation && WORD.test(piece.charAt(0))) piece = SEAM + piece;
+    this.closedAfterPunctuation = false;
     const last = this.parts.length - 1;
     const previous = this.parts[last];
     // `![` would turn a link that follows an exclamation mark into an image.
@@ -31,13 +41,29 @@ export class InlineBuffer {
   appendWrapped(open: string, content: string, close: string): void {
     const last = this.parts.length - 1;
     const previous = this.parts[last];
+    const delimited = /^[*~]/.test(open);
     if (this.openWrapperClose === close && previous?.endsWith(close)) {
-      this.parts[last] = previous.slice(0, -close.length);
-      this.append(content + close);
+      const before = previous.charAt(previous.length - close.length - 1);
+      if (delimited && PUNCTUATION.test(before) && WORD.test(content.charAt(0))) {
+        // Merged, `**[x](u)a**` would not close after `)`: the two stay apart, the seam letting each close.
+        this.append(`${SEAM}${open}${content}${close}`);
+      } else {
+        this.parts[last] = previous.slice(0, -close.length);
+        this.append(content + close);
+      }
     } else {
-      this.append(open + content + close);
+      const after = previous?.charAt(previous.length - 1) ?? '';
+      // After a word, `**` opens only before a word: `a**[x](u)**` needs the seam.
+      // and a run right after another wrapper's run would join it (`*a***b**`).
+      const seam =
+        delimited &&
+        ((WORD.test(after) && PUNCTUATION.test(content.charAt(0))) || /[*~]$/.test(previous ?? ''))
+          ? SEAM
+          : '';
+      this.append(seam + open + content + close);
     }
     this.openWrapperClose = close;
+    this.closedAfterPunctuation = delimited && PUNCTUATION.test(content.charAt(content.length - 1));
   }
 
   toString(): string {

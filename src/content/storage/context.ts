@@ -10,6 +10,12 @@ export interface MarkdownToStorageOptions {
    * written as `<time datetime="2026-03-01">…</time>`, and plain text stays plain text.
    */
   readonly dateChips?: boolean;
+  /**
+   * The storage the Markdown was read from (the page, or the block being re-generated): elements still there get
+   * back what Markdown cannot carry (macro ids, `ac:local-id`, `data-layout`, emoticon identity, status
+   * parameters), and emoji that were text stay text. See `identity.ts`.
+   */
+  readonly previous?: string;
   /** The id of the first task of a task list; default 1. Task ids must be unique within a page. */
   readonly firstTaskId?: number;
 }

@@ -53,3 +53,22 @@ describe('the names of token-store records', () => {
     expect(() => fresh.connection('')).toThrow(TypeError);
   });
 });
+
+describe('the user as log lines name them', () => {
+  const alice = '["https://idp.example","alice"]';
+  const bob = '["https://idp.example","bob"]';
+
+  it('is a short keyed hash, apart from the record names, one per user, and the same after a key is added in front', () => {
+    const records = new StoreRecords(new EncryptionKeyring([key(1)]));
+    const tag = records.logTag(alice);
+    expect(tag).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(records.logTag(alice)).toBe(tag);
+    expect(records.logTag(bob)).not.toBe(tag);
+    // A log reader cannot point at a user's records with it.
+    expect(records.userHash(alice).startsWith(tag)).toBe(false);
+    expect(records.connection(alice)).not.toContain(tag);
+    expect(new StoreRecords(new EncryptionKeyring([key(2), key(1)])).logTag(alice)).toBe(tag);
+    // Without the keys it cannot be recomputed from the user key.
+    expect(new StoreRecords(new EncryptionKeyring([key(3)])).logTag(alice)).not.toBe(tag);
+  });
+});

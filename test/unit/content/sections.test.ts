@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findSection, listSections, replaceSection } from '../../../src/content/sections.js';
+import { findSection, listSections, locateSection, replaceSection } from '../../../src/content/sections.js';
 import { corpus } from '../../fixtures/content/corpus.js';
 import { layoutsAndTablesPage } from '../../fixtures/content/layouts-and-tables.js';
 
@@ -92,11 +92,19 @@ describe('replaceSection', () => {
     });
   });
 
-  it('replaces the first of two headings with the same text', () => {
+  it('refuses a heading that several match, listing them, and takes the occurrence asked for', () => {
     const storage = '<h2>Notes</h2><p>1</p><h2>Notes</h2><p>2</p>';
-    expect(changed(replaceSection(storage, 'Notes', '<p>x</p>', 'replace'))).toBe(
-      '<h2>Notes</h2><p>x</p><h2>Notes</h2><p>2</p>',
+    expect(replaceSection(storage, 'Notes', '<p>x</p>', 'replace')).toEqual({
+      error:
+        '2 headings match "Notes": 1. "Notes" (h2); 2. "Notes" (h2). Pass occurrence (1 to 2) or the heading as a ' +
+        'path of parent headings, such as "Parent > Heading".',
+    });
+    expect(changed(replaceSection(storage, 'Notes', '<p>x</p>', 'replace', 2))).toBe(
+      '<h2>Notes</h2><p>1</p><h2>Notes</h2><p>x</p>',
     );
+    expect(replaceSection(storage, 'Notes', '<p>x</p>', 'replace', 3)).toEqual({
+      error: 'There are 2 headings "Notes", so no occurrence 3.',
+    });
   });
 
   it('leaves every other byte of every demo page unchanged', () => {
@@ -121,5 +129,59 @@ describe('replaceSection', () => {
     expect(replaceSection(page, 'Install', '<p>open', 'replace')).toEqual({
       error: 'The new content is not valid storage format: element <p> is not closed.',
     });
+  });
+});
+
+describe('locateSection: headings as the model sees them', () => {
+  const storage =
+    '<h1>Q1 review</h1><h2>Results</h2><h3><strong>Impact</strong></h3><p>q1 impact</p>' +
+    '<h1>Q2 review</h1><h2>Results</h2><h3><strong>Impact</strong></h3><p>q2 impact</p>' +
+    '<h2><ac:emoticon ac:name="tick" ac:emoji-fallback="✅" /> Done &amp; dusted</h2><p>done</p>' +
+    '<h2>Launch 🚀</h2><p>launch</p><h2>Release <time datetime="2024-01-15" /></h2><p>release</p>';
+  const body = (found: ReturnType<typeof locateSection>) => {
+    if ('error' in found) throw new Error(found.error);
+    return storage.slice(found.section.bodyStart, found.section.bodyEnd);
+  };
+
+  it('finds a heading by its Markdown: bold, emoji, escapes and date chips included', () => {
+    expect(body(locateSection(storage, { heading: '✅ Done & dusted' }))).toBe('<p>done</p>');
+    expect(body(locateSection(storage, { heading: '## ✅ Done \\& dusted' }))).toBe('<p>done</p>');
+    expect(body(locateSection(storage, { heading: 'Done & dusted' }))).toBe('<p>done</p>');
+    expect(body(locateSection(storage, { heading: 'Launch 🚀' }))).toBe('<p>launch</p>');
+    expect(body(locateSection(storage, { heading: 'launch' }))).toBe('<p>launch</p>');
+    expect(body(locateSection(storage, { heading: 'Release [2024-01-15](confluence-date:)' }))).toBe(
+      '<p>release</p>',
+    );
+    expect(body(locateSection(storage, { heading: '**Impact**', occurrence: 2 }))).toBe('<p>q2 impact</p>');
+  });
+
+  it('tells duplicates apart by the path of parent headings or by occurrence', () => {
+    expect(body(locateSection(storage, { heading: 'Q2 review > Results > **Impact**' }))).toBe(
+      '<p>q2 impact</p>',
+    );
+    expect(body(locateSection(storage, { heading: 'Q1 review > Impact' }))).toBe('<p>q1 impact</p>');
+    expect(body(locateSection(storage, { heading: 'Results', occurrence: 1 }))).toContain('q1 impact');
+    expect(locateSection(storage, { heading: '**Impact**' })).toEqual({
+      error:
+        '2 headings match "**Impact**": 1. "Q1 review > Results > **Impact**" (h3); ' +
+        '2. "Q2 review > Results > **Impact**" (h3). Pass occurrence (1 to 2) or the heading as a path of parent ' +
+        'headings, such as "Parent > Heading".',
+    });
+    expect(locateSection(storage, { heading: 'Q3 review > Impact' })).toMatchObject({
+      error: expect.stringMatching(/^No heading "Q3 review > Impact"\. The page's headings are: "Q1 review"/),
+    });
+  });
+});
+
+describe('locateSection on hostile headings', () => {
+  it('answers quickly for a huge heading full of emphasis markers', () => {
+    const storage = `<h2>${'*_'.repeat(200_000)}</h2><p>x</p><h2>Next</h2>`;
+    const started = performance.now();
+    expect(locateSection(storage, { heading: 'Next' })).toMatchObject({ section: { text: 'Next' } });
+    expect(locateSection(storage, { heading: '*_'.repeat(250) })).toMatchObject({
+      error: expect.any(String),
+    });
+    // Generous: quadratic matching would take minutes here.
+    expect(performance.now() - started).toBeLessThan(20_000);
   });
 });

@@ -36,10 +36,23 @@ describe('OpsMetrics', () => {
     upstream.retry?.({ method: 'GET', route, attempt: 2, reason: '503', delayMs: 200 });
     upstream.rateLimited?.({ route, retryAfterMs: 1000, reason: undefined, sharedUntil: undefined });
     upstream.rateLimited?.({ route, retryAfterMs: 1000, reason: 'quota', sharedUntil: Date.now() + 1000 });
+    upstream.rateLimited?.({
+      route,
+      retryAfterMs: 900,
+      reason: 'quota spent',
+      sharedUntil: Date.now() + 900,
+      refused: true,
+    });
     upstream.nearLimit?.({ route, remaining: 3 });
     expect(await value(metrics, 'confluence_mcp_upstream_retries_total', { route, reason: '503' })).toBe(2);
     expect(await value(metrics, 'confluence_mcp_upstream_rate_limited_total', { scope: 'request' })).toBe(1);
-    expect(await value(metrics, 'confluence_mcp_upstream_rate_limited_total', { scope: 'app' })).toBe(1);
+    expect(await value(metrics, 'confluence_mcp_upstream_rate_limited_total', { scope: 'app' })).toBe(2);
+    expect(await value(metrics, 'confluence_mcp_upstream_rate_limited_total', { source: 'atlassian' })).toBe(
+      2,
+    );
+    expect(
+      await value(metrics, 'confluence_mcp_upstream_rate_limited_total', { source: 'shared-view' }),
+    ).toBe(1);
     expect(await value(metrics, 'confluence_mcp_upstream_near_limit_total', { route })).toBe(1);
   });
 

@@ -89,3 +89,43 @@ describe("the sandbox's OAuth rules", () => {
     expect(state.stats).toEqual({ authorization_code: 1, refresh_token: 1 });
   });
 });
+
+describe("the sandbox's OAuth state across a restart (dev keeps it in a file)", () => {
+  it('restores apps and live grants from a JSON snapshot, with the rotation rules still in force', () => {
+    const { state, code, client } = setup();
+    let changes = 0;
+    state.onChange = () => {
+      changes++;
+    };
+    const first = tokens(state.exchangeCode({ ...client, code, redirect_uri: 'http://localhost/cb' }));
+    const second = tokens(state.refresh({ ...client, refresh_token: first.refresh_token }));
+    expect(changes).toBeGreaterThanOrEqual(2);
+
+    let now = Date.parse('2026-06-01T00:00:00Z');
+    const restored = new OAuthState(() => now);
+    restored.restore(JSON.parse(JSON.stringify(state.snapshot())));
+    expect(restored.clients.get('app')?.redirectUris.has('http://localhost/cb')).toBe(true);
+    expect(restored.accessToken(second.access_token)?.accountId).toBe('u1');
+    expect(restored.accessToken(second.access_token)?.scopes.has('read:page:confluence')).toBe(true);
+    const third = tokens(restored.refresh({ ...client, refresh_token: second.refresh_token }));
+    expect(restored.accessToken(third.access_token)?.accountId).toBe('u1');
+    // The rotated first token, reused after the leeway, still revokes the whole family.
+    now += TOKEN_RULES.reuseLeewayMs + 1;
+    expect(restored.refresh({ ...client, refresh_token: first.refresh_token })).toMatchObject({
+      ok: false,
+      body: { error: 'invalid_grant' },
+    });
+    expect(restored.refresh({ ...client, refresh_token: third.refresh_token })).toMatchObject({ ok: false });
+  });
+
+  it('leaves out expired access tokens and revoked families', () => {
+    const { state, code, client, advance } = setup();
+    const first = tokens(state.exchangeCode({ ...client, code, redirect_uri: 'http://localhost/cb' }));
+    state.revokeAccount('u1');
+    advance(TOKEN_RULES.accessTokenSeconds * 1000 + 1);
+    const snapshot = state.snapshot();
+    expect(snapshot.access).toEqual([]);
+    expect(snapshot.refresh).toEqual([]);
+    expect(JSON.stringify(snapshot)).not.toContain(first.refresh_token as string);
+  });
+});

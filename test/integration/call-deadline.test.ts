@@ -1,0 +1,63 @@
+import { HttpResponse, http } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { connectInMemory, SITE, textOf } from '../support/mcp.js';
+import { mockServer } from '../support/msw.js';
+
+const PAGE_URL = `${SITE}/wiki/api/v2/pages/321`;
+
+/** An upstream that never answers; resolves `aborted` when the server gives up on the request it holds. */
+function hangingUpstream() {
+  let arrived: () => void = () => {};
+  let abort: () => void = () => {};
+  const reached = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  const aborted = new Promise<void>((resolve) => {
+    abort = resolve;
+  });
+  mockServer.use(
+    http.get(PAGE_URL, async ({ request }) => {
+      arrived();
+      await new Promise((resolve) => request.signal.addEventListener('abort', resolve));
+      abort();
+      return HttpResponse.error();
+    }),
+  );
+  return { reached, aborted };
+}
+
+describe('one deadline per tool call, through the MCP edge', () => {
+  it('aborts the in-flight upstream request at the deadline and answers with a timeout', async () => {
+    const upstream = hangingUpstream();
+    const session = await connectInMemory({ config: { limits: { callDeadlineMs: 600 } } });
+    try {
+      const result = await session.call('confluence_get_page', { page: '321' });
+      await upstream.aborted;
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/did not answer in time for page 321/);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('aborts the in-flight upstream request when the client cancels the call', async () => {
+    const upstream = hangingUpstream();
+    const session = await connectInMemory({ config: { limits: { callDeadlineMs: 60_000 } } });
+    try {
+      const cancel = new AbortController();
+      const call = session.client
+        .callTool({ name: 'confluence_get_page', arguments: { page: '321' } }, undefined, {
+          signal: cancel.signal,
+        })
+        .catch((error: unknown) => error);
+      await upstream.reached;
+      cancel.abort('the user changed their mind');
+      // The server hears the cancellation and lets go of Confluence, long before the 60 s deadline.
+      await upstream.aborted;
+      // The client got no result for the call it gave up on.
+      expect(await call).not.toHaveProperty('content');
+    } finally {
+      await session.close();
+    }
+  });
+});
