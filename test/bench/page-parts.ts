@@ -28,7 +28,7 @@ export async function pageParts(largePage: (bytes: number) => string, quick: boo
   const config = configSchema.parse({
     http: { port: 0, maxBodyBytes: 16 * 1024 * 1024 },
     // The conversions are what is measured: neither they nor the sandbox's answers on a busy machine may be cut off.
-    limits: { requestTimeoutMs: 120_000, conversion: { jobTimeoutMs: 120_000 } },
+    limits: { requestTimeoutMs: 120_000, callDeadlineMs: 300_000, conversion: { jobTimeoutMs: 120_000 } },
   });
   const user = sandbox.demoUser;
   const auth = {

@@ -83,7 +83,10 @@ beforeAll(async () => {
   const serverFor = async (accountId: string): Promise<ToolServer> => {
     let server = servers.get(accountId);
     if (server === undefined) {
-      server = await startToolServer(gatewayAuth(sandbox, undefined, accountId));
+      // The largest pages convert for a second or more: a busy machine must not turn that into a timeout.
+      server = await startToolServer(gatewayAuth(sandbox, undefined, accountId), {
+        limits: { callDeadlineMs: 120_000, conversion: { jobTimeoutMs: 60_000 } },
+      });
       servers.set(accountId, server);
     }
     return server;

@@ -20,7 +20,7 @@ beforeAll(async () => {
   admin = await startToolServer(gatewayAuth(sandbox, undefined, ADMIN_USER.accountId), {
     http: { port: 0, maxBodyBytes: 16 * 1024 * 1024 },
     // Two cores shared by many: give a 2 MB conversion room to finish however busy the machine is.
-    limits: { conversion: { jobTimeoutMs: 120_000 } },
+    limits: { callDeadlineMs: 300_000, requestTimeoutMs: 120_000, conversion: { jobTimeoutMs: 120_000 } },
   });
   demo = await startToolServer(gatewayAuth(sandbox, undefined, DEMO_USER.accountId));
 });
