@@ -6,7 +6,8 @@ import type { Page } from '../src/confluence/index.js';
  * part. A version's body never changes, so a conversion is keyed by site, page id, version and form, and is only
  * ever served to a caller whose own fetch of that very page version has just returned (the metadata fetch happens
  * on every call): a caller who may not read the page gets Confluence's refusal before the cache is consulted.
- * Drafts change without a new version and are never cached.
+ * Drafts change without a new version and are never cached. The Markdown names mentioned users as the first
+ * reader's lookup found them: display names Confluence shows anyone who can read the page.
  *
  * Bounded by memory, not entries: one 2 MB page weighs as much as thousands of small ones. `lru-cache` keeps the
  * byte budget exactly (`maxSize` with a per-entry `sizeCalculation`, oversized entries never stored) and evicts in
