@@ -38,8 +38,9 @@ export async function storageFromInput(
 /**
  * The storage for a whole-body update written in Markdown, keeping what Markdown cannot carry. The current page is
  * read for editing again here (placeholder ids follow document order, so they match what the model read if the page
- * has not changed); each `<!-- confluence-keep N -->` placeholder gets its original storage back byte for byte.
- * A missing, duplicated or damaged placeholder makes this refuse: a Markdown update never drops such content.
+ * has not changed): every top-level block that comes back unchanged keeps its storage byte for byte, only the
+ * others are converted, and each `<!-- confluence-keep N -->` placeholder gets its original storage back. A
+ * missing, duplicated or damaged placeholder makes this refuse: a Markdown update never drops such content.
  */
 export async function storageForUpdate(
   ctx: ToolContext,

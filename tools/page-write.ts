@@ -120,7 +120,7 @@ export const updatePageTool = defineTool({
   name: 'confluence_update_page',
   title: 'Update a page',
   description:
-    "Changes a page's title and/or replaces its whole body, as a new version with an optional message. For a Markdown body, read the page with body_format editable_markdown and keep its <!-- confluence-keep N --> placeholders: content Markdown cannot express is kept from them and never dropped (an update missing a placeholder is refused; to delete such content, send body_format storage). Pass expected_version (the version you read): if the page moved on, nothing is written and you are told who changed what. To change one section only, use confluence_update_page_section.",
+    "Changes a page's title and/or replaces its whole body, as a new version with an optional message. For a Markdown body, read the page with body_format editable_markdown and keep its <!-- confluence-keep N --> placeholders: content Markdown cannot express is kept from them and never dropped (an update missing a placeholder is refused; to delete such content, send body_format storage). Blocks you leave unchanged keep their exact Confluence content; a body with no change writes nothing. Pass expected_version (the version you read): if the page moved on, nothing is written and you are told who changed what. To change one section only, use confluence_update_page_section.",
   toolset: 'pages',
   input: {
     page: pageArgument,
@@ -152,6 +152,14 @@ export const updatePageTool = defineTool({
           ? args.body
           : await storageForUpdate(ctx, currentStorage, args.body);
     const title = args.title ?? current.title;
+    if (storage === currentStorage && title === current.title) {
+      // Nothing to write: saving would only add a version that changes nothing.
+      const out = { ...written(current), previous_version: currentVersion };
+      return {
+        text: `No change: "${out.title}" (id ${out.id}) already has this content; nothing was written, it stays at version ${currentVersion}.`,
+        structured: out,
+      };
+    }
     const page = await withUniqueTitle(ctx, title, current.spaceId, () =>
       updatePage(ctx.confluence, {
         id: current.id,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { listPages } from '../src/confluence/index.js';
+import { cachedConversion, conversionKey, convertOnce } from './conversion-cache.js';
 import { defineTool, type ToolContext, ToolInputError } from './define.js';
 import {
   fetchPage,
@@ -80,16 +81,22 @@ export const getPageTool = defineTool({
   scopes: ['read:page:confluence'],
   pageReferences: ['page'],
   async handler(args, ctx) {
-    const page = await fetchPage(ctx, args.page, {
-      body: args.body_format !== 'none',
-      ...(args.version ? { version: args.version } : {}),
-    });
+    const version = args.version ? { version: args.version } : {};
+    const converted = args.body_format === 'markdown' || args.body_format === 'editable_markdown';
+    // A part after the first is most likely converted already: fetch the page without its body (which still
+    // proves the caller may read this version), and the body only when the cache does not have it.
+    const later = converted && args.offset > 0;
+    let page = await fetchPage(ctx, args.page, { body: args.body_format !== 'none' && !later, ...version });
     const spaceKey = await ctx.spaces.keyOf(page.spaceId);
-    const storage = page.body?.storage?.value ?? '';
-    const full =
-      args.body_format === 'markdown' || args.body_format === 'editable_markdown'
-        ? await pageMarkdown(ctx, storage, args.body_format === 'editable_markdown')
+    const key = converted ? conversionKey(page, ctx.siteUrl, args.body_format) : undefined;
+    let full = cachedConversion(key);
+    if (full === undefined) {
+      if (later) page = await fetchPage(ctx, args.page, { body: true, ...version });
+      const storage = page.body?.storage?.value ?? '';
+      full = converted
+        ? await convertOnce(key, () => pageMarkdown(ctx, storage, args.body_format === 'editable_markdown'))
         : storage;
+    }
     const max = Math.min(args.max_chars ?? ctx.limits.maxResultChars, ctx.limits.maxResultChars);
     if (args.body_format !== 'none' && args.offset > full.length) {
       throw new ToolInputError(
@@ -97,7 +104,7 @@ export const getPageTool = defineTool({
       );
     }
     const slice = args.body_format === 'none' ? undefined : sliceText(full, args.offset, max);
-    const version = page.version
+    const versionOut = page.version
       ? compact({
           number: page.version.number,
           created_at: page.version.createdAt,
@@ -108,7 +115,7 @@ export const getPageTool = defineTool({
     const structured = compact({
       ...projectPage(page),
       space_key: spaceKey,
-      version,
+      version: versionOut,
       body_format: args.body_format,
       body: slice?.part,
       body_length: slice ? full.length : undefined,
@@ -119,7 +126,8 @@ export const getPageTool = defineTool({
       line(
         `id ${page.id}`,
         spaceKey ? `space ${spaceKey} (id ${page.spaceId})` : `space id ${page.spaceId}`,
-        version && `version ${version.number}${version.created_at ? ` (${version.created_at})` : ''}`,
+        versionOut &&
+          `version ${versionOut.number}${versionOut.created_at ? ` (${versionOut.created_at})` : ''}`,
         page.status !== 'current' && page.status,
       ),
       structured.web_url,

@@ -29,6 +29,7 @@ export {
   type LossyConstruct,
   type LossyKind,
   preservationCheck,
+  spliceEditedMarkdown,
   storageToEditableMarkdown,
 } from './preservation.js';
 export {

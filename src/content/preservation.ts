@@ -1,13 +1,12 @@
-import { type Detection, detect, type KeepRange, type LossyConstruct } from './edit/detect.js';
-import { KEEP_BLOCK_ELEMENT, KEEP_INLINE_ELEMENT } from './keep.js';
+import { detect, type LossyConstruct } from './edit/detect.js';
+import { editableDocument } from './edit/editable.js';
 import type { StorageToMarkdownOptions } from './options.js';
-import { parseStorage, type SourceElement } from './parse.js';
-import { attributes } from './storage/xhtml.js';
-import { renderStorage } from './storage-to-markdown.js';
+import { parseStorage } from './parse.js';
 
 export { type ApplyOptions, type ApplyResult, applyEditedMarkdown } from './edit/apply.js';
 export type { LossyConstruct } from './edit/detect.js';
 export type { LossyKind } from './edit/lossy.js';
+export { spliceEditedMarkdown } from './edit/splice.js';
 
 /**
  * Edits that never lose content.
@@ -23,6 +22,8 @@ export type { LossyKind } from './edit/lossy.js';
  * and models leave them alone; the ids are assigned in document order, so the same storage always gives the same
  * Markdown and `preserved`.
  *
+ * {@link spliceEditedMarkdown} saves such Markdown block by block: a block that comes back unchanged keeps its
+ * storage byte for byte, so an unedited save gives back the page exactly (see `edit/splice.ts`).
  * {@link applyEditedMarkdown} converts the edited Markdown and splices each fragment back byte for byte. Deletion is
  * honoured only when explicit: a placeholder missing from the Markdown REFUSES the edit (with a message naming each
  * construct and where it was), unless its id is listed in `removed`. It also refuses placeholders that are
@@ -46,32 +47,6 @@ export interface EditableMarkdown {
   readonly constructs: readonly LossyConstruct[];
 }
 
-interface Prepared {
-  readonly markdown: string;
-  readonly preserved: Map<string, string>;
-  readonly missing: KeepRange[];
-}
-
-function prepare(storage: string, detection: Detection, options: StorageToMarkdownOptions): Prepared {
-  const preserved = new Map<string, string>();
-  const pieces: string[] = [];
-  let cursor = 0;
-  detection.keeps.forEach((keep, index) => {
-    const id = String(index + 1);
-    preserved.set(id, storage.slice(keep.start, keep.end));
-    const name = keep.inline ? KEEP_INLINE_ELEMENT : KEEP_BLOCK_ELEMENT;
-    pieces.push(storage.slice(cursor, keep.start), `<${name}${attributes({ id, label: keep.label })} />`);
-    cursor = keep.end;
-  });
-  pieces.push(storage.slice(cursor));
-  const markdown = renderStorage(pieces.join(''), { options, inListItem: false, editable: true });
-  const seen = new Set<string>();
-  for (const match of markdown.matchAll(/<!--\s*confluence-keep(?:-inline)?\s+(\d+)/g))
-    seen.add(match[1] ?? '');
-  const missing = detection.keeps.filter((_, index) => !seen.has(String(index + 1)));
-  return { markdown, preserved, missing };
-}
-
 /**
  * Markdown for a model to edit, every construct Markdown cannot carry replaced by a placeholder (see the module
  * comment); `applyEditedMarkdown(markdown, preserved)` on the unedited result gives back storage with every
@@ -81,21 +56,6 @@ export function storageToEditableMarkdown(
   storage: string,
   options: StorageToMarkdownOptions = {},
 ): EditableMarkdown {
-  const root = parseStorage(storage);
-  const forceWhole = new Set<SourceElement>();
-  for (let round = 0; ; round++) {
-    const detection = detect(root, storage, forceWhole);
-    const prepared = prepare(storage, detection, options);
-    if (prepared.missing.length === 0 || round === 8) {
-      return { markdown: prepared.markdown, preserved: prepared.preserved, constructs: detection.constructs };
-    }
-    // A placeholder inside something Markdown writes as plain text (inline code, a mention) cannot be written:
-    // keep the enclosing element whole instead, climbing faster after a few rounds.
-    for (const keep of prepared.missing) {
-      let element: SourceElement | undefined = keep.element.parent;
-      for (let step = 0; step < round && element?.parent?.parent !== undefined; step++)
-        element = element.parent;
-      if (element !== undefined && element.parent !== undefined) forceWhole.add(element);
-    }
-  }
+  const { markdown, preserved, constructs } = editableDocument(storage, options);
+  return { markdown, preserved, constructs };
 }

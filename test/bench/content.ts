@@ -1,10 +1,15 @@
 import { parseDocument } from 'htmlparser2';
 import MarkdownIt from 'markdown-it';
 import { markdownToStorage } from '../../src/content/markdown-to-storage.js';
-import { applyEditedMarkdown, storageToEditableMarkdown } from '../../src/content/preservation.js';
+import {
+  applyEditedMarkdown,
+  spliceEditedMarkdown,
+  storageToEditableMarkdown,
+} from '../../src/content/preservation.js';
 import { storageToMarkdown } from '../../src/content/storage-to-markdown.js';
 import { type CorpusPage, corpus } from '../fixtures/content/corpus.js';
 import { type Bench, type Figure, figure, median, table, time } from './bench.js';
+import { pageParts } from './page-parts.js';
 
 const RUNS = 7;
 
@@ -182,12 +187,112 @@ function sizes(): void {
   );
 }
 
+/** A page of about `bytes` of storage, the corpus's pages one after another. */
+export function largePage(bytes: number): string {
+  const storages = corpus().map((page) => page.storage);
+  const parts: string[] = [];
+  let size = 0;
+  for (let index = 0; size < bytes; index++) {
+    const storage = storages[index % storages.length] as string;
+    parts.push(storage);
+    size += storage.length;
+  }
+  return parts.join('\n');
+}
+
+/** The editable Markdown of `storage` with one plain paragraph changed, as a model fixing a typo would. */
+function oneParagraphEdited(markdown: string): string {
+  const blocks = markdown.split('\n\n');
+  const index = blocks.findIndex((block, at) => at > blocks.length / 2 && /^[A-Z][^\n<|>]*\.$/.test(block));
+  return blocks.map((block, at) => (at === index ? `${block} Fixed.` : block)).join('\n\n');
+}
+
+/** A size for people: `200 KB`, `2 MB`. */
+export function sizeLabel(bytes: number): string {
+  return bytes >= 1_000_000 ? `${bytes / 1_000_000} MB` : `${bytes / 1_000} KB`;
+}
+
+function largePages(quick: boolean): Figure[] {
+  const figures: Figure[] = [];
+  const rows: string[][] = [
+    ['page', 'operation', 'ms (median)', 'MB/s of storage', 'vs storage passthrough'],
+  ];
+  const sizes: readonly (readonly [number, number])[] = quick
+    ? [[20_000, 1]]
+    : [
+        [200_000, 9],
+        [2_000_000, 3],
+      ];
+  for (const [bytes, runs] of sizes) {
+    const label = sizeLabel(bytes);
+    const storage = largePage(bytes);
+    const json = pageJson({ name: 'ENG/Large page', storage }, 0);
+    const size = Buffer.byteLength(storage, 'utf8');
+    const editable = storageToEditableMarkdown(storage);
+    const edited = oneParagraphEdited(editable.markdown);
+    const milliseconds = (work: () => void) => median(time(runs, work));
+    // What a storage read costs the server anyway: decoding Confluence's answer and cutting out the body.
+    const baseline = milliseconds(() => {
+      const page = JSON.parse(json) as { body: { storage: { value: string } } };
+      page.body.storage.value.slice(0, 60_000);
+    });
+    const row = (operation: string, ms: number, name?: string) => {
+      rows.push([
+        label,
+        operation,
+        ms.toFixed(2),
+        megabytesPerSecond(size, ms).toFixed(1),
+        `${(ms / baseline).toFixed(1)}x`,
+      ]);
+      if (name === undefined) return;
+      figures.push(
+        figure({
+          figure: `${name}, ${label} page`,
+          value: ms,
+          unit: 'ms',
+          baseline: { name: 'storage passthrough', value: baseline },
+        }),
+      );
+    };
+    row('baseline: storage passthrough (JSON.parse + slice)', baseline);
+    row(
+      'read: storageToMarkdown',
+      milliseconds(() => storageToMarkdown(storage)),
+      'read as Markdown',
+    );
+    row(
+      'editable read: storageToEditableMarkdown',
+      milliseconds(() => storageToEditableMarkdown(storage)),
+      'read as editable Markdown',
+    );
+    row(
+      'save, unchanged: spliceEditedMarkdown',
+      milliseconds(() => spliceEditedMarkdown(storage, editable.markdown)),
+      'save unchanged editable Markdown',
+    );
+    row(
+      'save, one paragraph edited: spliceEditedMarkdown',
+      milliseconds(() => spliceEditedMarkdown(storage, edited)),
+      'save editable Markdown, one paragraph edited',
+    );
+    row(
+      'save, whole page converted (before splicing): editable + applyEditedMarkdown',
+      milliseconds(() => applyEditedMarkdown(edited, storageToEditableMarkdown(storage).preserved)),
+    );
+  }
+  console.log(
+    '\nLarge pages: one conversion, median ms; ratios against the storage passthrough of the same page:',
+  );
+  console.log(table(rows));
+  return figures;
+}
+
 /** Conversion throughput both ways and the size of Markdown against the API's JSON, over the content corpus. */
 export const contentBench: Bench = {
   name: 'content: storage format <-> Markdown',
-  run() {
+  async run({ quick }) {
     const figures = throughput();
     sizes();
-    return figures;
+    return [...figures, ...largePages(quick), ...(await pageParts(largePage, quick))];
   },
 };

@@ -1,4 +1,5 @@
-import { type ApplyResult, applyEditedMarkdown } from '../edit/apply.js';
+import type { ApplyResult } from '../edit/apply.js';
+import { spliceEditedMarkdown } from '../edit/splice.js';
 import { markdownToStorage } from '../markdown-to-storage.js';
 import { storageToEditableMarkdown } from '../preservation.js';
 import { storageToMarkdown } from '../storage-to-markdown.js';
@@ -67,11 +68,9 @@ export function runJob(job: ConversionJob): string | MarkdownResult | ApplyResul
       return { markdown, mentions: [...mentions] };
     }
     case 'apply-edit': {
-      // Placeholder ids follow document order, so reading the current page for editing again gives the fragments
-      // the model's Markdown refers to.
-      const { preserved } = storageToEditableMarkdown(job.currentStorage);
-      // What Markdown cannot say of re-generated macros, tables and emoticons is taken back from the current page.
-      return applyEditedMarkdown(job.markdown, preserved, { previous: job.currentStorage });
+      // The current page is read for editing again (placeholder ids follow document order), and every block
+      // that comes back unchanged keeps its storage byte for byte.
+      return spliceEditedMarkdown(job.currentStorage, job.markdown);
     }
   }
 }

@@ -47,23 +47,48 @@ export function applyEditedMarkdown(
   preserved: ReadonlyMap<string, string>,
   options: ApplyOptions = {},
 ): ApplyResult {
-  if (DISPLAY_PLACEHOLDER.test(markdown)) {
-    return {
-      refused:
-        'The Markdown holds "[Confluence macro: …]" text, the read-only form of macros Markdown cannot express. ' +
-        'Read the page for editing (placeholders like <!-- confluence-keep 3: … -->) and edit that Markdown.',
-    };
-  }
-  let firstTaskId = 1;
-  for (const fragment of preserved.values()) {
+  const display = displayFormRefusal(markdown);
+  if (display !== undefined) return display;
+  const conversion = convertMarkdown(markdown, {
+    preserved,
+    firstTaskId: nextTaskId(preserved.values()),
+    previous: options.previous,
+  });
+  const problems = placeholderProblems(preserved, conversion.keptIds, conversion.unresolvedKeeps, options);
+  return finishEdit(conversion.storage, problems);
+}
+
+/** The task id after every `<ac:task-id>` in `fragments`, so new tasks never reuse one. */
+export function nextTaskId(fragments: Iterable<string>, from = 1): number {
+  let next = from;
+  for (const fragment of fragments) {
     for (const match of fragment.matchAll(/<ac:task-id>\s*(\d+)\s*<\/ac:task-id>/g)) {
-      firstTaskId = Math.max(firstTaskId, Number(match[1]) + 1);
+      next = Math.max(next, Number(match[1]) + 1);
     }
   }
-  const conversion = convertMarkdown(markdown, { preserved, firstTaskId, previous: options.previous });
+  return next;
+}
+
+/** Refusal when `markdown` holds the read-only form of macros, which no edit may be based on. */
+export function displayFormRefusal(markdown: string): ApplyResult | undefined {
+  if (!DISPLAY_PLACEHOLDER.test(markdown)) return undefined;
+  return {
+    refused:
+      'The Markdown holds "[Confluence macro: …]" text, the read-only form of macros Markdown cannot express. ' +
+      'Read the page for editing (placeholders like <!-- confluence-keep 3: … -->) and edit that Markdown.',
+  };
+}
+
+/** What is wrong with the placeholders an edit kept (`keptIds`, in any order) against those it was given. */
+export function placeholderProblems(
+  preserved: ReadonlyMap<string, string>,
+  keptIds: readonly string[],
+  unresolvedKeeps: readonly string[],
+  options: ApplyOptions,
+): string[] {
   const removed = new Set(options.removed ?? []);
   const counts = new Map<string, number>();
-  for (const id of conversion.keptIds) counts.set(id, (counts.get(id) ?? 0) + 1);
+  for (const id of keptIds) counts.set(id, (counts.get(id) ?? 0) + 1);
   const missing = [...preserved.keys()].filter((id) => !counts.has(id) && !removed.has(id));
   const repeated = [...counts].filter(([, count]) => count > 1).map(([id]) => id);
   const problems: string[] = [];
@@ -75,15 +100,20 @@ export function applyEditedMarkdown(
   }
   if (repeated.length > 0)
     problems.push(`these placeholders appear more than once: ${list(repeated, preserved)}`);
-  if (conversion.unresolvedKeeps.length > 0) {
-    const shown = conversion.unresolvedKeeps.slice(0, 5).map((text) => `"${text.slice(0, 60)}"`);
+  if (unresolvedKeeps.length > 0) {
+    const shown = unresolvedKeeps.slice(0, 5).map((text) => `"${text.slice(0, 60)}"`);
     problems.push(
       `these placeholders are damaged or unknown: ${shown.join(', ')}; copy them exactly as given`,
     );
   }
+  return problems;
+}
+
+/** The storage to save when there are no problems and it is well-formed, else the refusal naming them. */
+export function finishEdit(storage: string, problems: string[]): ApplyResult {
   if (problems.length === 0) {
-    const problem = storageProblem(conversion.storage);
-    if (problem === undefined) return { storage: conversion.storage };
+    const problem = storageProblem(storage);
+    if (problem === undefined) return { storage };
     problems.push(
       `the placeholders no longer pair up (${problem}): keep each start and end placeholder of a layout, panel ` +
         'or inline comment in order, and an inline comment start and end in the same paragraph',

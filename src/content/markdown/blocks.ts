@@ -29,13 +29,18 @@ function writeRun(run: readonly StorageNode[], ctx: MarkdownContext, writer: Mar
   }
 }
 
-/** Renders mixed content as blocks, gathering runs of inline nodes into paragraphs. */
-export function renderBlocks(
-  nodes: readonly StorageNode[],
+/**
+ * Renders mixed content as blocks, gathering runs of inline nodes into paragraphs. `rendered`, when given, is told
+ * of each group of nodes just after it is written (a block element, or a run of inline nodes), so a caller can map
+ * what the writer holds back to the nodes it came from.
+ */
+export function renderBlocks<Node extends StorageNode>(
+  nodes: readonly Node[],
   ctx: MarkdownContext,
   writer: MarkdownWriter,
+  rendered?: (group: readonly Node[]) => void,
 ): void {
-  let run: StorageNode[] = [];
+  let run: Node[] = [];
   for (const node of nodes) {
     if (!isBlockNode(node)) {
       run.push(node);
@@ -43,11 +48,16 @@ export function renderBlocks(
     }
     if (run.length > 0) {
       writeRun(run, ctx, writer);
+      rendered?.(run);
       run = [];
     }
     if (node.type === 'element') renderBlock(node, ctx, writer);
+    rendered?.([node]);
   }
-  if (run.length > 0) writeRun(run, ctx, writer);
+  if (run.length > 0) {
+    writeRun(run, ctx, writer);
+    rendered?.(run);
+  }
 }
 
 /** Renders blocks into a Markdown string of their own, e.g. for a table cell. */

@@ -40,6 +40,11 @@ export class MarkdownWriter {
     return this.lines.length === 0;
   }
 
+  /** The lines written so far (each may hold line breaks of its own); `toString` joins them with newlines. */
+  get written(): readonly string[] {
+    return this.lines;
+  }
+
   enter(first: string | undefined, continuation: string): void {
     const outer = this.levels[this.levels.length - 1];
     if (first !== undefined && this.firstPending === -1) this.firstPending = this.levels.length;

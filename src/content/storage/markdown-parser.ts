@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type MarkdownItConstructor from 'markdown-it';
-import type { MarkdownIt as MarkdownItInstance, StateBlock, Token } from 'markdown-it';
+import type { Env, MarkdownIt as MarkdownItInstance, StateBlock, Token } from 'markdown-it';
 import { INLINE_KEEP_PREFIX } from '../keep.js';
 
 /**
@@ -76,6 +76,13 @@ const parser = (): MarkdownItInstance => {
 /** Block tokens of GitHub-flavoured Markdown (tables, strikethrough, autolinks, raw HTML). */
 export function parseMarkdown(markdown: string): Token[] {
   return parser().parse(markdown, {});
+}
+
+/** Block tokens, and whether the Markdown defines link references (which tie distant blocks together). */
+export function parseMarkdownWithReferences(markdown: string): { tokens: Token[]; references: boolean } {
+  const env: Env = {};
+  const tokens = parser().parse(markdown, env);
+  return { tokens, references: Object.keys(env.references ?? {}).length > 0 };
 }
 
 /** Inline tokens of one line or span of Markdown. */
