@@ -5,6 +5,7 @@ import type { AnyToolDefinition } from '../../tools/index.js';
 import { PACKAGE } from '../paths.js';
 import { callerOf } from './context.js';
 import { registerTools, type ToolRuntime } from './registry.js';
+import { sharedValidator } from './validator.js';
 
 const INSTRUCTIONS = `Tools for Confluence Cloud, acting as the connected user with their permissions.
 Find content with confluence_search (plain text or CQL) or confluence_list_pages; read a page with confluence_get_page (Markdown by default).
@@ -58,7 +59,11 @@ export function createServer(options: ServerOptions): ServerFactory {
     async connect(transport) {
       const server = new McpServer(
         { name: PACKAGE.name, version: PACKAGE.version, title: 'Confluence' },
-        { capabilities: { tools: {}, logging: {} }, instructions: INSTRUCTIONS },
+        {
+          capabilities: { tools: {}, logging: {} },
+          instructions: INSTRUCTIONS,
+          jsonSchemaValidator: sharedValidator,
+        },
       );
       registerTools(server, options.tools, options);
       await server.connect(transport);
