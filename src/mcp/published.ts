@@ -1,18 +1,36 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { AnyToolDefinition } from '../../tools/index.js';
+import { type AnyToolDefinition, idInput } from '../../tools/index.js';
 
 /** Added to every tool that calls Confluence: connections can reach several sites. */
-const siteArgument = z
-  .string()
-  .min(1)
-  .max(500)
+const siteArgument = idInput(z.string().min(1).max(500))
   .optional()
   .describe('Site name, URL or cloud id; default: the site of a page URL you give, else your first site.');
 
 /** A tool's input shape as clients see it: tools that call Confluence also take `site`. */
 export function inputShape(tool: AnyToolDefinition): z.ZodRawShape {
   return tool.scopes.length > 0 ? { ...tool.input, site: siteArgument } : tool.input;
+}
+
+/** A tool's input and output as zod objects, the form the SDK validates with. */
+export interface ToolSchemas {
+  input: z.ZodObject;
+  output: z.ZodObject;
+}
+
+const schemas = new WeakMap<AnyToolDefinition, ToolSchemas>();
+
+/**
+ * The zod objects of a tool, built once per definition: handing the SDK raw shapes makes it build 54 objects
+ * for every server, and stateless HTTP builds a server for every request.
+ */
+export function toolSchemas(tool: AnyToolDefinition): ToolSchemas {
+  let built = schemas.get(tool);
+  if (!built) {
+    built = { input: z.object(inputShape(tool)), output: z.object(tool.output) };
+    schemas.set(tool, built);
+  }
+  return built;
 }
 
 // JSON Schema noise that says nothing a client needs: the dialect, the safe-integer range of every integer, and
@@ -47,9 +65,9 @@ export function publishedTools(tools: readonly AnyToolDefinition[]): Tool[] {
       name: tool.name,
       title: tool.title,
       description: tool.description,
-      inputSchema: tidy(z.toJSONSchema(z.object(inputShape(tool)), { io: 'input' })) as Tool['inputSchema'],
+      inputSchema: tidy(z.toJSONSchema(toolSchemas(tool).input, { io: 'input' })) as Tool['inputSchema'],
       outputSchema: tidy(
-        z.toJSONSchema(z.object(tool.output), { io: 'output' }),
+        z.toJSONSchema(toolSchemas(tool).output, { io: 'output' }),
         true,
       ) as Tool['outputSchema'],
       annotations: { ...tool.annotations },

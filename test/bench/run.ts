@@ -4,12 +4,13 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Bench, type Figure, figureTable } from './bench.js';
 import { contentBench } from './content.js';
+import { isolationBench } from './isolation.js';
 import { memoryBench } from './memory.js';
 import { serverBench } from './server.js';
 import { startupBench } from './startup.js';
 
 /** Every section, run in order by `npm run bench`; add new ones here. */
-const benches: readonly Bench[] = [startupBench, serverBench, memoryBench, contentBench];
+const benches: readonly Bench[] = [startupBench, serverBench, memoryBench, contentBench, isolationBench];
 
 const USAGE = `node dist/test/bench/run.js [--quick] [--only <section>[,<section>...]] [--out <file.json>]
 

@@ -7,9 +7,8 @@ import { staticRuntime } from '../../../src/runtime.js';
 
 // Counts the Ajv validators src/mcp builds (the SDK's own, inside node_modules, are not wrapped).
 const built = vi.hoisted(() => ({ count: 0 }));
-vi.mock('@modelcontextprotocol/sdk/validation/ajv-provider.js', async (importOriginal) => {
-  const original =
-    await importOriginal<typeof import('@modelcontextprotocol/sdk/validation/ajv-provider.js')>();
+vi.mock('@modelcontextprotocol/sdk/validation/ajv', async (importOriginal) => {
+  const original = await importOriginal<typeof import('@modelcontextprotocol/sdk/validation/ajv')>();
   class CountingValidator extends original.AjvJsonSchemaValidator {
     constructor(...args: ConstructorParameters<typeof original.AjvJsonSchemaValidator>) {
       super(...args);
