@@ -6,7 +6,7 @@ import { silentLogger } from '../../src/log.js';
 import { buildRuntime } from '../../src/runtime.js';
 import { apiTokenEnv, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { startHttpServer } from '../../src/transports/http.js';
-import type { Bench } from './bench.js';
+import { type Bench, type Figure, figure } from './bench.js';
 
 /** 1 MB of Markdown that markdown-it needs seconds for: unclosed image brackets. */
 export const HOSTILE_MARKDOWN = '!['.repeat(500_000);
@@ -229,7 +229,32 @@ export function describeFigures(figures: IsolationFigures, print: (line: string)
   for (const { label, outcome } of figures.attack) print(`  ${label}: ${outcome.slice(0, 150)}`);
 }
 
-async function benchIsolation(print: (line: string) => void): Promise<void> {
+/** The rows of the results: the victim's latency during the attack against the same calls without it. */
+function isolationRows(figures: IsolationFigures): Figure[] {
+  const without = (q: number) => ({ name: 'same calls, no attack', value: quantile(figures.baseline, q) });
+  return [
+    figure({
+      figure: 'victim confluence_get_page p50 during the attack',
+      value: quantile(figures.underAttack, 0.5),
+      unit: 'ms',
+      baseline: without(0.5),
+    }),
+    figure({
+      figure: 'victim confluence_get_page p99 during the attack',
+      value: quantile(figures.underAttack, 0.99),
+      unit: 'ms',
+      baseline: without(0.99),
+    }),
+    figure({
+      figure: '/healthz p99 during the attack',
+      value: quantile(figures.health, 0.99),
+      unit: 'ms',
+      note: `${figures.healthFailures.length} of ${figures.health.length} answers not 200`,
+    }),
+  ];
+}
+
+async function benchIsolation(print: (line: string) => void): Promise<Figure[]> {
   const sandbox = await startSandbox();
   const config = isolationConfig(sandbox);
   const http = await startHttpServer({
@@ -252,6 +277,7 @@ async function benchIsolation(print: (line: string) => void): Promise<void> {
       bigPage: sandboxPage(sandbox, 'Isolation big page', largeStorage(BIG_PAGE_CHARS)),
     });
     describeFigures(figures, print);
+    return isolationRows(figures);
   } finally {
     await http.close();
     await sandbox.close();
