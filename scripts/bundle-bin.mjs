@@ -1,21 +1,22 @@
 // The bin as one bundle (npm run build runs this after tsc): starting from a few files instead of some 350 modules
 // cuts the stdio start-up (npm run bench, section startup). What loads on demand (the OAuth parts, store backends,
 // the HTTP transport, the sandbox) is split into chunks loaded by the same dynamic imports, so it still loads only
-// when used. The rest of dist/ stays as tsc wrote it, for the tests and the bench.
+// when used; the conversion worker is bundled too. The rest of dist/ stays as tsc wrote it, for the tests and the bench.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const outdir = new URL('../dist/bin/', import.meta.url).pathname;
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  // The conversion pool's worker thread is an entry of its own: src/content/convert/pool.ts finds it beside cli.js.
-  entryPoints: {
-    cli: new URL('../dist/src/cli.js', import.meta.url).pathname,
-    'convert-worker': new URL('../dist/src/content/convert/worker.js', import.meta.url).pathname,
-  },
+  // The conversion worker is an entry of its own: the pool starts it as ./worker.js beside the module holding the
+  // pool's code, so every chunk is written to the same folder as both entries.
+  entryPoints: [
+    new URL('../dist/src/cli.js', import.meta.url).pathname,
+    new URL('../dist/src/content/convert/worker.js', import.meta.url).pathname,
+  ],
   outdir,
   entryNames: '[name]',
-  chunkNames: 'chunks/[name]-[hash]',
+  chunkNames: '[name]-[hash]',
   bundle: true,
   splitting: true,
   format: 'esm',

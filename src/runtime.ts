@@ -68,6 +68,8 @@ interface RuntimeParts {
 /** The one place a runtime is put together, whatever reaches Confluence for its callers. */
 function assemble(config: Config, log: Logger, parts: RuntimeParts): Runtime {
   const { sessions, defaultCaller, capabilities, flow, callerAuth, metrics, userTag } = parts;
+  // A stdio server builds its metrics with its first call, if ever (nothing scrapes them): not at start-up.
+  if (parts.sharedByUsers) metrics.collect();
   const converter = pooledConverter(config.limits.conversion);
   const close = async () => {
     await converter.close();

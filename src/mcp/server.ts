@@ -1,11 +1,11 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { AnyToolDefinition } from '../../tools/index.js';
 import { PACKAGE } from '../paths.js';
 import { callerOf } from './context.js';
 import { registerTools, type ToolRuntime } from './registry.js';
+import { sharedValidator } from './validator.js';
 
 const INSTRUCTIONS = `Tools for Confluence Cloud, acting as the connected user with their permissions.
 Find content with confluence_search (plain text or CQL) or confluence_list_pages; read a page with confluence_get_page (Markdown by default).
@@ -54,9 +54,8 @@ function rememberCapabilitiesOf(transport: Transport, options: ServerOptions): v
  * computed once and shared), which stateless HTTP needs: it builds one per request.
  */
 export function createServer(options: ServerOptions): ServerFactory {
-  // The SDK builds an Ajv instance per server (0.3 ms) unless given one; Ajv keeps nothing per request, only
-  // compiled schemas, so every server of this factory shares one.
-  const jsonSchemaValidator = new AjvJsonSchemaValidator();
+  // The SDK builds an Ajv instance per server (0.3 ms, tens of ms for the first) unless given one; Ajv keeps
+  // nothing per request, only compiled schemas, so every server shares one, built when first used (validator.ts).
   return {
     toolCount: options.tools.length,
     async connect(transport) {
@@ -65,7 +64,7 @@ export function createServer(options: ServerOptions): ServerFactory {
         {
           capabilities: { tools: {}, logging: {} },
           instructions: INSTRUCTIONS,
-          jsonSchemaValidator,
+          jsonSchemaValidator: sharedValidator,
         },
       );
       registerTools(server, options.tools, options);

@@ -141,6 +141,22 @@ describe('the packed package', () => {
       })) as CallToolResult;
       expect(read.isError, JSON.stringify(read.content)).toBeFalsy();
       expect((read.structuredContent as { body: string }).body).toBe(markdown.trimEnd());
+      // A large page (over limits.conversion.inlineBelowChars) converts in a worker thread, which the bundled bin
+      // carries as a file of its own.
+      const search = (await client.callTool({
+        name: 'confluence_search',
+        arguments: { cql: 'title = "Fleet API v3 reference"', limit: 1 },
+      })) as CallToolResult;
+      const found = (search.structuredContent as { results: { id: string }[] }).results[0];
+      expect(found, JSON.stringify(search.content)).toBeDefined();
+      const page = (await client.callTool({
+        name: 'confluence_get_page',
+        arguments: { page: found?.id },
+      })) as CallToolResult;
+      expect(page.isError, JSON.stringify(page.content)).toBeFalsy();
+      expect((page.structuredContent as { body_format: string; body: string }).body.length).toBeGreaterThan(
+        0,
+      );
     } finally {
       await client.close();
     }

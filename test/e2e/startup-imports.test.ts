@@ -10,7 +10,7 @@ import { CLI } from '../support/cli.js';
 
 // Start-up over stdio is mostly the loading of modules, so what the stdio path imports is the fact to pin: unlike a
 // time it does not depend on the machine. The OAuth flow, caller verification, the store backends, the HTTP
-// transport, the sandbox and the Markdown parser load only when a command or a call needs them.
+// transport, the sandbox, the Markdown parser and the metrics load only when a command or a call needs them.
 
 const TRACE = fileURLToPath(new URL('../support/trace-imports.mjs', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'cmcp-imports-'));
@@ -24,6 +24,7 @@ const ON_DEMAND: Record<string, RegExp> = {
   'the Redis client': /\/node_modules\/(@keyv\/redis|@redis\/)/,
   keyv: /\/node_modules\/keyv\//,
   'markdown-it': /\/node_modules\/markdown-it\//,
+  'prom-client': /\/node_modules\/prom-client\//,
   'the HTTP transport (Hono)':
     /\/node_modules\/(hono|@hono\/node-server)\/|\/sdk\/dist\/esm\/server\/streamableHttp\.js$/,
   'the sandbox': /\/src\/sandbox\//,
