@@ -85,7 +85,7 @@ describe('the packed package', () => {
     // The conversion pool's worker thread loads this file beside the pool.
     expect(files).toContain('dist/src/content/convert/worker.js');
     // ... and, in the bundled bin, its own entry beside cli.js.
-    expect(files).toContain('dist/bin/convert-worker.js');
+    expect(files).toContain('dist/bin/worker.js');
     expect(files).toContain('mcp.config.json');
     expect(files).toContain('LICENSE');
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ConversionJob } from './jobs.js';
 import type { AnswerMessage, JobMessage, ReadyMessage } from './worker.js';
@@ -53,22 +52,16 @@ interface Slot {
   ended?: boolean;
 }
 
-/** The file name of the worker entry in the bundled bin (scripts/bundle-bin.mjs builds it beside cli.js). */
-export const BUNDLED_WORKER = 'convert-worker.js';
-
 /**
  * Where the worker's entry module is. Run from TypeScript sources (vitest), the .ts file beside this one: the tests
  * register a loader for it (test/support/ts-register.mjs), which worker threads inherit. Compiled by tsc, worker.js
- * beside this module. In the bundled bin this module is inside cli.js or a chunk below it, and the worker is its
- * own entry, convert-worker.js, in the bin's folder.
+ * beside this module. In the bundled bin this module is inside cli.js or a chunk beside it, and the worker is an
+ * entry of its own, worker.js, in the same folder (scripts/bundle-bin.mjs).
  */
 function defaultEntry(): URL {
   const here = import.meta.url;
   if (here.endsWith('.ts')) return new URL('./worker.ts', here);
-  const candidates = ['./worker.js', `./${BUNDLED_WORKER}`, `../${BUNDLED_WORKER}`].map(
-    (c) => new URL(c, here),
-  );
-  return candidates.find((url) => existsSync(url)) ?? (candidates[0] as URL);
+  return new URL('./worker.js', here);
 }
 
 /**
