@@ -1,5 +1,5 @@
 import { inlineConverter, markdownToStorage, pooledConverter } from '../../src/content/index.js';
-import { type Bench, median, table } from './bench.js';
+import { type Bench, type Figure, figure, median, table } from './bench.js';
 import { largeStorage } from './isolation.js';
 
 const PARAGRAPH =
@@ -22,7 +22,7 @@ async function timeAsync(runs: number, work: () => Promise<unknown>): Promise<nu
  * conversion; above it the worker costs little extra and frees the event loop (limits.conversion.inlineStorageBelowChars). Hostile Markdown shows why
  * Markdown from the model has a much lower bound (inlineMarkdownBelowChars): its cost per character is far higher.
  */
-async function benchPool(print: (line: string) => void, quick: boolean): Promise<void> {
+async function benchPool(print: (line: string) => void, quick: boolean): Promise<Figure[]> {
   const inline = inlineConverter();
   const pooled = pooledConverter({
     inlineMarkdownBelowChars: 0,
@@ -34,6 +34,7 @@ async function benchPool(print: (line: string) => void, quick: boolean): Promise
   });
   try {
     const rows = [['input', 'chars', 'inline ms', 'worker ms', 'worker overhead ms', 'worker/inline']];
+    const figures: Figure[] = [];
     for (const chars of quick ? [1000, 16_000] : [500, 1000, 2000, 8000, 16_000, 32_000, 128_000, 512_000]) {
       const markdown = PARAGRAPH.repeat(Math.ceil(chars / PARAGRAPH.length)).slice(0, chars);
       const storage = largeStorage(chars).slice(0, chars);
@@ -49,6 +50,14 @@ async function benchPool(print: (line: string) => void, quick: boolean): Promise
         const runs = chars > 100_000 ? 5 : 20;
         const a = await timeAsync(runs, onLoop);
         const b = await timeAsync(runs, inWorker);
+        figures.push(
+          figure({
+            figure: `conversion pool: ${label}, ${chars} chars, in a warm worker`,
+            value: b,
+            unit: 'ms',
+            baseline: { name: 'on the event loop', value: a },
+          }),
+        );
         rows.push([
           label,
           String(chars),
@@ -62,6 +71,7 @@ async function benchPool(print: (line: string) => void, quick: boolean): Promise
     print(table(rows));
     // The sanity check that both paths convert alike, so the timings compare the same work.
     if ((await pooled.toStorage(PARAGRAPH)) !== markdownToStorage(PARAGRAPH)) throw new Error('paths differ');
+    return figures;
   } finally {
     await pooled.close();
   }
