@@ -10,6 +10,7 @@ import type { ConnectPages } from './connect-pages.js';
 import { authenticate, type CallerAuth } from './http-auth.js';
 import { checkOrigin, isLoopback, originPolicy } from './http-guard.js';
 import { jsonRpcError, RequestError, readJsonBody, sendJson } from './http-io.js';
+import { needsStream } from './response-mode.js';
 
 /** What the HTTP server serves, built once it knows its public URL. */
 export interface HttpServing {
@@ -65,7 +66,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         ? await authenticate(req, app.callerAuth, metadataPaths.url)
         : undefined;
     const body = await readJsonBody(req, http.maxBodyBytes);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: !needsStream(body),
+    });
     const server = await app.server.connect(transport);
     res.on('close', () => {
       void transport.close();

@@ -214,6 +214,54 @@ describe('HTTP transport: request bodies', () => {
   });
 });
 
+describe('HTTP transport: answer format', () => {
+  const call = (meta?: Record<string, unknown>) =>
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'tools/call',
+      params: { name: 'confluence_get_connection', arguments: {}, ...(meta ? { _meta: meta } : {}) },
+    });
+
+  it('answers a call that asked for no progress with one JSON body, not an event stream', async () => {
+    const http = await serve();
+    const answer = await send(http.mcpUrl, { headers: json, chunks: [call()] });
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
+    const reply = answer.json() as { id: number; result: { structuredContent: { connected: boolean } } };
+    expect(reply.id).toBe(7);
+    expect(reply.result.structuredContent.connected).toBe(false);
+  });
+
+  it('answers a call that asked for progress with an event stream, the only way progress can reach it', async () => {
+    const http = await serve();
+    for (const progressToken of ['p-1', 42]) {
+      const answer = await send(http.mcpUrl, { headers: json, chunks: [call({ progressToken })] });
+      expect(answer.status).toBe(200);
+      expect(answer.headers['content-type']).toMatch(/^text\/event-stream/);
+      expect(answer.text).toMatch(/^event: message\ndata: \{.*"id":7/m);
+    }
+  });
+
+  it('does not take a progress token of the wrong type, or one outside _meta, as a request for a stream', async () => {
+    const http = await serve();
+    const odd = [
+      call({ progressToken: { nested: true } }),
+      call({ progressToken: null }),
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'confluence_get_connection', arguments: { _meta: { progressToken: 'x' } } },
+      }),
+    ];
+    for (const body of odd) {
+      const answer = await send(http.mcpUrl, { headers: json, chunks: [body] });
+      expect(answer.headers['content-type'], body).toMatch(/^application\/json/);
+    }
+  });
+});
+
 describe('HTTP transport: routes', () => {
   it('answers GET and DELETE on /mcp with 405 and says to POST, as a stateless server has no stream or session', async () => {
     const http = await serve();
