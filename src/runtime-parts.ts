@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   type ClientSettings,
+  cachingVerifier,
   createCallerVerifier,
   type EncryptionKeyring,
   generateEncryptionKey,
@@ -131,14 +132,17 @@ export function callerAuthFrom(
   const issuer = config.callerAuth.issuer;
   if (options.mode !== 'http' || !issuer) return undefined;
   const resource = config.callerAuth.audience ?? `${publicUrl}/mcp`;
-  const verifier = createCallerVerifier({
-    issuer,
-    audience: resource,
-    algorithms: config.callerAuth.algorithms,
-    clockToleranceSeconds: config.callerAuth.clockToleranceSeconds,
-    ...(config.callerAuth.jwksUrl ? { jwksUrl: config.callerAuth.jwksUrl } : {}),
-    ...(env.CONFLUENCE_MCP_CALLER_PUBLIC_KEY ? { publicKey: env.CONFLUENCE_MCP_CALLER_PUBLIC_KEY } : {}),
-  });
+  const verifier = cachingVerifier(
+    createCallerVerifier({
+      issuer,
+      audience: resource,
+      algorithms: config.callerAuth.algorithms,
+      clockToleranceSeconds: config.callerAuth.clockToleranceSeconds,
+      ...(config.callerAuth.jwksUrl ? { jwksUrl: config.callerAuth.jwksUrl } : {}),
+      ...(env.CONFLUENCE_MCP_CALLER_PUBLIC_KEY ? { publicKey: env.CONFLUENCE_MCP_CALLER_PUBLIC_KEY } : {}),
+    }),
+    { maxEntries: config.callerAuth.tokenCacheSize },
+  );
   return { verifier, resource, issuer };
 }
 

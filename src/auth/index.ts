@@ -11,6 +11,7 @@ export { OAuthSessions } from './atlassian/sessions.js';
 export {
   CallerKeysUnavailableError,
   type CallerVerifier,
+  cachingVerifier,
   callerFromToken,
   createCallerVerifier,
   InvalidCallerTokenError,

@@ -90,6 +90,14 @@ const callerAuthSchema = z
       .default(['RS256', 'PS256', 'ES256', 'EdDSA'])
       .describe('Signature algorithms accepted (asymmetric only).'),
     clockToleranceSeconds: z.int().min(0).max(300).default(30).describe('Leeway for exp and nbf.'),
+    tokenCacheSize: z
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .default(10_000)
+      .describe(
+        'Verified tokens remembered (by hash, never past their exp) so a caller is not re-verified on every request; 0 turns it off.',
+      ),
   })
   .describe('Verifying who calls /mcp (an OAuth 2.1 resource server).');
 
