@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// The server's conversion workers run from TypeScript sources too when tests start the server in-process: this
+// loader (inherited by worker threads) resolves and strips their .ts files. Servers the tests spawn run dist/.
+const execArgv = ['--import', './test/support/ts-register.mjs'];
+
 export default defineConfig({
   test: {
     // Unit and integration tests run with msw listening and `onUnhandledRequest: 'error'`, so any request a test
@@ -8,6 +12,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          execArgv,
           include: ['test/unit/**/*.test.ts'],
           setupFiles: ['test/support/msw-setup.ts'],
         },
@@ -15,6 +20,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          execArgv,
           include: ['test/integration/**/*.test.ts'],
           setupFiles: ['test/support/msw-setup.ts'],
         },
@@ -22,6 +28,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          execArgv,
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -30,6 +37,7 @@ export default defineConfig({
       {
         test: {
           name: 'contract',
+          execArgv,
           include: ['test/contract/**/*.test.ts'],
           testTimeout: 30_000,
         },

@@ -99,10 +99,14 @@ async function main(argv: string[]): Promise<void> {
       }
       const running = await startHttpServer({
         http: config.http,
+        batch: config.limits,
         log,
         build: (publicUrl) => buildRuntime(config, log, { mode: 'http', publicUrl }),
+        metricsToken: process.env.CONFLUENCE_MCP_METRICS_TOKEN || undefined,
       });
-      onShutdown(log, running.close);
+      onShutdown(log, async () => {
+        await running.shutdown(config.limits.shutdownGraceMs);
+      });
       return;
     }
     case 'login': {

@@ -46,6 +46,7 @@ export async function runDemo(config: Config, sandboxPort: number, log: Logger) 
   try {
     http = await startHttpServer({
       http: demoConfig.http,
+      batch: demoConfig.limits,
       log,
       build: (publicUrl) => {
         sandbox.oauth.registerClient({

@@ -69,6 +69,8 @@ export interface KindedError extends Error {
   readonly resetAt?: Date | undefined;
   /** The version the content is at now, when a conflict says. */
   readonly currentVersion?: number | undefined;
+  /** A write that may have been carried out although no answer said so: check before repeating it. */
+  readonly unconfirmedWrite?: boolean | undefined;
 }
 
 const KINDS: ReadonlySet<string> = new Set(ERROR_KINDS);

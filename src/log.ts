@@ -3,6 +3,8 @@
  * here ever writes there.
  */
 
+import { currentCallScope } from './call-scope.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -39,7 +41,14 @@ export function createLogger(
   const threshold = order[level];
   const emit = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
     if (order[lvl] < threshold) return;
-    const record = { time: new Date().toISOString(), level: lvl, msg, ...redact({ ...base, ...fields }) };
+    // Inside a tool call, every line carries the call's request id and the caller's keyed hash.
+    const scoped = currentCallScope()?.fields;
+    const record = {
+      time: new Date().toISOString(),
+      level: lvl,
+      msg,
+      ...redact({ ...scoped, ...base, ...fields }),
+    };
     write(`${JSON.stringify(record)}\n`);
   };
   return {

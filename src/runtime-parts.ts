@@ -7,19 +7,19 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   type ClientSettings,
-  cachingVerifier,
-  createCallerVerifier,
   type EncryptionKeyring,
   generateEncryptionKey,
-  LOGIN_CALLBACK_PATH,
+  loadAuthParts,
   localConfigDir,
   localEncryptionKeys,
-  OidcLoginClient,
+  type OidcLoginClient,
   openSecretStore,
   parseEncryptionKeys,
   type SecretStore,
+  type StoreRecords,
 } from './auth/index.js';
 import { type Config, ConfigError } from './config/index.js';
+import { RateLimitBoard, type UpstreamObserver } from './confluence/index.js';
 import type { Logger } from './log.js';
 import { PACKAGE } from './paths.js';
 import type { CallerAuth } from './transports/index.js';
@@ -82,12 +82,12 @@ function keyringFrom(
  * The identity provider people sign in at before connecting (HTTP only: the stdio user is on their own machine).
  * Its subjects are compared with callers' subjects, so it must be the very issuer of the callers' tokens.
  */
-export function browserLoginFrom(
+export async function browserLoginFrom(
   config: Config,
   env: NodeJS.ProcessEnv,
   options: RuntimeOptions,
   publicUrl: string,
-): OidcLoginClient | undefined {
+): Promise<OidcLoginClient | undefined> {
   const login = config.connect.browserLogin;
   if (!login || options.mode !== 'http') return undefined;
   if (login.issuer !== config.callerAuth.issuer) {
@@ -96,6 +96,7 @@ export function browserLoginFrom(
     );
   }
   const secret = env.CONFLUENCE_MCP_BROWSER_LOGIN_CLIENT_SECRET;
+  const { LOGIN_CALLBACK_PATH, OidcLoginClient } = await loadAuthParts();
   return new OidcLoginClient({
     issuer: login.issuer,
     clientId: login.clientId,
@@ -114,24 +115,78 @@ export function browserLoginFrom(
 }
 
 /** How every client this server makes talks to Atlassian. */
-export function clientSettings(config: Config, fetchImpl: typeof fetch | undefined): ClientSettings {
+export function clientSettings(
+  config: Config,
+  fetchImpl: typeof fetch | undefined,
+  observer?: UpstreamObserver,
+): ClientSettings {
   return {
     timeoutMs: config.limits.requestTimeoutMs,
     userAgent: USER_AGENT,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    ...(observer ? { observer } : {}),
+  };
+}
+
+/**
+ * The rate-limit view every client of this runtime shares: through the token store (Redis in a fleet, so every
+ * instance learns a spent quota at once) when there is one, else in this process. A store that fails is logged,
+ * never in a call's way.
+ */
+export function rateLimitBoard(
+  log: Logger,
+  shared?: { store: SecretStore; records: StoreRecords },
+): RateLimitBoard {
+  const warn = throttle(30_000, (error: unknown) =>
+    log.warn('rate-limit state not shared: token store unavailable', { error: (error as Error).message }),
+  );
+  if (!shared) return new RateLimitBoard({ onStoreError: warn });
+  const { store, records } = shared;
+  return new RateLimitBoard({
+    store: {
+      get: () => store.get<number>(records.quotaSpent),
+      set: (until, ttlMs) => store.set(records.quotaSpent, until, Math.max(1000, ttlMs)),
+    },
+    onStoreError: warn,
+  });
+}
+
+/** Logs what Atlassian says about its rate limits: a spent quota once per reset, near-limit warnings throttled. */
+export function rateLimitLog(log: Logger): UpstreamObserver {
+  let told = 0;
+  const near = throttle(60_000, (route: string, remaining: number | undefined) =>
+    log.warn('Confluence rate limit is near', { route, remaining }),
+  );
+  return {
+    rateLimited(event) {
+      if (event.sharedUntil === undefined) {
+        log.info('Confluence rate limited a request', {
+          route: event.route,
+          retryAfterMs: event.retryAfterMs,
+        });
+      } else if (event.sharedUntil > told) {
+        told = event.sharedUntil;
+        log.warn("the app's Confluence quota is spent: calls are answered without asking until the reset", {
+          until: new Date(event.sharedUntil).toISOString(),
+          reason: event.reason,
+        });
+      }
+    },
+    nearLimit: (event) => near(event.route, event.remaining),
   };
 }
 
 /** Caller verification for HTTP, when an issuer is configured; the resource is this server's /mcp URL. */
-export function callerAuthFrom(
+export async function callerAuthFrom(
   config: Config,
   env: NodeJS.ProcessEnv,
   options: RuntimeOptions,
   publicUrl: string,
-): CallerAuth | undefined {
+): Promise<CallerAuth | undefined> {
   const issuer = config.callerAuth.issuer;
   if (options.mode !== 'http' || !issuer) return undefined;
   const resource = config.callerAuth.audience ?? `${publicUrl}/mcp`;
+  const { cachingVerifier, createCallerVerifier } = await loadAuthParts();
   const verifier = cachingVerifier(
     createCallerVerifier({
       issuer,
@@ -152,6 +207,7 @@ export async function openStore(
   env: NodeJS.ProcessEnv,
   options: RuntimeOptions,
   log: Logger,
+  onStoreError: () => void = () => {},
 ): Promise<{ store: SecretStore; keyring: EncryptionKeyring }> {
   const storeUrl =
     options.mode === 'stdio' && config.tokenStore.url === 'memory://'
@@ -169,9 +225,15 @@ export async function openStore(
       keys: keyring,
       namespace: config.tokenStore.namespace,
       onCorrupt: (event) => log.warn('unreadable token store value', { reason: event.reason }),
-      onConnectionError: throttle(30_000, (reason: string) =>
-        log.warn('token store connection trouble', { reason }),
-      ),
+      onConnectionError: (() => {
+        const warn = throttle(30_000, (reason: string) =>
+          log.warn('token store connection trouble', { reason }),
+        );
+        return (reason: string) => {
+          onStoreError();
+          warn(reason);
+        };
+      })(),
     }));
   return { store, keyring };
 }

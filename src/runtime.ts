@@ -1,25 +1,27 @@
 import { ALL_TOOLS, requestedScopes, selectTools } from '../tools/index.js';
 import {
-  AtlassianOAuth,
   type Caller,
-  ConnectFlow,
-  ConnectionManager,
+  type ConnectFlow,
   LOCAL_CALLER,
-  OAuthSessions,
+  loadAuthParts,
   type SessionProvider,
   StoreRecords,
   staticSessions,
 } from './auth/index.js';
 import { type Config, ConfigError, credentialFromEnv } from './config/index.js';
-import { type ConfluenceAuth, ConfluenceClient, getCurrentUser } from './confluence/index.js';
+import { type ConfluenceAuth, ConfluenceClient, getCurrentUser, observeAll } from './confluence/index.js';
+import { pooledConverter } from './content/index.js';
 import type { Logger } from './log.js';
-import { CapabilityMemory, createServer, type ServerFactory } from './mcp/index.js';
+import { CapabilityMemory, createServer, FairQueue, type ServerFactory } from './mcp/index.js';
+import { OpsMetrics, processUserTag, storeReadiness } from './ops/index.js';
 import {
   browserLoginFrom,
   callerAuthFrom,
   clientSettings,
   openStore,
   type RuntimeOptions,
+  rateLimitBoard,
+  rateLimitLog,
   USER_AGENT,
   usesOAuth,
 } from './runtime-parts.js';
@@ -37,6 +39,8 @@ export interface Runtime {
   flow?: ConnectFlow;
   /** Verifies callers' bearer tokens (HTTP), when configured: this server is then an OAuth resource server. */
   callerAuth?: CallerAuth;
+  /** What an operator sees: Prometheus metrics, and whether the token store answers (`/readyz`). */
+  ops: { metrics: OpsMetrics; ready(): Promise<boolean> };
   close(): Promise<void>;
 }
 
@@ -52,22 +56,39 @@ interface RuntimeParts {
   capabilities?: CapabilityMemory | undefined;
   flow?: ConnectFlow | undefined;
   callerAuth?: CallerAuth | undefined;
+  metrics: OpsMetrics;
+  /** Names callers in logs by a keyed hash. */
+  userTag: (userKey: string) => string;
+  ready?: (() => Promise<boolean>) | undefined;
+  /** Serves many users (HTTP): their calls are admitted in turn, within per-user bounds. */
+  sharedByUsers: boolean;
   close(): Promise<void>;
 }
 
 /** The one place a runtime is put together, whatever reaches Confluence for its callers. */
 function assemble(config: Config, log: Logger, parts: RuntimeParts): Runtime {
-  const { sessions, defaultCaller, capabilities, flow, callerAuth, close } = parts;
+  const { sessions, defaultCaller, capabilities, flow, callerAuth, metrics, userTag } = parts;
+  const converter = pooledConverter(config.limits.conversion);
+  const close = async () => {
+    await converter.close();
+    await parts.close();
+  };
   const server = createServer({
+    converter,
+    ...(parts.sharedByUsers ? { fairness: new FairQueue(config.limits) } : {}),
     tools: selectTools(ALL_TOOLS, config.tools),
     sessions,
     limits: config.limits,
+    callDeadlineMs: config.limits.callDeadlineMs,
     policy: policyOf(config),
     log,
+    calls: metrics.calls,
+    userTag,
     ...(defaultCaller ? { defaultCaller } : {}),
     ...(capabilities ? { capabilities } : {}),
   });
-  return { server, sessions, ...(flow ? { flow } : {}), ...(callerAuth ? { callerAuth } : {}), close };
+  const ops = { metrics, ready: parts.ready ?? (async () => true) };
+  return { server, sessions, ...(flow ? { flow } : {}), ...(callerAuth ? { callerAuth } : {}), ops, close };
 }
 
 /**
@@ -76,17 +97,21 @@ function assemble(config: Config, log: Logger, parts: RuntimeParts): Runtime {
  */
 export async function buildRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
   const env = options.env ?? process.env;
-  const settings = clientSettings(config, options.fetch);
+  const metrics = new OpsMetrics();
+  const base = clientSettings(config, options.fetch, observeAll(metrics.upstream(log), rateLimitLog(log)));
   const publicUrl = options.publicUrl ?? `http://127.0.0.1:${config.connect.loopbackPort}`;
-  const callerAuth = callerAuthFrom(config, env, options, publicUrl);
+  const callerAuth = await callerAuthFrom(config, env, options, publicUrl);
   const defaultCaller = options.mode === 'stdio' ? LOCAL_CALLER : undefined;
 
   if (!usesOAuth(config, env)) {
     const auth: ConfluenceAuth | undefined = credentialFromEnv(env, config.atlassian.apiBaseUrl);
     return assemble(config, log, {
-      sessions: staticSessions(auth, settings),
+      sessions: staticSessions(auth, { ...base, rateLimits: rateLimitBoard(log) }),
       defaultCaller,
       callerAuth,
+      metrics,
+      userTag: processUserTag(),
+      sharedByUsers: options.mode === 'http',
       close: async () => {},
     });
   }
@@ -96,9 +121,12 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
       'Per-user OAuth over HTTP needs verified callers: set callerAuth.issuer (and callerAuth.jwksUrl or CONFLUENCE_MCP_CALLER_PUBLIC_KEY).',
     );
   }
-  const browserLogin = browserLoginFrom(config, env, options, publicUrl);
-  const { store, keyring } = await openStore(config, env, options, log);
+  const browserLogin = await browserLoginFrom(config, env, options, publicUrl);
+  // The OAuth flow (jose, ky) loads only here: a runtime with a static credential never needs it.
+  const { AtlassianOAuth, ConnectFlow, ConnectionManager, OAuthSessions } = await loadAuthParts();
+  const { store, keyring } = await openStore(config, env, options, log, () => metrics.storeError());
   const records = new StoreRecords(keyring);
+  const settings = { ...base, rateLimits: rateLimitBoard(log, { store, records }) };
   const oauth = new AtlassianOAuth({
     authBaseUrl: config.atlassian.authBaseUrl,
     apiBaseUrl: config.atlassian.apiBaseUrl,
@@ -119,6 +147,7 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
     records,
     oauth,
     skewMs: config.connect.refreshSkewSeconds * 1000,
+    onRefresh: (outcome) => metrics.tokenRefresh(outcome),
   });
   const flow = new ConnectFlow({
     store,
@@ -157,6 +186,10 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
     capabilities: options.mode === 'http' ? new CapabilityMemory(store, records) : undefined,
     flow,
     callerAuth,
+    metrics,
+    userTag: (userKey) => records.logTag(userKey),
+    ready: storeReadiness(store.kind, () => store.get(records.readinessProbe())),
+    sharedByUsers: options.mode === 'http',
     close: async () => {
       if (!options.store) await store.close();
     },
@@ -170,9 +203,16 @@ export function staticRuntime(
   log: Logger,
   fetchImpl?: typeof fetch,
 ): Runtime {
+  const metrics = new OpsMetrics();
   return assemble(config, log, {
-    sessions: staticSessions(auth, clientSettings(config, fetchImpl)),
+    sessions: staticSessions(auth, {
+      ...clientSettings(config, fetchImpl, observeAll(metrics.upstream(log), rateLimitLog(log))),
+      rateLimits: rateLimitBoard(log),
+    }),
     defaultCaller: LOCAL_CALLER,
+    metrics,
+    userTag: processUserTag(),
+    sharedByUsers: true,
     close: async () => {},
   });
 }

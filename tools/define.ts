@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ConfluenceClient, GranularScope } from '../src/confluence/index.js';
+import type { Converter } from '../src/content/index.js';
 import type { KindedError } from '../src/error-kind.js';
 import type { Logger } from '../src/log.js';
 import type { SpaceBounds, SpaceGuard } from './space-guard.js';
@@ -66,6 +67,8 @@ export interface ToolContext {
   /** Aborts when the MCP request is cancelled; pass it to every Confluence call. */
   signal: AbortSignal;
   limits: ToolLimits;
+  /** Storage format <-> Markdown; large bodies convert off the event loop. Pass `signal` along. */
+  convert: Converter;
   log: Logger;
 }
 

@@ -16,4 +16,5 @@ export {
   type ToolResult,
   type Toolset,
 } from './define.js';
+export { idInput } from './shared.js';
 export { OutOfBoundsError, type SpaceBounds, SpaceGuard } from './space-guard.js';

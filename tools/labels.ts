@@ -13,7 +13,7 @@ import {
 } from '../src/confluence/index.js';
 import { defineTool, ToolInputError, ToolRefusal } from './define.js';
 import { fetchPage, pageArgument } from './page-common.js';
-import { compact, line, moreText, pageSize, pagingInput, pagingOutput } from './shared.js';
+import { compact, idInput, line, moreText, pageSize, pagingInput, pagingOutput } from './shared.js';
 import { resolveAllowedSpace } from './spaces.js';
 
 const labelName = z
@@ -35,7 +35,7 @@ export const getLabelsTool = defineTool({
   toolset: 'labels',
   input: {
     page: pageArgument.optional().describe('The labels of this page.'),
-    space: z.string().min(1).max(255).optional().describe('The labels of this space (key or id).'),
+    space: idInput(z.string().min(1).max(255)).optional().describe('The labels of this space (key or id).'),
     prefix: z
       .enum(['global', 'my', 'team'])
       .optional()

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { applyEditedMarkdown, markdownToStorage, storageToEditableMarkdown } from '../src/content/index.js';
-import { ToolInputError, ToolRefusal } from './define.js';
+import { type ToolContext, ToolInputError, ToolRefusal } from './define.js';
 
 /** How a tool takes a page body from the model. */
 export const bodyFormatArgument = z
@@ -11,9 +10,9 @@ export const bodyFormatArgument = z
   );
 
 /**
- * Markdown parsing is the one step whose cost can grow badly with hostile input (markdown-it needs tens of
- * seconds for megabytes of nested brackets), and it runs on the event loop every user shares: bodies beyond this
- * go as storage, which is only passed through.
+ * Markdown parsing is the one step whose cost can grow badly with hostile input (markdown-it needs seconds for
+ * a megabyte of nested brackets): large bodies convert in a worker with a time budget (ctx.convert), and bodies
+ * beyond this go as storage, which is only passed through.
  */
 export const MAX_MARKDOWN_CHARS = 1_000_000;
 
@@ -26,10 +25,14 @@ function checkMarkdownSize(markdown: string): void {
 }
 
 /** Storage format for a new body the model wrote in `format`. */
-export function storageFromInput(body: string, format: 'markdown' | 'storage'): string {
+export async function storageFromInput(
+  ctx: ToolContext,
+  body: string,
+  format: 'markdown' | 'storage',
+): Promise<string> {
   if (format === 'storage') return body;
   checkMarkdownSize(body);
-  return markdownToStorage(body);
+  return ctx.convert.toStorage(body, ctx.signal);
 }
 
 /**
@@ -38,11 +41,14 @@ export function storageFromInput(body: string, format: 'markdown' | 'storage'): 
  * has not changed); each `<!-- confluence-keep N -->` placeholder gets its original storage back byte for byte.
  * A missing, duplicated or damaged placeholder makes this refuse: a Markdown update never drops such content.
  */
-export function storageForUpdate(currentStorage: string, markdown: string): string {
+export async function storageForUpdate(
+  ctx: ToolContext,
+  currentStorage: string,
+  markdown: string,
+): Promise<string> {
   checkMarkdownSize(markdown);
-  const { preserved } = storageToEditableMarkdown(currentStorage);
   // No removals through Markdown: deleting what Markdown cannot show takes an explicit storage-format update.
-  const result = applyEditedMarkdown(markdown, preserved);
+  const result = await ctx.convert.applyEdit(currentStorage, markdown, ctx.signal);
   if ('refused' in result) {
     throw new ToolRefusal(
       `Not updated: ${result.refused} Nothing was changed. Read the page with body_format "editable_markdown" and keep every <!-- confluence-keep … --> placeholder where it belongs; to delete such content on purpose, send the whole body with body_format "storage".`,

@@ -9,17 +9,14 @@ import {
   urlIsOnSite,
   webUrl,
 } from '../src/confluence/index.js';
+import { isKindedError } from '../src/error-kind.js';
 import { type ToolContext, ToolInputError, ToolRefusal } from './define.js';
-import { compact } from './shared.js';
+import { compact, idInput } from './shared.js';
 
 /** The `page` argument every page tool takes. */
-export const pageArgument = z
-  .string()
-  .min(1)
-  .max(2048)
-  .describe(
-    'Page id (e.g. 123456), page URL (.../wiki/spaces/ENG/pages/123456/Title) or tiny link (.../wiki/x/AbCd).',
-  );
+export const pageArgument = idInput(z.string().min(1).max(2048)).describe(
+  'Page id (e.g. 123456), page URL (.../wiki/spaces/ENG/pages/123456/Title) or tiny link (.../wiki/x/AbCd).',
+);
 
 /** The page id in a reference, or a ToolInputError that says what is accepted. */
 export function pageIdOf(reference: string): string {
@@ -43,16 +40,73 @@ export async function fetchPage(
   options: { body?: boolean; version?: number; status?: GetPageParams['status'] } = {},
 ): Promise<Page> {
   const id = pageIdOf(reference);
-  const page = await getPage(ctx.confluence, {
-    id,
-    ...(options.body ? { bodyFormat: 'storage' as const } : {}),
-    ...(options.version ? { version: options.version } : {}),
-    ...(options.status ? { status: options.status } : {}),
-    signal: ctx.signal,
-  });
+  let page: Page;
+  try {
+    page = await getPage(ctx.confluence, {
+      id,
+      ...(options.body ? { bodyFormat: 'storage' as const } : {}),
+      ...(options.version ? { version: options.version } : {}),
+      ...(options.status ? { status: options.status } : {}),
+      signal: ctx.signal,
+    });
+  } catch (error) {
+    if (!options.status && isKindedError(error) && error.kind === 'not-found')
+      await refuseIfTrashed(ctx, reference, id);
+    throw error;
+  }
   checkUrlSite(ctx, reference, page);
   await ctx.spaces.checkSpaceId(page.spaceId, `page ${id}`);
   return page;
+}
+
+/**
+ * Confluence answers 404 for a trashed page as for one that never existed. One more request tells them apart, so
+ * the caller learns the page is in the trash and how to get it back (only for a page inside the space bounds).
+ */
+async function refuseIfTrashed(ctx: ToolContext, reference: string, id: string): Promise<void> {
+  let trashed: Page;
+  try {
+    trashed = await getPage(ctx.confluence, { id, status: ['trashed'], signal: ctx.signal });
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    return;
+  }
+  if (trashed.status !== 'trashed') return;
+  checkUrlSite(ctx, reference, trashed);
+  if (!(await ctx.spaces.allowsSpaceId(trashed.spaceId))) return;
+  const key = await ctx.spaces.keyOf(trashed.spaceId);
+  throw new ToolRefusal(
+    `Page "${trashed.title}" (id ${trashed.id}) is in the trash of space ${key ?? trashed.spaceId}. To use it again, restore it in Confluence (space settings > Trash; space admins can) and call again.`,
+  );
+}
+
+/**
+ * Runs a write that sets a page title, turning Confluence's answer for a title already used in the space (400 or
+ * 409, "A page with this title already exists: A page already exists with the same TITLE in this space") into one
+ * sentence that says what to do.
+ */
+export async function withUniqueTitle<T>(
+  ctx: ToolContext,
+  title: string,
+  spaceId: string,
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const text = isKindedError(error) ? `${error.detail ?? ''} ${error.message}` : '';
+    if (
+      !isKindedError(error) ||
+      (error.kind !== 'rejected' && error.kind !== 'conflict') ||
+      !/title already exists|same title/i.test(text)
+    ) {
+      throw error;
+    }
+    const space = (await ctx.spaces.keyOf(spaceId)) ?? spaceId;
+    throw new ToolRefusal(
+      `Not saved: space ${space} already has a page titled "${title}", and titles are unique within a space. Choose another title, or change that page instead (confluence_list_pages with space ${space} and this title finds it).`,
+    );
+  }
 }
 
 // The site a page is on is what Confluence answers with (`_links.base`), else the site the session was opened for.

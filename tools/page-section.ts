@@ -61,7 +61,7 @@ export const updatePageSectionTool = defineTool({
     const result = replaceSection(
       storage,
       args.heading,
-      storageFromInput(args.body, args.body_format),
+      await storageFromInput(ctx, args.body, args.body_format),
       args.mode,
     );
     if ('error' in result) throw new ToolInputError(result.error);

@@ -12,8 +12,16 @@ import {
 } from '../src/confluence/index.js';
 import { defineTool, type ToolContext, ToolInputError, ToolRefusal } from './define.js';
 import { bodyFormatArgument, storageForUpdate, storageFromInput } from './page-body.js';
-import { fetchPage, pageArgument, pageFields, projectPage, userNames, webUrlField } from './page-common.js';
-import { compact, line } from './shared.js';
+import {
+  fetchPage,
+  pageArgument,
+  pageFields,
+  projectPage,
+  userNames,
+  webUrlField,
+  withUniqueTitle,
+} from './page-common.js';
+import { compact, idInput, line } from './shared.js';
 import { resolveAllowedSpace } from './spaces.js';
 
 /** What write tools report about the page they wrote. */
@@ -31,7 +39,7 @@ export const createPageTool = defineTool({
     "Creates a page in a space (key or id), under a parent page or at the space's top level, with a title and a body in Markdown (headings, lists, tables, code, task lists, > [!NOTE] panels, [@Name](confluence-user:ID) mentions) or Confluence storage XHTML. Published by default, or as a draft.",
   toolset: 'pages',
   input: {
-    space: z.string().min(1).max(255).describe('Space key (e.g. ENG) or numeric space id.'),
+    space: idInput(z.string().min(1).max(255)).describe('Space key (e.g. ENG) or numeric space id.'),
     title: z.string().min(1).max(255).describe('Page title; unique within the space.'),
     body: z.string().max(5_000_000).default('').describe('Page content, in body_format.'),
     body_format: bodyFormatArgument,
@@ -59,14 +67,17 @@ export const createPageTool = defineTool({
       }
       parentId = parent.id;
     }
-    const page = await createPage(ctx.confluence, {
-      spaceId,
-      title: args.title,
-      parentId,
-      status: args.status,
-      body: { representation: 'storage', value: storageFromInput(args.body, args.body_format) },
-      signal: ctx.signal,
-    });
+    const storage = await storageFromInput(ctx, args.body, args.body_format);
+    const page = await withUniqueTitle(ctx, args.title, spaceId, () =>
+      createPage(ctx.confluence, {
+        spaceId,
+        title: args.title,
+        parentId,
+        status: args.status,
+        body: { representation: 'storage', value: storage },
+        signal: ctx.signal,
+      }),
+    );
     const out = written(page);
     return {
       text: `Created "${out.title}" (id ${out.id}, ${out.status}). ${out.web_url ?? ''}`.trim(),
@@ -139,16 +150,19 @@ export const updatePageTool = defineTool({
         ? currentStorage
         : args.body_format === 'storage'
           ? args.body
-          : storageForUpdate(currentStorage, args.body);
-    const page = await updatePage(ctx.confluence, {
-      id: current.id,
-      title: args.title ?? current.title,
-      status: current.status === 'draft' ? 'draft' : 'current',
-      body: { representation: 'storage', value: storage },
-      version: currentVersion + 1,
-      versionMessage: args.version_message,
-      signal: ctx.signal,
-    });
+          : await storageForUpdate(ctx, currentStorage, args.body);
+    const title = args.title ?? current.title;
+    const page = await withUniqueTitle(ctx, title, current.spaceId, () =>
+      updatePage(ctx.confluence, {
+        id: current.id,
+        title,
+        status: current.status === 'draft' ? 'draft' : 'current',
+        body: { representation: 'storage', value: storage },
+        version: currentVersion + 1,
+        versionMessage: args.version_message,
+        signal: ctx.signal,
+      }),
+    );
     const out = { ...written(page), previous_version: currentVersion };
     return {
       text: `Updated "${out.title}" (id ${out.id}) to version ${out.version}. ${out.web_url ?? ''}`.trim(),
@@ -199,7 +213,12 @@ export const deletePageTool = defineTool({
     page: pageArgument,
     purge: z.boolean().default(false).describe('Also remove it from the trash for good (cannot be undone).'),
   },
-  output: { id: z.string(), title: z.string(), result: z.enum(['trashed', 'purged']) },
+  output: {
+    id: z.string(),
+    title: z.string(),
+    result: z.enum(['trashed', 'purged']),
+    already_trashed: z.boolean().optional().describe('The page was in the trash before this call.'),
+  },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   scopes: ['delete:page:confluence', 'read:page:confluence'],
   pageReferences: ['page'],
@@ -218,7 +237,14 @@ export const deletePageTool = defineTool({
         structured: { id, title: page.title, result: 'purged' as const },
       };
     }
-    if (page.status !== 'trashed') await deletePage(ctx.confluence, { id, signal: ctx.signal });
+    const wasTrashed = page.status === 'trashed';
+    if (!wasTrashed) await deletePage(ctx.confluence, { id, signal: ctx.signal });
+    if (!args.purge && wasTrashed) {
+      return {
+        text: `"${page.title}" (id ${id}) was already in the trash; nothing changed. A space admin can restore it from there${ctx.policy.allowPurge ? ', or call again with purge: true to remove it for good' : ''}.`,
+        structured: { id, title: page.title, result: 'trashed' as const, already_trashed: true },
+      };
+    }
     if (!args.purge) {
       return {
         text: `Moved "${page.title}" (id ${id}) to the trash. A space admin can restore it.`,

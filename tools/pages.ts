@@ -1,10 +1,5 @@
 import { z } from 'zod';
 import { listPages } from '../src/confluence/index.js';
-import {
-  type StorageToMarkdownOptions,
-  storageToEditableMarkdown,
-  storageToMarkdown,
-} from '../src/content/index.js';
 import { defineTool, type ToolContext, ToolInputError } from './define.js';
 import {
   fetchPage,
@@ -16,7 +11,16 @@ import {
   userNames,
   webUrlField,
 } from './page-common.js';
-import { compact, line, moreText, pageSize, pagingInput, pagingOutput, versionOutput } from './shared.js';
+import {
+  compact,
+  idInput,
+  line,
+  moreText,
+  pageSize,
+  pagingInput,
+  pagingOutput,
+  versionOutput,
+} from './shared.js';
 import { resolveAllowedSpace } from './spaces.js';
 
 /** A window of `text` starting at `offset`, at most `max` characters, not splitting a surrogate pair. */
@@ -31,20 +35,13 @@ export function sliceText(text: string, offset: number, max: number): { part: st
  * Markdown for a page body, with mentions named: account ids are looked up in one users-bulk call. The lookup is
  * a courtesy (it needs read:user): when it fails, mentions keep their ids and the page still reads.
  */
-async function pageMarkdown(
-  ctx: ToolContext,
-  convert: (options: StorageToMarkdownOptions) => string,
-): Promise<string> {
-  const ids = new Set<string>();
-  const plain = convert({
-    userName: (id) => {
-      ids.add(id);
-      return undefined;
-    },
-  });
-  if (!ids.size) return plain;
-  const names = await userNames(ctx, ids);
-  return names.size ? convert({ userName: (id) => names.get(id) }) : plain;
+async function pageMarkdown(ctx: ToolContext, storage: string, editable: boolean): Promise<string> {
+  const plain = await ctx.convert.toMarkdown(storage, { editable }, ctx.signal);
+  if (!plain.mentions.length) return plain.markdown;
+  const names = await userNames(ctx, plain.mentions);
+  return names.size
+    ? (await ctx.convert.toMarkdown(storage, { editable, names }, ctx.signal)).markdown
+    : plain.markdown;
 }
 
 export const getPageTool = defineTool({
@@ -71,6 +68,7 @@ export const getPageTool = defineTool({
   },
   output: {
     ...pageFields,
+    space_key: z.string().optional(),
     version: versionOutput.optional(),
     web_url: webUrlField,
     body_format: z.enum(['markdown', 'editable_markdown', 'storage', 'none']),
@@ -86,13 +84,12 @@ export const getPageTool = defineTool({
       body: args.body_format !== 'none',
       ...(args.version ? { version: args.version } : {}),
     });
+    const spaceKey = await ctx.spaces.keyOf(page.spaceId);
     const storage = page.body?.storage?.value ?? '';
     const full =
-      args.body_format === 'markdown'
-        ? await pageMarkdown(ctx, (options) => storageToMarkdown(storage, options))
-        : args.body_format === 'editable_markdown'
-          ? await pageMarkdown(ctx, (options) => storageToEditableMarkdown(storage, options).markdown)
-          : storage;
+      args.body_format === 'markdown' || args.body_format === 'editable_markdown'
+        ? await pageMarkdown(ctx, storage, args.body_format === 'editable_markdown')
+        : storage;
     const max = Math.min(args.max_chars ?? ctx.limits.maxResultChars, ctx.limits.maxResultChars);
     if (args.body_format !== 'none' && args.offset > full.length) {
       throw new ToolInputError(
@@ -110,6 +107,7 @@ export const getPageTool = defineTool({
       : undefined;
     const structured = compact({
       ...projectPage(page),
+      space_key: spaceKey,
       version,
       body_format: args.body_format,
       body: slice?.part,
@@ -120,7 +118,7 @@ export const getPageTool = defineTool({
       `# ${page.title}`,
       line(
         `id ${page.id}`,
-        `space ${page.spaceId}`,
+        spaceKey ? `space ${spaceKey} (id ${page.spaceId})` : `space id ${page.spaceId}`,
         version && `version ${version.number}${version.created_at ? ` (${version.created_at})` : ''}`,
         page.status !== 'current' && page.status,
       ),
@@ -144,7 +142,9 @@ export const listPagesTool = defineTool({
     'Lists pages (id, title, status, space id, parent id, version, last update, web URL), optionally in one space (key or id) and with an exact title. Use confluence_search for text search; use this to enumerate or to find a page by its exact title.',
   toolset: 'pages',
   input: {
-    space: z.string().min(1).max(255).optional().describe('Space key (e.g. ENG) or numeric space id.'),
+    space: idInput(z.string().min(1).max(255))
+      .optional()
+      .describe('Space key (e.g. ENG) or numeric space id.'),
     title: z.string().min(1).max(255).optional().describe('Exact page title.'),
     status: z
       .enum(['current', 'archived', 'draft', 'trashed'])

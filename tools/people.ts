@@ -10,7 +10,7 @@ import {
   type User,
 } from '../src/confluence/index.js';
 import { defineTool, ToolInputError } from './define.js';
-import { compact, line, moreText, pageSize, pagingInput, pagingOutput } from './shared.js';
+import { compact, idInput, line, moreText, pageSize, pagingInput, pagingOutput } from './shared.js';
 
 const userOutput = z.object({
   account_id: z.string(),
@@ -54,7 +54,11 @@ export const getUsersTool = defineTool({
     'Looks up users by account id (up to 250 at once), e.g. the authors and mentions other tools report.',
   toolset: 'users',
   input: {
-    account_ids: z.array(z.string().min(1).max(128)).min(1).max(250).describe('Atlassian account ids.'),
+    account_ids: z
+      .array(idInput(z.string().min(1).max(128)))
+      .min(1)
+      .max(250)
+      .describe('Atlassian account ids.'),
   },
   output: { users: z.array(userOutput), not_found: z.array(z.string()).optional() },
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
@@ -139,7 +143,10 @@ export const getGroupMembersTool = defineTool({
   description:
     'Lists the members of a group, given by id or exact name: account id, name, email. Page with cursor.',
   toolset: 'groups',
-  input: { group: z.string().min(1).max(255).describe('Group id, or its exact name.'), ...pagingInput },
+  input: {
+    group: idInput(z.string().min(1).max(255)).describe('Group id, or its exact name.'),
+    ...pagingInput,
+  },
   output: { group_id: z.string(), members: z.array(userOutput), ...pagingOutput },
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ['read:group:confluence', 'read:user:confluence'],

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import type { ToolContext } from './define.js';
 
+/**
+ * An argument that takes an id, as `text` describes it, or the id as a JSON number: clients such as the MCP
+ * Inspector send `page=65690` as one. A whole number from 0 to 2^53-1 (beyond that, JSON numbers lose digits)
+ * becomes its decimal string, so handlers see strings only and judge them as before (`canonicalId`); negative,
+ * fractional and unsafe numbers are refused by the schema. Every id argument of every tool is made with this.
+ */
+export function idInput(text: z.ZodString) {
+  return z.union([text, z.int().min(0).transform(String)]);
+}
+
 /** `cursor` and `limit`, the same on every list tool. */
 export const pagingInput = {
   cursor: z

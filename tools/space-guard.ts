@@ -136,6 +136,21 @@ export class SpaceGuard {
     return id !== undefined && this.allowsKey((await this.#keys([id])).get(id));
   }
 
+  /**
+   * The key of the space with this id, for showing it: from what Confluence said before or one request. Undefined
+   * when it cannot be learned (the space is not visible, or the connection lacks read:space).
+   */
+  async keyOf(spaceId: string | undefined): Promise<string | undefined> {
+    const id = canonicalId(spaceId);
+    if (!id) return undefined;
+    try {
+      return (await this.#keys([id])).get(id);
+    } catch (error) {
+      if (this.#signal?.aborted) throw error;
+      return undefined;
+    }
+  }
+
   /** Throws OutOfBoundsError when the space with this id is out of bounds (or its key cannot be learned). */
   async checkSpaceId(spaceId: string | undefined, subject: string): Promise<void> {
     if (!(await this.allowsSpaceId(spaceId))) throw new OutOfBoundsError(subject);

@@ -12,7 +12,7 @@ import {
   webUrl,
 } from '../src/confluence/index.js';
 import { defineTool, type ToolContext, ToolInputError, ToolRefusal } from './define.js';
-import { compact, line, moreText, pageSize, pagingInput, pagingOutput } from './shared.js';
+import { compact, idInput, line, moreText, pageSize, pagingInput, pagingOutput } from './shared.js';
 
 const spaceOutput = z.object({
   id: z.string(),
@@ -117,7 +117,7 @@ export const getSpaceTool = defineTool({
   description:
     'Shows one space by key or id: name, type, status, description, home page, labels, web URL, and a summary of who may do what in it (permission assignments grouped by operation).',
   toolset: 'spaces',
-  input: { space: z.string().min(1).max(255).describe('Space key (e.g. ENG) or numeric space id.') },
+  input: { space: idInput(z.string().min(1).max(255)).describe('Space key (e.g. ENG) or numeric space id.') },
   output: {
     ...spaceOutput.shape,
     labels: z.array(z.string()).optional(),

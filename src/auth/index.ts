@@ -1,27 +1,21 @@
 /**
  * Who is calling and how they reach Confluence: caller identity (verified bearer tokens), per-user Atlassian OAuth
- * connections and the connect flow, static credentials, and the encrypted token store with its record names.
+ * connections and the connect flow, static credentials, and the encrypted token store with its record names. The
+ * OAuth flow and caller verification (jose, ky) load on demand through loadAuthParts(); only their types are here.
  */
-export { LOGIN_CALLBACK_PATH } from './atlassian/browser-login.js';
-export { ConnectFlow } from './atlassian/connect-flow.js';
-export { ConnectionManager } from './atlassian/connections.js';
-export { AtlassianOAuth } from './atlassian/oauth-client.js';
-export { OidcLoginClient } from './atlassian/oidc-login.js';
-export { OAuthSessions } from './atlassian/sessions.js';
-export {
-  CallerKeysUnavailableError,
-  type CallerVerifier,
-  cachingVerifier,
-  callerFromToken,
-  createCallerVerifier,
-  InvalidCallerTokenError,
-  protectedResourceMetadata,
-  resourceMetadataPaths,
-  SUPPORTED_ALGORITHMS,
-  type VerifiedCaller,
-  wwwAuthenticate,
-} from './caller/index.js';
+export type { ConnectFlow } from './atlassian/connect-flow.js';
+export type { ConnectionManager } from './atlassian/connections.js';
+export type { AtlassianOAuth } from './atlassian/oauth-client.js';
+export type { OidcLoginClient } from './atlassian/oidc-login.js';
+export type { OAuthSessions } from './atlassian/sessions.js';
+export { callerFromToken } from './caller/caller.js';
+export { wwwAuthenticate } from './caller/challenge.js';
+export { CallerKeysUnavailableError, InvalidCallerTokenError } from './caller/errors.js';
+export { protectedResourceMetadata, resourceMetadataPaths } from './caller/metadata.js';
+export { SUPPORTED_ALGORITHMS } from './caller/options.js';
+export type { CallerVerifier, VerifiedCaller } from './caller/verify.js';
 export { localConfigDir, localEncryptionKeys } from './local-keys.js';
+export { loadAuthParts } from './on-demand.js';
 export { StoreRecords } from './records.js';
 export {
   type Caller,

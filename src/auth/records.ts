@@ -33,6 +33,19 @@ export class StoreRecords {
     return userKeyHash(userKey, this.#keys);
   }
 
+  /**
+   * A user as log lines name them: a keyed hash apart from the one in record names, so a log reader cannot point
+   * at a user's records, and the same across every instance sharing the keys.
+   */
+  logTag(userKey: string): string {
+    return userKeyHash(`log\u0000${userKey}`, this.#keys).slice(0, 16);
+  }
+
+  /** A record never written: reading it tells whether the store answers (readiness). */
+  readinessProbe(): string {
+    return 'ready-probe';
+  }
+
   /** A user's Atlassian connection (tokens, sites, scopes). */
   connection(userKey: string): string {
     return `conn:${this.userHash(userKey)}`;
@@ -75,4 +88,7 @@ export class StoreRecords {
 
   /** The lock that serialises counting connect links across the fleet. */
   readonly linkCountLock = 'connect-link-count';
+
+  /** Until when the app's Confluence quota is spent (one for the whole app: Atlassian counts it across sites). */
+  readonly quotaSpent = 'ratelimit:quota';
 }

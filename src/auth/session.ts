@@ -1,4 +1,11 @@
-import { type ConfluenceAuth, ConfluenceClient, referenceUrl, urlIsOnSite } from '../confluence/index.js';
+import {
+  type ConfluenceAuth,
+  ConfluenceClient,
+  type RateLimitBoard,
+  referenceUrl,
+  type UpstreamObserver,
+  urlIsOnSite,
+} from '../confluence/index.js';
 import type { KindedError } from '../error-kind.js';
 
 /** Who is calling, as the transport established it. */
@@ -180,6 +187,10 @@ export interface ClientSettings {
   timeoutMs: number;
   userAgent: string;
   fetch?: typeof fetch;
+  /** Every client of this server shares one view of Atlassian's rate limits. */
+  rateLimits?: RateLimitBoard;
+  /** Told of every attempt, retry and rate limit (metrics, logs, progress). */
+  observer?: UpstreamObserver | undefined;
 }
 
 /** Whether `wanted` (name, URL, host or id) names the site at `url` with id `id`. */

@@ -169,6 +169,14 @@ const limitsSchema = z
       .max(120_000)
       .default(10_000)
       .describe('Timeout of one Confluence request.'),
+    callDeadlineMs: z
+      .int()
+      .min(500)
+      .max(600_000)
+      .default(4500)
+      .describe(
+        "The time one tool call has, retries included: past it the call answers with what it has or a timeout, and its requests are aborted. Below a gateway's budget (often 5 s).",
+      ),
     maxResultChars: z
       .int()
       .min(1000)
@@ -182,6 +190,82 @@ const limitsSchema = z
       .default(25)
       .describe('Items per list page when the caller gives no limit.'),
     maxPageSize: z.int().min(1).max(250).default(100).describe('Largest limit a caller may ask for.'),
+    shutdownGraceMs: z
+      .int()
+      .min(0)
+      .max(600_000)
+      .default(20_000)
+      .describe(
+        'On SIGTERM or SIGINT (HTTP), how long calls in flight may take to finish before the server exits anyway.',
+      ),
+    maxConcurrentCalls: z
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(64)
+      .describe(
+        'Tool calls running at once across all users; more wait in a fair queue that serves users in turn.',
+      ),
+    maxConcurrentCallsPerUser: z
+      .int()
+      .min(1)
+      .max(1000)
+      .default(4)
+      .describe("Tool calls one user may have running at once; the user's further calls wait their turn."),
+    maxQueuedCallsPerUser: z
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(32)
+      .describe(
+        'Tool calls one user may have waiting; beyond this a call is refused at once with a clear error.',
+      ),
+    maxBatchMessages: z
+      .int()
+      .min(1)
+      .max(1000)
+      .default(20)
+      .describe('Messages one JSON-RPC batch may hold (HTTP); a larger batch is refused whole.'),
+    maxBatchCalls: z
+      .int()
+      .min(1)
+      .max(1000)
+      .default(4)
+      .describe('Tool calls one JSON-RPC batch may hold (HTTP); a batch with more is refused whole.'),
+    conversion: z
+      .strictObject({
+        inlineBelowChars: z
+          .int()
+          .min(0)
+          .max(10_000_000)
+          .default(16_000)
+          .describe(
+            'Bodies shorter than this convert on the event loop (faster than a worker round trip); longer ones in a worker thread.',
+          ),
+        workers: z.int().min(1).max(64).default(2).describe('Worker threads for large conversions.'),
+        jobTimeoutMs: z
+          .int()
+          .min(100)
+          .max(120_000)
+          .default(3000)
+          .describe(
+            'Longest one conversion may run in its worker; past it the worker is ended and replaced.',
+          ),
+        jobMemoryMb: z
+          .int()
+          .min(32)
+          .max(8192)
+          .default(512)
+          .describe('Heap of one conversion worker, in MB; a conversion that needs more is stopped.'),
+        maxQueue: z
+          .int()
+          .min(0)
+          .max(10_000)
+          .default(32)
+          .describe('Large conversions waiting for a worker at most; more are refused at once.'),
+      })
+      .prefault({})
+      .describe('Storage format <-> Markdown conversions: large ones run in worker threads with a budget.'),
   })
   .describe('Bounds on requests and results.');
 

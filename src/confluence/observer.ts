@@ -65,3 +65,24 @@ export function routeOf(path: string): string {
     .map((segment) => (/^\d+$/.test(segment) || /^[0-9a-f-]{16,}$/i.test(segment) ? '{id}' : segment))
     .join('/');
 }
+
+/** One observer that tells each of `observers` in turn, so metrics and logs can watch the same client. */
+export function observeAll(...observers: readonly UpstreamObserver[]): UpstreamObserver {
+  return {
+    response: (event) => {
+      for (const o of observers) o.response?.(event);
+    },
+    failure: (event) => {
+      for (const o of observers) o.failure?.(event);
+    },
+    retry: (event) => {
+      for (const o of observers) o.retry?.(event);
+    },
+    rateLimited: (event) => {
+      for (const o of observers) o.rateLimited?.(event);
+    },
+    nearLimit: (event) => {
+      for (const o of observers) o.nearLimit?.(event);
+    },
+  };
+}

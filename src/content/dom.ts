@@ -59,7 +59,7 @@ export function collapseWhitespace(text: string): string {
 
 /**
  * All text under the node for describing it (a heading, a macro parameter), whitespace collapsed and trimmed:
- * `ac:parameter` values inside it are left out, a `<time>` counts as its date.
+ * `ac:parameter` values inside it are left out, a `<time>` counts as its date, a `ri:user` as its id or name.
  */
 export function describedText(node: StorageNode): string {
   const parts: string[] = [];
@@ -71,6 +71,12 @@ export function describedText(node: StorageNode): string {
       parts.push(current.text);
     } else if (current === node || current.name !== 'ac:parameter') {
       if (current.name === 'time' && current.attrs.datetime) parts.push(current.attrs.datetime);
+      // A user named by a macro parameter, by account id or (pages from Server) by user key or user name.
+      if (current.name === 'ri:user') {
+        const user =
+          current.attrs['ri:account-id'] ?? current.attrs['ri:userkey'] ?? current.attrs['ri:username'];
+        if (user) parts.push(` ${user} `);
+      }
       for (let index = current.children.length - 1; index >= 0; index--) {
         const child = current.children[index];
         if (child !== undefined) stack.push(child);

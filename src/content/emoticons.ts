@@ -27,6 +27,24 @@ export const EMOTICONS: Readonly<Record<string, string>> = {
   'broken-heart': '💔',
 };
 
+// Each emoji storageToMarkdown writes for a legacy emoticon goes back to the first emoticon name that has it.
+const EMOTICON_NAMES = new Map<string, string>();
+for (const [name, emoji] of Object.entries(EMOTICONS)) {
+  const base = emoji.replace(/\ufe0f$/, '');
+  if (!EMOTICON_NAMES.has(base)) EMOTICON_NAMES.set(base, name);
+}
+
+/** The emoji Markdown to storage turns into `ac:emoticon`s (global; use with `matchAll` or `replace`). */
+export const EMOTICON_EMOJI = new RegExp(
+  `(?:${[...EMOTICON_NAMES.keys()].map((emoji) => emoji.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')).join('|')})\\ufe0f?`,
+  'gu',
+);
+
+/** The legacy emoticon name for one of {@link EMOTICON_EMOJI}'s emoji, or undefined. */
+export function emoticonNameOf(emoji: string): string | undefined {
+  return EMOTICON_NAMES.get(emoji.replace(/\ufe0f$/, ''));
+}
+
 function emojiFromId(id: string): string | undefined {
   // Atlassian emoji ids for standard emoji are code points in hex, joined by dashes: `1f44d-1f3fb`.
   if (!/^[\da-f]{2,6}(?:-[\da-f]{2,6})*$/i.test(id)) return undefined;

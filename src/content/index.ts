@@ -4,6 +4,15 @@
  */
 
 export {
+  ConversionStoppedError,
+  type Converter,
+  type ConverterOptions,
+  inlineConverter,
+  type MarkdownResult,
+  pooledConverter,
+} from './convert/converter.js';
+export { type PoolFailure, PoolJobError, WorkerPool, type WorkerPoolOptions } from './convert/pool.js';
+export {
   convertMarkdown,
   isWellFormedStorage,
   type MarkdownConversion,

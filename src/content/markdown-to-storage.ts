@@ -39,8 +39,10 @@ export function convertMarkdown(
  *   (`python title="setup.py"`); GitHub alerts become panels (NOTE info, TIP tip, IMPORTANT and WARNING note,
  *   CAUTION warning), a bold line alone after the marker being the title; `<details><summary>` an expand macro;
  *   `` `[STATUS: TITLE (colour)]` `` a status macro; markers such as `[Table of contents]` their macros;
- * - raw HTML tables (colspan, rowspan, Markdown in cells), `<u>`, `<sub>`, `<sup>`, `<br>`, `<time>`;
- * - legacy emoticons' emoji become `ac:emoticon`; ISO dates outside headings become date chips (`dateChips`);
+ * - raw HTML tables (colspan, rowspan, Markdown in cells), `<u>`, `<sub>`, `<sup>`, `<br>`;
+ * - `<time datetime="2024-01-15">2024-01-15</time>` a date chip (its text is the chip's); dates in plain text
+ *   stay text unless `dateChips` is set;
+ * - legacy emoticons' emoji become `ac:emoticon`; with `previous`, an emoji that was text there stays text;
  * - `<!-- confluence-keep ID: … -->` placeholders become the fragment `preserved` holds for ID.
  *
  * The unknown-macro placeholder storageToMarkdown writes (`[Confluence macro: jira (key=…)]`) stays text: a

@@ -1,4 +1,4 @@
-import { renderBlocks } from './markdown/blocks.js';
+import { markdownContext, renderBlocks } from './markdown/blocks.js';
 import { MarkdownWriter } from './markdown/writer.js';
 import type { RenderContext, StorageToMarkdownOptions } from './options.js';
 import { parseStorage } from './parse.js';
@@ -31,6 +31,6 @@ export function storageToMarkdown(storage: string, options: StorageToMarkdownOpt
 export function renderStorage(storage: string, ctx: RenderContext): string {
   const root = parseStorage(storage);
   const writer = new MarkdownWriter();
-  renderBlocks(root.children, ctx, writer);
+  renderBlocks(root.children, markdownContext(ctx), writer);
   return writer.toString();
 }

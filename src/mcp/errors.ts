@@ -21,6 +21,12 @@ function retryWhen(error: KindedError): string {
 }
 
 const subjectOf = (error: KindedError) => error.subject ?? 'the requested content';
+
+/** A write whose answer was lost: repeating it blindly could do it twice (a second page with the same title). */
+function unconfirmed(error: KindedError): string | undefined {
+  if (!error.unconfirmedWrite) return undefined;
+  return `No answer came from Confluence after the write on ${subjectOf(error)} was sent (the connection failed or time ran out), so it may have been done anyway. Do not repeat it blindly: check first (for a new page, search for its title with confluence_search or list the space's pages; for other changes, read the content again), and repeat only what did not happen.`;
+}
 const detailOf = (error: KindedError) => (error.detail ? ` Confluence said: ${error.detail}` : '');
 
 /**
@@ -69,8 +75,10 @@ const TEXT: { readonly [K in ErrorKind]: (error: KindedError) => string } = {
   busy: () =>
     'Your Confluence connection is being renewed by another request that is taking long. Retry in a few seconds.',
   timeout: (e) =>
+    unconfirmed(e) ??
     `Confluence did not answer in time for ${subjectOf(e)}. Retry once; if it happens again, ask for less (a smaller limit).`,
   unreachable: (e) =>
+    unconfirmed(e) ??
     `Could not reach Confluence for ${subjectOf(e)} (network error). Check that the site is reachable, then retry.`,
   misconfigured: () =>
     "Atlassian refused this server's app credentials. This is a server configuration problem: tell its operator.",

@@ -2,6 +2,8 @@
 export { CapabilityMemory, type CapabilityStore } from './capabilities.js';
 export { type AuthInfo, authInfoFor, callerOf, type VerifiedToken } from './context.js';
 export { describeExpectedError, type ToolErrorResult, toolErrorResult } from './errors.js';
+export { FairQueue, type FairQueueLimits, TooManyCallsError } from './fairness.js';
+export type { CallObserver, CallObserving } from './observe.js';
 export { publishedTools } from './published.js';
 export { bounded, requiredScopes, type ToolRuntime } from './registry.js';
 export { createServer, type ServerFactory, type ServerOptions } from './server.js';

@@ -1,12 +1,9 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { AnyToolDefinition } from '../../tools/index.js';
+import { type AnyToolDefinition, idInput } from '../../tools/index.js';
 
 /** Added to every tool that calls Confluence: connections can reach several sites. */
-const siteArgument = z
-  .string()
-  .min(1)
-  .max(500)
+const siteArgument = idInput(z.string().min(1).max(500))
   .optional()
   .describe('Site name, URL or cloud id; default: the site of a page URL you give, else your first site.');
 

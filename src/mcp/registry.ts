@@ -9,16 +9,19 @@ import {
   type ToolPolicy,
 } from '../../tools/index.js';
 import { type Caller, type CallerSession, MissingScopeError, type SessionProvider } from '../auth/index.js';
-import type { GranularScope } from '../confluence/index.js';
+import { callSignal, type GranularScope } from '../confluence/index.js';
+import { type Converter, inlineConverter } from '../content/index.js';
 import { isKindedError } from '../error-kind.js';
 import type { Logger } from '../log.js';
 import type { CapabilityMemory } from './capabilities.js';
 import { callerOf } from './context.js';
 import { describeExpectedError, toolErrorResult } from './errors.js';
+import type { FairQueue } from './fairness.js';
+import { type CallObserving, failureKind, markFailed, observed } from './observe.js';
 import { publishedTools, toolSchemas } from './published.js';
 
 /** What running tools needs: how calls reach Confluence for each caller, the operator's rules, and a logger. */
-export interface ToolRuntime {
+export interface ToolRuntime extends CallObserving {
   sessions: SessionProvider;
   limits: ToolLimits;
   policy: ToolPolicy;
@@ -30,7 +33,15 @@ export interface ToolRuntime {
   defaultCaller?: Caller;
   /** Client capabilities remembered across requests, for transports that forget them (stateless HTTP). */
   capabilities?: CapabilityMemory;
+  /** The time one call has, retries included; its requests are aborted past it. None when absent. */
+  callDeadlineMs?: number;
+  /** Conversions for tools; everything on the event loop when absent. */
+  converter?: Converter;
+  /** Admits calls per user in turn (a server shared by users); every call runs at once when absent. */
+  fairness?: FairQueue;
 }
+
+const INLINE = inlineConverter();
 
 /**
  * The scopes a call needs under the operator's policy: the tool's own, and with space bounds set, read:space for
@@ -59,6 +70,29 @@ function pageUrls(tool: AnyToolDefinition, args: Record<string, unknown>): strin
   return (tool.pageReferences ?? [])
     .map((name) => args[name])
     .filter((value): value is string => typeof value === 'string');
+}
+
+/**
+ * The -32042 error asking the client to open the connect page. Its message goes on the wire as it is, and the
+ * client's McpError puts "MCP error -32042: " in front; the SDK's constructor already put that prefix in, so it is
+ * taken back out here, or clients would show it twice.
+ */
+export function urlElicitation(url: string, reason: string): UrlElicitationRequiredError {
+  const message =
+    'Connect your Atlassian account to use Confluence: open the link, approve, then call again.';
+  const error = new UrlElicitationRequiredError(
+    [
+      {
+        mode: 'url',
+        url,
+        message: `${reason} Connect your Atlassian account to use Confluence.`,
+        elicitationId: randomUUID(),
+      },
+    ],
+    message,
+  );
+  error.message = message;
+  return error;
 }
 
 /**
@@ -121,6 +155,7 @@ export function registerTools(
       },
       signal,
       limits: runtime.limits,
+      convert: runtime.converter ?? INLINE,
       log,
     };
   }
@@ -136,12 +171,17 @@ export function registerTools(
         outputSchema: toolSchemas(tool).output,
         annotations: tool.annotations,
       },
-      async (args: Record<string, unknown>, extra) => {
+      observed(tool.name, runtime, async (args: Record<string, unknown>, extra) => {
         const started = performance.now();
         const caller = callerOf(extra.authInfo) ?? runtime.defaultCaller;
+        // One deadline for the whole call: every request and retry under it, and the client's cancellation.
+        const call = callSignal(extra.signal, runtime.callDeadlineMs ?? 2 ** 31 - 1);
+        let release: (() => void) | undefined;
         try {
-          const session = usesConfluence ? await sessionFor(tool, caller, args, extra.signal) : undefined;
-          const result = await tool.handler(args, contextFor(tool, caller, session, extra.signal));
+          // Calls without a verified caller share one turn: they are one user as far as anyone can tell.
+          release = await runtime.fairness?.admit(caller?.userKey ?? '', call.signal);
+          const session = usesConfluence ? await sessionFor(tool, caller, args, call.signal) : undefined;
+          const result = await tool.handler(args, contextFor(tool, caller, session, call.signal));
           log.debug('tool call', { tool: tool.name, ms: Math.round(performance.now() - started) });
           return {
             content: [{ type: 'text' as const, text: bounded(result.text, runtime.limits.maxResultChars) }],
@@ -150,20 +190,14 @@ export function registerTools(
         } catch (error) {
           // A cancelled call has no one waiting for its result.
           if (extra.signal.aborted) throw error;
+          markFailed(extra, failureKind(error, extra.signal));
           if (
             isKindedError(error) &&
             error.kind === 'not-connected' &&
             error.connectUrl &&
             (await canElicitUrl(caller))
           ) {
-            throw new UrlElicitationRequiredError([
-              {
-                mode: 'url',
-                url: error.connectUrl,
-                message: `${error.message} Connect your Atlassian account to use Confluence.`,
-                elicitationId: randomUUID(),
-              },
-            ]);
+            throw urlElicitation(error.connectUrl, error.message);
           }
           const incident = randomUUID().slice(0, 8);
           const expected = describeExpectedError(error) !== undefined;
@@ -174,8 +208,11 @@ export function registerTools(
             error: expected ? (error as Error).name : error,
           });
           return toolErrorResult(error, incident);
+        } finally {
+          release?.();
+          call.dispose();
         }
-      },
+      }),
     );
   }
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: publishedTools(tools) }));

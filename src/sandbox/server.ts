@@ -262,6 +262,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return { status: 200, body: { released: faults.release() } };
       case 'POST /__sandbox/latency':
         faults.latencyMs = Number(o.ms ?? 0);
+        faults.jitterMs = Number(o.jitterMs ?? 0);
+        return { status: 204 };
+      case 'POST /__sandbox/faults/seed':
+        faults.reseed(Number(o.seed ?? 1));
         return { status: 204 };
       case 'POST /__sandbox/clock':
         clock.advance(Number(o.advanceMs ?? 0));
@@ -301,8 +305,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   }
 
-  async function applyFault(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
-    if (faults.latencyMs) await sleep(faults.latencyMs);
+  /**
+   * Acts on the fault rule a request meets: true when the rule answered (or dropped) it, 'drop-answer' when the
+   * request is to be served and its answer lost, false when it is served as usual.
+   */
+  async function applyFault(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+  ): Promise<boolean | 'drop-answer'> {
+    const delay = faults.delayMs();
+    if (delay) await sleep(delay);
     const rule: FaultRule | undefined = faults.take(req.method ?? 'GET', `${url.pathname}${url.search}`);
     if (!rule) return false;
     if (rule.hold) await faults.hold();
@@ -311,13 +324,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       req.socket.destroy();
       return true;
     }
+    if (rule.dropResponse) return 'drop-answer';
     if (rule.status === undefined) return false;
     const headers: Record<string, string> = {};
     if (rule.retryAfter !== undefined) headers['retry-after'] = String(rule.retryAfter);
     if (rule.status === 429) {
       headers['x-ratelimit-limit'] = '65000';
       headers['x-ratelimit-remaining'] = '0';
-      headers['ratelimit-reason'] = 'jira-quota-based';
+      headers['ratelimit-reason'] =
+        rule.reason ??
+        ((rule.retryAfter ?? 0) >= 60 ? 'confluence-quota-global-based' : 'confluence-burst-based');
+      if ((rule.retryAfter ?? 0) >= 60) {
+        headers['x-ratelimit-reset'] = new Date(clock.now() + (rule.retryAfter ?? 0) * 1000).toISOString();
+      }
     }
     const body = rule.body ?? {
       errors: [
@@ -336,37 +355,45 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     if (url.pathname.startsWith('/__sandbox/')) return send(res, await admin(req, url));
-    if (await applyFault(req, res, url)) return;
-    if (url.pathname === '/healthz') return send(res, { status: 200, body: { status: 'ok' } });
+    const fault = await applyFault(req, res, url);
+    if (fault === true) return;
+    if (fault === 'drop-answer') {
+      // The work is done (a page created, a version written); only its answer is lost on the way back.
+      await serve(req, url).catch(() => undefined);
+      req.socket.destroy();
+      return;
+    }
+    send(res, await serve(req, url));
+  }
+
+  /** The answer to a request no fault rule took. */
+  async function serve(req: IncomingMessage, url: URL): Promise<Reply> {
+    if (url.pathname === '/healthz') return { status: 200, body: { status: 'ok' } };
     const idpReply = idp.route(req.method ?? 'GET', url.pathname) ?? (await idp.login.handle(req, url));
-    if (idpReply) return send(res, idpReply);
+    if (idpReply) return idpReply;
     if (url.pathname === '/authorize') {
       const host = oauthHost();
-      return send(
-        res,
-        req.method === 'POST'
-          ? await decide(host, req, clock.now())
-          : authorize(host, url.searchParams, clock.now()),
-      );
+      return req.method === 'POST'
+        ? await decide(host, req, clock.now())
+        : authorize(host, url.searchParams, clock.now());
     }
-    if (url.pathname === '/oauth/token' && req.method === 'POST')
-      return send(res, await token(oauthHost(), req));
+    if (url.pathname === '/oauth/token' && req.method === 'POST') return await token(oauthHost(), req);
     if (url.pathname === '/oauth/token/accessible-resources') {
-      return send(res, accessibleResources(oauthHost(), req.headers.authorization));
+      return accessibleResources(oauthHost(), req.headers.authorization);
     }
     const gateway = /^\/ex\/confluence\/([^/]+)\/wiki(\/.*)$/.exec(url.pathname);
     if (gateway) {
       const target = sites.find((s) => s.cloudId === gateway[1]);
       if (!target) throw new HttpError(404, { code: 404, message: 'Cloud id not found' });
-      return send(res, await api(req, url, target, 'gateway', gateway[2] as string));
+      return await api(req, url, target, 'gateway', gateway[2] as string);
     }
     const direct = /^(?:\/site\/([^/]+))?\/wiki(\/.*)$/.exec(url.pathname);
     if (direct) {
       const target = direct[1] ? sites.find((s) => s.name === direct[1]) : site;
       if (!target) throw new HttpError(404, { message: 'No such site' });
-      return send(res, await api(req, url, target, 'site', direct[2] as string));
+      return await api(req, url, target, 'site', direct[2] as string);
     }
-    send(res, { status: 404, body: { message: 'Not found' } });
+    return { status: 404, body: { message: 'Not found' } };
   }
 
   const server: Server = createServer((req, res) => {

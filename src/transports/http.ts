@@ -1,15 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { protectedResourceMetadata, resourceMetadataPaths } from '../auth/index.js';
+import { requestIdFrom } from '../call-scope.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log.js';
 import type { AuthInfo, ServerFactory } from '../mcp/index.js';
 import { PACKAGE } from '../paths.js';
 import type { ConnectPages } from './connect-pages.js';
 import { authenticate, type CallerAuth } from './http-auth.js';
+import { type BatchLimits, checkBatch } from './http-batch.js';
 import { checkOrigin, isLoopback, originPolicy } from './http-guard.js';
 import { jsonRpcError, RequestError, readJsonBody, sendJson } from './http-io.js';
+import { Drain, OPS_PATHS, type OpsServing, refuseWhileDraining, serveOps } from './http-ops.js';
 import { needsStream } from './response-mode.js';
 
 /** What the HTTP server serves, built once it knows its public URL. */
@@ -20,14 +22,20 @@ export interface HttpServing {
   callerAuth?: CallerAuth | undefined;
   /** The pages people connect their Atlassian account with, when this server connects users itself. */
   flow?: ConnectPages | undefined;
+  /** Metrics and readiness, for `/metrics` and `/readyz`. */
+  ops?: OpsServing | undefined;
   close(): Promise<void>;
 }
 
 export interface HttpServerOptions {
   http: Config['http'];
+  /** Bounds on JSON-RPC batches (from `limits` in the configuration). */
+  batch: BatchLimits;
   /** Builds what the server serves, once it knows its public URL (which may depend on the port it got). */
   build: (publicUrl: string) => Promise<HttpServing> | HttpServing;
   log: Logger;
+  /** The bearer token `/metrics` asks for; without one, metrics are not served. */
+  metricsToken?: string | undefined;
 }
 
 export interface RunningHttpServer {
@@ -40,6 +48,11 @@ export interface RunningHttpServer {
   server: Server;
   /** Stops listening, ends open connections, then closes what was served. */
   close(): Promise<void>;
+  /**
+   * Stops taking calls (new requests get 503 with `Connection: close`, `/readyz` turns unready), lets the calls in
+   * flight finish for up to `graceMs`, then closes; resolves with whether every call finished in time.
+   */
+  shutdown(graceMs: number): Promise<boolean>;
 }
 
 /**
@@ -49,11 +62,17 @@ export interface RunningHttpServer {
  * fresh server and transport, so any instance can answer any request.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  // Loaded here, not with the module: the transports' barrel also serves stdio, which must not pay for Hono.
+  const { StreamableHTTPServerTransport: Transport } = await import(
+    '@modelcontextprotocol/sdk/server/streamableHttp.js'
+  );
   const { http, log } = options;
+  const { batch } = options;
   let publicUrl = http.publicUrl ?? '';
   let policy = originPolicy({ ...http, publicUrl: publicUrl || 'http://localhost' });
   let serving: HttpServing | undefined;
   let metadataPaths: ReturnType<typeof resourceMetadataPaths> | undefined;
+  const drain = new Drain();
 
   async function mcp(req: IncomingMessage, res: ServerResponse, app: HttpServing): Promise<void> {
     if (req.method !== 'POST') {
@@ -66,7 +85,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         ? await authenticate(req, app.callerAuth, metadataPaths.url)
         : undefined;
     const body = await readJsonBody(req, http.maxBodyBytes);
-    const transport = new StreamableHTTPServerTransport({
+    checkBatch(body, batch);
+    const transport = new Transport({
       sessionIdGenerator: undefined,
       enableJsonResponse: !needsStream(body),
     });
@@ -87,6 +107,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   ): Promise<void> {
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       return sendJson(res, 200, { status: 'ok', name: PACKAGE.name, version: PACKAGE.version });
+    }
+    if (OPS_PATHS.has(path) && (req.method === 'GET' || req.method === 'HEAD')) {
+      return serveOps(req, res, path, app.ops, drain, options.metricsToken);
     }
     if (
       metadataPaths &&
@@ -122,10 +145,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return jsonRpcError(res, refused.status, -32000, refused.reason);
     }
     if (!serving) return jsonRpcError(res, 503, -32000, 'Starting up; retry shortly', { 'retry-after': '1' });
+    // One id per request, the caller's when sane: MCP handlers read it from the headers, and the answer carries it.
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
+    if (!OPS_PATHS.has(path)) {
+      if (drain.draining) return refuseWhileDraining(res);
+      drain.track(res);
+    }
     route(req, res, path, serving).catch((error: unknown) => {
       if (error instanceof RequestError)
         return jsonRpcError(res, error.status, error.code, error.message, error.headers);
-      log.error('request failed', { error, path });
+      log.error('request failed', { error, path, requestId });
       jsonRpcError(res, 500, -32603, 'Internal error');
     });
   });
@@ -179,6 +210,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await built.close();
+    },
+    shutdown: async (graceMs) => {
+      // Still listening while draining: a load balancer probing /readyz sees this instance leave, and a request that
+      // still comes is told to go elsewhere rather than refused a connection.
+      const finished = await drain.drain(graceMs);
+      log.info('stopped taking calls', { finished, unfinished: drain.inFlight });
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await built.close();
+      return finished;
     },
   };
 }

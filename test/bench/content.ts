@@ -4,7 +4,7 @@ import { markdownToStorage } from '../../src/content/markdown-to-storage.js';
 import { applyEditedMarkdown, storageToEditableMarkdown } from '../../src/content/preservation.js';
 import { storageToMarkdown } from '../../src/content/storage-to-markdown.js';
 import { type CorpusPage, corpus } from '../fixtures/content/corpus.js';
-import { type Bench, median, table, time } from './bench.js';
+import { type Bench, type Figure, figure, median, table, time } from './bench.js';
 
 const RUNS = 7;
 
@@ -62,7 +62,7 @@ function pageJson(page: CorpusPage, index: number): string {
   });
 }
 
-function throughput(): void {
+function throughput(): Figure[] {
   const pages = corpus();
   const storages = pages.map((page) => page.storage);
   const markdowns = storages.map((storage) => storageToMarkdown(storage));
@@ -106,6 +106,20 @@ function throughput(): void {
       ['applyEditedMarkdown (unchanged)', apply.toFixed(1), '', ratio(apply, markdownParse)],
     ]),
   );
+  return [
+    figure({
+      figure: 'storageToMarkdown throughput (corpus)',
+      value: toMarkdown,
+      unit: 'MB/s',
+      baseline: { name: 'htmlparser2 parse', value: htmlparser },
+    }),
+    figure({
+      figure: 'markdownToStorage throughput (corpus)',
+      value: toStorage,
+      unit: 'MB/s',
+      baseline: { name: 'markdown-it parse', value: markdownParse },
+    }),
+  ];
 }
 
 function sizes(): void {
@@ -172,7 +186,8 @@ function sizes(): void {
 export const contentBench: Bench = {
   name: 'content: storage format <-> Markdown',
   run() {
-    throughput();
+    const figures = throughput();
     sizes();
+    return figures;
   },
 };

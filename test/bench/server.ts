@@ -1,75 +1,150 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { configSchema } from '../../src/config/schema.js';
-import { silentLogger } from '../../src/log.js';
-import { staticRuntime } from '../../src/runtime.js';
-import { startSandbox } from '../../src/sandbox/index.js';
-import { startHttpServer } from '../../src/transports/http.js';
-import { type Bench, median } from './bench.js';
-
-async function timeAsync(runs: number, fn: () => Promise<unknown>): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    await fn();
-    samples.push(performance.now() - started);
-  }
-  return median(samples);
-}
+import { configSchema } from '../../src/config/index.js';
+import { type Bench, type BenchOptions, type Figure, figure, median, quantile } from './bench.js';
+import { cpuMs, drive, type Fleet, readPage, startFleet } from './fleet.js';
 
 /**
- * The server's own cost: the `tools/list` answer's size, and a tool call over HTTP against the same request
- * sent straight to the sandbox, measured side by side in this process (a ratio survives a noisy machine).
+ * CPU and throughput of `confluence_get_page` at each concurrency, against the bare proxy of the same GET run the
+ * same way just before: CPU per call is the process's CPU over the run divided by the calls.
  */
-async function benchServer(print: (line: string) => void): Promise<void> {
-  const sandbox = await startSandbox();
-  const config = configSchema.parse({ http: { port: 0 } });
-  const user = sandbox.demoUser;
-  const auth = {
-    type: 'api-token' as const,
-    siteUrl: sandbox.url,
-    email: user.email,
-    apiToken: user.apiToken ?? '',
-  };
-  const http = await startHttpServer({
-    http: config.http,
-    log: silentLogger,
-    build: () => staticRuntime(config, auth, silentLogger),
-  });
-  const client = new Client({ name: 'bench', version: '1' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(http.mcpUrl)));
-  try {
-    const list = await client.listTools();
-    const json = JSON.stringify(list);
-    const descriptions = list.tools.reduce((n, t) => n + (t.description?.length ?? 0), 0);
+async function perCall(fleet: Fleet, quick: boolean, print: (line: string) => void): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const warmUp = quick ? 10 : 300;
+  await drive(4, warmUp, (worker) => readPage(fleet, worker));
+  await drive(4, warmUp, () => fleet.proxy.call());
+  for (const users of [1, 16, 64]) {
+    const calls = quick ? 2 * users : users === 1 ? 800 : 3000;
+    const measure = async (pid: number, call: (worker: number) => Promise<void>) => {
+      const cpuBefore = cpuMs(pid);
+      const ms = await drive(users, calls, call);
+      return { cpuPerCall: (cpuMs(pid) - cpuBefore) / calls, perSecond: (calls * 1000) / ms };
+    };
+    const proxy = await measure(fleet.proxy.pid, () => fleet.proxy.call());
+    const ours = await measure(fleet.serverPid, (worker) => readPage(fleet, worker));
     print(
-      `tools/list: ${list.tools.length} tools, ${json.length} chars (~${Math.round(json.length / 4)} tokens), descriptions ${descriptions} chars`,
+      `${users} user(s), ${calls} calls: server ${ours.cpuPerCall.toFixed(2)} ms CPU a call, ${ours.perSecond.toFixed(0)} calls/s; bare proxy ${proxy.cpuPerCall.toFixed(2)} ms, ${proxy.perSecond.toFixed(0)} calls/s`,
     );
+    figures.push(
+      figure({
+        figure: `server CPU per confluence_get_page, ${users} user${users > 1 ? 's' : ''}`,
+        value: ours.cpuPerCall,
+        unit: 'ms',
+        baseline: { name: 'bare Node proxy', value: proxy.cpuPerCall },
+        goal: { text: '<= 0.8 ms', on: 'value', atMost: 0.8 },
+      }),
+      figure({
+        figure: `throughput, ${users} user${users > 1 ? 's' : ''}`,
+        value: ours.perSecond,
+        unit: 'calls/s',
+        baseline: { name: 'bare Node proxy', value: proxy.perSecond },
+        ...(users === 16 ? { goal: { text: '>= 0.4x', on: 'ratio', atLeast: 0.4 } as const } : {}),
+      }),
+    );
+  }
+  return figures;
+}
 
-    const basic = `Basic ${Buffer.from(`${user.email}:${user.apiToken}`).toString('base64')}`;
-    const direct = () =>
-      fetch(`${sandbox.url}/wiki/api/v2/spaces?limit=25&description-format=plain`, {
-        headers: { authorization: basic },
-      }).then((r) => r.text());
-    const viaMcp = () => client.callTool({ name: 'confluence_list_spaces', arguments: {} });
-    for (let i = 0; i < 20; i++) {
-      await direct();
-      await viaMcp();
-    }
-    const runs = 200;
-    const baseline = await timeAsync(runs, direct);
-    const tool = await timeAsync(runs, viaMcp);
-    print(
-      `confluence_list_spaces over HTTP: median ${tool.toFixed(2)} ms vs ${baseline.toFixed(2)} ms for the same request straight to the sandbox (x${(tool / baseline).toFixed(2)}; the difference is MCP, HTTP and this server)`,
+/** One client, calls one at a time: a tool call and the same GET straight to the sandbox, interleaved. */
+async function overhead(fleet: Fleet, quick: boolean, print: (line: string) => void): Promise<Figure[]> {
+  const runs = quick ? 20 : 1000;
+  const direct: number[] = [];
+  const tool: number[] = [];
+  for (let run = -20; run < runs; run++) {
+    let started = performance.now();
+    await fleet.direct();
+    const directMs = performance.now() - started;
+    started = performance.now();
+    await readPage(fleet, 0);
+    const toolMs = performance.now() - started;
+    if (run < 0) continue;
+    direct.push(directMs);
+    tool.push(toolMs);
+  }
+  print(
+    `one client, ${runs} interleaved calls: tool p50 ${median(tool).toFixed(2)} ms, p99 ${quantile(tool, 0.99).toFixed(2)} ms; direct GET p50 ${median(direct).toFixed(2)} ms, p99 ${quantile(direct, 0.99).toFixed(2)} ms`,
+  );
+  return [
+    figure({
+      figure: 'overhead over a direct GET, one client, p50',
+      value: median(tool) - median(direct),
+      unit: 'ms',
+      baseline: { name: 'direct GET p50', value: median(direct) },
+      goal: { text: '< 1.5 ms', on: 'value', atMost: 1.5 },
+    }),
+    figure({
+      figure: 'overhead over a direct GET, one client, p99',
+      value: quantile(tool, 0.99) - quantile(direct, 0.99),
+      unit: 'ms',
+      baseline: { name: 'direct GET p99', value: quantile(direct, 0.99) },
+      goal: { text: '< 8 ms', on: 'value', atMost: 8 },
+    }),
+  ];
+}
+
+/** The name of a setting in `tools` that starts the tool list small (dynamic toolsets), if this build has one. */
+function dynamicToolsetsFlag(): string | undefined {
+  const tools = configSchema.parse({}).tools as Record<string, unknown>;
+  return Object.keys(tools).find((key) => /dynamic/i.test(key));
+}
+
+/** The `tools/list` answer's size, for the whole tool set and, when the server has the mode, the dynamic start. */
+async function toolList(fleet: Fleet, print: (line: string) => void): Promise<Figure[]> {
+  const list = (await fleet.users[0]?.request('tools/list', {})) as { tools: unknown[] };
+  const bytes = Buffer.byteLength(JSON.stringify(list));
+  print(
+    `tools/list: ${list.tools.length} tools, ${bytes} bytes (${(bytes / list.tools.length).toFixed(0)} a tool)`,
+  );
+  const figures = [
+    figure({
+      figure: `tools/list, whole tool set (${list.tools.length} tools)`,
+      value: bytes / 1024,
+      unit: 'KB',
+      goal: { text: '<= 16 KB', on: 'value', atMost: 16 },
+      note: 'peer from issue 14, not run here: a TypeScript Atlassian MCP server, 29.7 KB for 40 tools',
+    }),
+  ];
+  const flag = dynamicToolsetsFlag();
+  if (!flag) {
+    print('tools/list at start with dynamic toolsets: skipped, this build has no such setting in `tools`');
+    return figures;
+  }
+  const dynamic = await startFleet(1, { [flag]: true });
+  try {
+    const start = (await dynamic.users[0]?.request('tools/list', {})) as { tools: unknown[] };
+    const startBytes = Buffer.byteLength(JSON.stringify(start));
+    figures.push(
+      figure({
+        figure: `tools/list at start, dynamic toolsets (tools.${flag}, ${start.tools.length} tools)`,
+        value: startBytes / 1024,
+        unit: 'KB',
+        baseline: { name: 'whole tool set', value: bytes / 1024 },
+        goal: { text: '< 4 KB', on: 'value', atMost: 4 },
+      }),
     );
   } finally {
-    await client.close();
-    await http.close();
-    await sandbox.close();
+    await dynamic.close();
+  }
+  return figures;
+}
+
+async function benchServer({ quick, print }: BenchOptions): Promise<Figure[]> {
+  // --quick connects a few users and lets the 16 and 64 concurrent loops share them.
+  const fleet = await startFleet(quick ? 4 : 64);
+  try {
+    print(
+      `confluence-mcp http (pid ${fleet.serverPid}) with per-user OAuth against the sandbox; ${fleet.users.length} users connected; each call reads page ${fleet.page.id} (${fleet.page.bytes} bytes of storage) as Markdown`,
+    );
+    return [
+      ...(await toolList(fleet, print)),
+      ...(await perCall(fleet, quick, print)),
+      ...(await overhead(fleet, quick, print)),
+    ];
+  } finally {
+    await fleet.close();
   }
 }
 
+/** The server's cost per call against a bare proxy of the same GET, and the tool list's size. */
 export const serverBench: Bench = {
-  name: 'server: tools/list size, tool call overhead',
-  run: () => benchServer((line) => console.log(line)),
+  name: 'server: CPU, throughput and overhead per call (HTTP, per-user OAuth); tools/list size',
+  run: benchServer,
 };

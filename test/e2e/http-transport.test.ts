@@ -58,6 +58,7 @@ async function serve(
   const config = configSchema.parse({ http: { port: 0, maxBodyBytes: 2048, ...options.http } });
   const server = await startHttpServer({
     http: config.http,
+    batch: config.limits,
     log: options.log ?? silentLogger,
     build: async (publicUrl) => ({
       ...staticRuntime(config, undefined, silentLogger),

@@ -175,15 +175,23 @@ describeWithRedisServer('the token store going away and coming back', () => {
     await sandbox?.close();
   });
 
-  it('answers "token store unavailable" while Redis is down, stays up, and recovers without reconnecting', async () => {
+  it('serves users it knows through a Redis outage, tells others "token store unavailable", stays up and recovers', async () => {
     const token = await sandbox.mintCallerToken({ subject: 'outage-user', audience: server.mcpUrl });
     const session = await mcpClient(server.mcpUrl, token);
     const first = await session.call('confluence_list_spaces');
     await connectThroughSandbox(new Browser(), connectLinkIn(textOf(first)), ID.priya);
     expect((await session.call('confluence_list_spaces')).isError).toBeFalsy();
+    const strangerToken = await sandbox.mintCallerToken({
+      subject: 'outage-stranger',
+      audience: server.mcpUrl,
+    });
+    const stranger = await mcpClient(server.mcpUrl, strangerToken);
 
     await redis.kill();
-    const down = await session.call('confluence_list_spaces');
+    // A user whose connection this instance read moments ago goes on, on that record, while its token is fresh.
+    const known = await session.call('confluence_list_spaces');
+    expect(known.isError, textOf(known)).toBeFalsy();
+    const down = await stranger.call('confluence_list_spaces');
     expect(down.isError).toBe(true);
     expect(textOf(down)).toMatch(/token store is unavailable/);
     const health = await fetch(`${server.url}/healthz`);
@@ -198,5 +206,6 @@ describeWithRedisServer('the token store going away and coming back', () => {
     expect(back.isError, textOf(back)).toBeFalsy();
     expect((back.structuredContent as { spaces: unknown[] }).spaces.length).toBeGreaterThan(0);
     await session.close();
+    await stranger.close();
   }, 60_000);
 });

@@ -119,6 +119,9 @@ describe('per-user OAuth over HTTP', () => {
     expect(failure).toBeInstanceOf(McpError);
     const error = failure as McpError;
     expect(error.code).toBe(-32042);
+    // The client's McpError adds the prefix once; the server's message must not carry it already.
+    expect(error.message).toMatch(/^MCP error -32042: Connect your Atlassian account/);
+    expect(error.message.match(/MCP error/g)).toHaveLength(1);
     const [elicitation] = (error.data as { elicitations: { mode: string; url: string; message: string }[] })
       .elicitations;
     expect(elicitation?.mode).toBe('url');

@@ -1,5 +1,14 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -56,7 +65,12 @@ beforeAll(async () => {
     cwd: app,
     maxBuffer: 64 * 1024 * 1024,
   });
-  bin = join(app, 'node_modules', 'confluence-mcp', 'dist', 'src', 'cli.js');
+  // The bin package.json names (the bundle), as npx and Claude Desktop start it.
+  const installed = join(app, 'node_modules', 'confluence-mcp');
+  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
+    bin: Record<string, string>;
+  };
+  bin = join(installed, manifest.bin['confluence-mcp'] as string);
 }, 180_000);
 
 afterAll(async () => {
@@ -67,6 +81,7 @@ afterAll(async () => {
 describe('the packed package', () => {
   it('holds the built CLI, the default configuration and the licence, and no source maps', () => {
     expect(files).toContain('dist/src/cli.js');
+    expect(files).toContain('dist/bin/cli.js');
     expect(files).toContain('mcp.config.json');
     expect(files).toContain('LICENSE');
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);

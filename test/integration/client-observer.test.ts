@@ -11,6 +11,7 @@ function observed(): { observer: UpstreamObserver; events: string[] } {
     observer: {
       response: (e) => events.push(`response ${e.method} ${e.route} ${e.status}`),
       failure: (e) => events.push(`failure ${e.method} ${e.route} ${e.kind}`),
+      retry: (e) => events.push(`retry ${e.method} ${e.route} #${e.attempt} ${e.reason}`),
     },
   };
 }
@@ -21,6 +22,8 @@ function client(observer: UpstreamObserver): ConfluenceClient {
     timeoutMs: 5000,
     userAgent: 'confluence-mcp/test',
     observer,
+    // No wait between retries: the events, not the backoff, are under test here.
+    random: () => 0,
   });
 }
 
@@ -41,11 +44,23 @@ describe('the client tells its observer of every attempt', () => {
     expect(events).toEqual(['response GET api/v2/pages/{id} 200', 'response GET api/v2/pages/{id} 404']);
   });
 
-  it('reports an attempt that got no answer as a network failure', async () => {
+  it('reports each attempt that got no answer as a network failure, and each retry between them', async () => {
     mockServer.use(http.get('https://acme.atlassian.net/wiki/api/v2/pages/44', () => HttpResponse.error()));
     const { observer, events } = observed();
     await expect(getPage(client(observer), { id: '44' })).rejects.toThrow();
-    expect(events).toEqual(['failure GET api/v2/pages/{id} network']);
+    const failure = 'failure GET api/v2/pages/{id} network';
+    const retry = (n: number) => `retry GET api/v2/pages/{id} #${n} connection failed`;
+    expect(events).toEqual([
+      failure,
+      retry(1),
+      failure,
+      retry(2),
+      failure,
+      retry(3),
+      failure,
+      retry(4),
+      failure,
+    ]);
   });
 
   it('folds numeric and opaque ids out of routes, keeping the words', () => {

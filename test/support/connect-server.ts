@@ -91,6 +91,7 @@ export async function startConnectServer(sandbox: Sandbox, options: ConnectServe
   const env = { ATLASSIAN_CLIENT_SECRET: options.clientSecret, CONFLUENCE_MCP_ENCRYPTION_KEYS: keys };
   const http = await startHttpServer({
     http: config.http,
+    batch: config.limits,
     log: silentLogger,
     build: (publicUrl) => {
       registerApp(sandbox, options.clientId, options.clientSecret, [publicUrl]);

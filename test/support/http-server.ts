@@ -24,12 +24,15 @@ export async function startToolServer(auth: ConfluenceAuth, config: Record<strin
   const parsed = configSchema.parse({ http: { port: 0 }, ...config });
   const http = await startHttpServer({
     http: parsed.http,
+    batch: parsed.limits,
     log: silentLogger,
     build: () => staticRuntime(parsed, auth, silentLogger),
   });
   const session = await mcpClient(http.mcpUrl, 'unused');
   return {
     ...session,
+    /** Where the server listens, for `/healthz`. */
+    url: http.url,
     close: async () => {
       await session.close();
       await http.close();

@@ -21,6 +21,10 @@ export interface OAuthServerOptions {
   browserLogin?: { issuer: string; clientId: string };
   /** The `tools` section of the configuration (space bounds, read-only, ...). */
   tools?: Record<string, unknown>;
+  /** The `limits` section of the configuration. */
+  limits?: Record<string, unknown>;
+  /** More environment (CONFLUENCE_MCP_METRICS_TOKEN...). */
+  env?: Record<string, string>;
 }
 
 export interface OAuthServer {
@@ -76,12 +80,14 @@ export async function startOAuthServer(sandbox: Sandbox, options: OAuthServerOpt
       },
       tokenStore: { url: options.storeUrl ?? 'memory://', namespace: options.namespace ?? 'cmcp' },
       ...(options.tools ? { tools: options.tools } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
       log: { level: 'info' },
     }),
   );
   const cli = startCli(['http', '--config', configFile], {
     ATLASSIAN_CLIENT_SECRET: options.clientSecret,
     CONFLUENCE_MCP_ENCRYPTION_KEYS: options.encryptionKeys,
+    ...options.env,
   });
   let url: string;
   try {

@@ -1,5 +1,6 @@
 import type { StoreRecords } from '../records.js';
 import { NotConnectedError } from '../session.js';
+import { StoreUnavailableError } from '../store/index.js';
 import { type AtlassianOAuth, type AtlassianSite, InvalidGrantError, type TokenSet } from './oauth-client.js';
 import type { StorePort } from './store-port.js';
 
@@ -29,11 +30,15 @@ export interface ConnectionManagerOptions {
   lockTtlMs?: number;
   /** How long another caller waits for that lock before giving up. */
   lockWaitMs?: number;
+  /** Told how each token refresh this process makes ends (metrics). */
+  onRefresh?: ((outcome: 'ok' | 'invalid_grant' | 'failed') => void) | undefined;
 }
 
 // Atlassian ends a refresh-token family after 90 days unused or 365 days in all; so does the stored record.
 const INACTIVITY_MS = 90 * 86_400_000;
 const ABSOLUTE_MS = 365 * 86_400_000;
+/** Users whose last-known record is kept for a store outage. */
+const MAX_LAST_KNOWN = 10_000;
 
 /**
  * Keeps each user's Atlassian connection: stores it, hands out a current access token, and refreshes it once per
@@ -41,9 +46,14 @@ const ABSOLUTE_MS = 365 * 86_400_000;
  * refresh token before anyone uses the new access token.
  */
 export class ConnectionManager {
-  readonly #o: Required<Omit<ConnectionManagerOptions, 'store' | 'oauth' | 'records'>> &
+  readonly #o: Required<Omit<ConnectionManagerOptions, 'store' | 'oauth' | 'records' | 'onRefresh'>> &
     ConnectionManagerOptions;
   readonly #inflight = new Map<string, Promise<ConnectionRecord>>();
+  /**
+   * The record each recent user last had in the store, used only while the store cannot be reached and only while
+   * its access token is fresh: a restart of Redis does not fail every call. Bounded, oldest out first.
+   */
+  readonly #lastKnown = new Map<string, ConnectionRecord>();
 
   constructor(options: ConnectionManagerOptions) {
     this.#o = { skewMs: 60_000, now: Date.now, lockTtlMs: 30_000, lockWaitMs: 20_000, ...options };
@@ -58,8 +68,27 @@ export class ConnectionManager {
     return Math.max(1000, Math.min(INACTIVITY_MS, record.createdAt + ABSOLUTE_MS - now));
   }
 
-  get(userKey: string): Promise<ConnectionRecord | undefined> {
-    return this.#o.store.get<ConnectionRecord>(this.#key(userKey));
+  async get(userKey: string): Promise<ConnectionRecord | undefined> {
+    let record: ConnectionRecord | undefined;
+    try {
+      record = await this.#o.store.get<ConnectionRecord>(this.#key(userKey));
+    } catch (error) {
+      const known = this.#lastKnown.get(userKey);
+      if (error instanceof StoreUnavailableError && known && this.fresh(known)) return known;
+      throw error;
+    }
+    this.#remember(userKey, record);
+    return record;
+  }
+
+  #remember(userKey: string, record: ConnectionRecord | undefined): void {
+    this.#lastKnown.delete(userKey);
+    if (!record) return;
+    this.#lastKnown.set(userKey, record);
+    if (this.#lastKnown.size > MAX_LAST_KNOWN) {
+      const oldest = this.#lastKnown.keys().next().value as string;
+      this.#lastKnown.delete(oldest);
+    }
   }
 
   /** Stores a new connection from a completed consent; replaces any earlier one. */
@@ -82,11 +111,13 @@ export class ConnectionManager {
       ...(account ? { account } : {}),
     };
     await this.#o.store.set(this.#key(userKey), record, this.#ttl(record));
+    this.#remember(userKey, record);
     return record;
   }
 
   /** Forgets a connection (Atlassian has no revocation endpoint; the user revokes the app in their account). */
   disconnect(userKey: string): Promise<boolean> {
+    this.#remember(userKey, undefined);
     return this.#o.store.delete(this.#key(userKey));
   }
 
@@ -103,7 +134,12 @@ export class ConnectionManager {
     if (known && this.fresh(known)) return Promise.resolve(known);
     let flight = this.#inflight.get(userKey);
     if (!flight) {
-      flight = this.#refresh(userKey).finally(() => this.#inflight.delete(userKey));
+      flight = this.#refresh(userKey)
+        .then((record) => {
+          this.#remember(userKey, record);
+          return record;
+        })
+        .finally(() => this.#inflight.delete(userKey));
       this.#inflight.set(userKey, flight);
     }
     return flight;
@@ -129,7 +165,9 @@ export class ConnectionManager {
         let tokens: TokenSet;
         try {
           tokens = await oauth.refresh(record.refreshToken);
+          this.#o.onRefresh?.('ok');
         } catch (error) {
+          this.#o.onRefresh?.(error instanceof InvalidGrantError ? 'invalid_grant' : 'failed');
           if (error instanceof InvalidGrantError) {
             // Never retried: the grant is dead (revoked, expired, or rotated away). Only a new consent helps.
             await store.delete(key);

@@ -1,19 +1,19 @@
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openFileBackend } from './file-backend.js';
-import { createMemoryBackend } from './memory-backend.js';
-import { openRedisBackend } from './redis-backend.js';
 import { createSecretStore } from './secret-store.js';
 import type { Backend, SecretStore, SecretStoreOptions } from './types.js';
 
 const SUPPORTED =
   'memory://, file:///absolute/path.json, redis://host:port[/db], rediss://..., redis+cluster://host:port,host:port';
 
+// Each backend is imported when a URL names it: a stdio user with a file store never loads the Redis client.
 async function openBackend(url: string, options: SecretStoreOptions): Promise<Backend> {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   switch (scheme) {
-    case 'memory':
+    case 'memory': {
+      const { createMemoryBackend } = await import('./memory-backend.js');
       return createMemoryBackend();
+    }
     case 'file': {
       let path: string;
       try {
@@ -26,18 +26,21 @@ async function openBackend(url: string, options: SecretStoreOptions): Promise<Ba
           'a file store URL must name a file by absolute path, e.g. file:///home/me/.confluence-mcp/store.json',
         );
       }
+      const { openFileBackend } = await import('./file-backend.js');
       return openFileBackend(path, { lockWaitMs: options.fileLockWaitMs ?? 5000 });
     }
     case 'redis':
     case 'rediss':
     case 'redis+cluster':
-    case 'rediss+cluster':
+    case 'rediss+cluster': {
+      const { openRedisBackend } = await import('./redis-backend.js');
       return openRedisBackend(url, {
         operationTimeoutMs: options.operationTimeoutMs ?? 1500,
         connectTimeoutMs: options.connectTimeoutMs ?? 2000,
         maxReconnectDelayMs: options.maxReconnectDelayMs ?? 1000,
         onConnectionError: options.onConnectionError,
       });
+    }
     default:
       // The URL itself may hold a password, so only the scheme is named.
       throw new TypeError(

@@ -1,4 +1,5 @@
 import type { ConfluenceClient } from '../client.js';
+import { ConflictError, NotFoundError } from '../errors/index.js';
 import { nextCursor, type Paged } from '../pagination.js';
 import type { BodyType, MultiEntityResult, Page, Version } from '../types.js';
 
@@ -108,24 +109,70 @@ export interface UpdatePageParams {
   signal?: AbortSignal | undefined;
 }
 
-/** v2 PUT /pages/{id} (write:page): replaces title and body as a new version. */
+/**
+ * v2 PUT /pages/{id} (write:page): replaces title and body as a new version. The version number makes it safe to
+ * repeat, so it is retried like a read; a repeat that meets 409 asks whether its own write landed (that version,
+ * with this title and body) and then answers with it, as the first attempt would have.
+ */
 export async function updatePage(client: ConfluenceClient, params: UpdatePageParams): Promise<Page> {
-  const { data } = await client.request<Page>('PUT', `api/v2/pages/${encodeURIComponent(params.id)}`, {
-    json: {
-      id: params.id,
-      status: params.status,
-      title: params.title,
-      ...(params.parentId ? { parentId: params.parentId } : {}),
-      body: params.body,
-      version: {
-        number: params.version,
-        ...(params.versionMessage ? { message: params.versionMessage } : {}),
+  try {
+    const { data } = await client.request<Page>('PUT', `api/v2/pages/${encodeURIComponent(params.id)}`, {
+      json: {
+        id: params.id,
+        status: params.status,
+        title: params.title,
+        ...(params.parentId ? { parentId: params.parentId } : {}),
+        body: params.body,
+        version: {
+          number: params.version,
+          ...(params.versionMessage ? { message: params.versionMessage } : {}),
+        },
       },
-    },
-    signal: params.signal,
-    subject: `page ${params.id}`,
-  });
-  return data;
+      signal: params.signal,
+      subject: `page ${params.id}`,
+      idempotent: true,
+    });
+    return data;
+  } catch (error) {
+    if (!(error instanceof ConflictError) || error.attempts < 2) throw error;
+    const landed = await ownWrite(client, params);
+    if (landed) return landed;
+    throw error;
+  }
+}
+
+/** The version this update wrote, if an earlier attempt of it landed; undefined when it is someone else's. */
+async function ownWrite(client: ConfluenceClient, params: UpdatePageParams): Promise<Page | undefined> {
+  const format = params.body.representation;
+  if (format === 'wiki') return undefined;
+  let written: Page;
+  try {
+    written = await getPage(client, {
+      id: params.id,
+      version: params.version,
+      bodyFormat: format,
+      signal: params.signal,
+    });
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+  const body = written.body?.[format]?.value;
+  const same =
+    written.version?.number === params.version &&
+    written.title === params.title &&
+    body !== undefined &&
+    sameBody(format, body, params.body.value);
+  return same ? written : undefined;
+}
+
+function sameBody(format: 'storage' | 'atlas_doc_format', stored: string, sent: string): boolean {
+  if (format === 'storage') return stored === sent;
+  try {
+    return JSON.stringify(JSON.parse(stored)) === JSON.stringify(JSON.parse(sent));
+  } catch {
+    return stored === sent;
+  }
 }
 
 /** v2 DELETE /pages/{id} (delete:page): moves a page to the trash, or purges a trashed one. */

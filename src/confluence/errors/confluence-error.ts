@@ -19,6 +19,13 @@ export abstract class ConfluenceError extends Error implements KindedError {
   readonly status: number | undefined;
   /** Confluence's own message, when it sent one. */
   readonly detail: string | undefined;
+  /** How many times the request was sent before this answer (retries included); set by the client. */
+  attempts = 1;
+  /**
+   * A write that may have been carried out although no answer said so (the connection failed or the call ran out
+   * of time after it was sent): it must be checked before it is repeated.
+   */
+  unconfirmedWrite = false;
 
   constructor(
     message: string,

@@ -1,58 +1,15 @@
 import { attr, collapseWhitespace, textContent } from '../dom.js';
 import { BLOCK_ELEMENTS, HIDDEN_ELEMENTS } from '../elements.js';
 import { emoticonText } from '../emoticons.js';
-import { codeSpan, escapeText } from '../escape.js';
+import { escapeText } from '../escape.js';
 import { KEEP_BLOCK_ELEMENT, KEEP_INLINE_ELEMENT } from '../keep.js';
-import type { InlineState, RenderContext } from '../options.js';
+import type { InlineState } from '../options.js';
 import type { StorageElement, StorageNode } from '../parse.js';
-import { keepPlaceholder } from './blocks.js';
+import { keepPlaceholder } from './block-writing.js';
+import type { MarkdownContext } from './context.js';
+import { appendWrapped, InlineBuffer, inlineCode } from './inline-buffer.js';
 import { renderAcLink, renderHtmlLink, renderImage } from './links.js';
 import { renderInlineMacro } from './macros.js';
-
-/**
- * Collects inline Markdown. Appended pieces contain no whitespace but single spaces and `\n` (a hard break);
- * a space after a space or break is dropped, which collapses whitespace across element boundaries.
- */
-export class InlineBuffer {
-  private readonly parts: string[] = [];
-  private endsWithSpace = false;
-  /** Closing delimiter of the wrapped piece just appended, while nothing has followed it. */
-  private openWrapperClose: string | undefined;
-
-  append(markdown: string): void {
-    const piece = this.endsWithSpace && markdown.startsWith(' ') ? markdown.slice(1) : markdown;
-    if (piece === '') return;
-    const last = this.parts.length - 1;
-    const previous = this.parts[last];
-    // `![` would turn a link that follows an exclamation mark into an image.
-    if (piece.startsWith('[') && previous?.endsWith('!') && !previous.endsWith('\\!')) {
-      this.parts[last] = `${previous.slice(0, -1)}\\!`;
-    }
-    this.parts.push(piece);
-    this.endsWithSpace = piece.endsWith(' ') || piece.endsWith('\n');
-    this.openWrapperClose = undefined;
-  }
-
-  /**
-   * Appends `open + content + close`; right after an identical wrapper the two are merged, since
-   * `**a****b**` would not read as bold.
-   */
-  appendWrapped(open: string, content: string, close: string): void {
-    const last = this.parts.length - 1;
-    const previous = this.parts[last];
-    if (this.openWrapperClose === close && previous?.endsWith(close)) {
-      this.parts[last] = previous.slice(0, -close.length);
-      this.append(content + close);
-    } else {
-      this.append(open + content + close);
-    }
-    this.openWrapperClose = close;
-  }
-
-  toString(): string {
-    return this.parts.join('');
-  }
-}
 
 interface Wrapper {
   readonly open: string;
@@ -83,34 +40,20 @@ const WRAPPERS: Readonly<Record<string, Wrapper>> = {
 
 const CODE_ELEMENTS = new Set(['code', 'tt', 'kbd', 'samp']);
 
-function isEdgeSpace(code: number): boolean {
-  return code === 32 || code === 10;
-}
-
-/** Splits Markdown into leading whitespace, the content, and trailing whitespace. */
-export function splitEdges(markdown: string): [string, string, string] {
-  let start = 0;
-  let end = markdown.length;
-  while (start < end && isEdgeSpace(markdown.charCodeAt(start))) start++;
-  while (end > start && isEdgeSpace(markdown.charCodeAt(end - 1))) end--;
-  return [markdown.slice(0, start), markdown.slice(start, end), markdown.slice(end)];
-}
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * Wraps rendered content in delimiters, moving its edge whitespace outside them: `** b**` would not be
- * emphasis, so `<b> b</b>` becomes ` **b**`.
+ * The Markdown of a date chip: `[2024-01-15](confluence-date:)`, a link like the other Confluence references, so
+ * it reads as its date and converts back to a chip while a date in plain text stays text.
  */
-export function appendWrapped(out: InlineBuffer, content: string, open: string, close: string): void {
-  const [lead, core, trail] = splitEdges(content);
-  out.append(lead);
-  if (core !== '') out.appendWrapped(open, core, close);
-  out.append(trail);
+export function dateChip(date: string): string {
+  return `[${date}](confluence-date:)`;
 }
 
 /** Renders nodes as inline Markdown into a new string (whitespace collapsed, edges not trimmed). */
 export function renderInlineToString(
   nodes: readonly StorageNode[],
-  ctx: RenderContext,
+  ctx: MarkdownContext,
   state: InlineState = {},
 ): string {
   const out = new InlineBuffer();
@@ -120,23 +63,17 @@ export function renderInlineToString(
 
 export function renderInlineNodes(
   nodes: readonly StorageNode[],
-  ctx: RenderContext,
+  ctx: MarkdownContext,
   state: InlineState,
   out: InlineBuffer,
 ): void {
   for (const node of nodes) renderInlineNode(node, ctx, state, out);
 }
 
-/** Inline code for an element's text: line breaks become spaces, other whitespace is kept. */
-export function inlineCode(text: string): string {
-  const content = text.replace(/[\r\n\t\f]/g, ' ');
-  return content === '' ? '' : codeSpan(content);
-}
-
 function renderWrapper(
   element: StorageElement,
   wrapper: Wrapper,
-  ctx: RenderContext,
+  ctx: MarkdownContext,
   state: InlineState,
   out: InlineBuffer,
 ): void {
@@ -150,7 +87,7 @@ function renderWrapper(
 
 export function renderInlineNode(
   node: StorageNode,
-  ctx: RenderContext,
+  ctx: MarkdownContext,
   state: InlineState,
   out: InlineBuffer,
 ): void {
@@ -186,8 +123,10 @@ export function renderInlineNode(
       out.append(escapeText(emoticonText(node)));
       return;
     case 'time': {
-      const datetime = attr(node, 'datetime');
-      if (datetime) out.append(escapeText(collapseWhitespace(datetime)));
+      const datetime = attr(node, 'datetime')?.trim();
+      // A date chip is written as the HTML element it is, so it reads back as a chip and plain dates stay text.
+      if (datetime !== undefined && ISO_DATE.test(datetime) && !state.link) out.append(dateChip(datetime));
+      else if (datetime) out.append(escapeText(collapseWhitespace(datetime)));
       else renderInlineNodes(node.children, ctx, state, out);
       return;
     }

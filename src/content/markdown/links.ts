@@ -1,9 +1,10 @@
 import { attr, child, collapseWhitespace, textContent } from '../dom.js';
 import { escapeText, linkDestination } from '../escape.js';
-import type { InlineState, RenderContext } from '../options.js';
+import type { InlineState } from '../options.js';
 import type { StorageElement } from '../parse.js';
 import { formatReference } from '../references.js';
-import { type InlineBuffer, renderInlineToString, splitEdges } from './inline.js';
+import type { MarkdownContext } from './context.js';
+import { type InlineBuffer, splitEdges } from './inline-buffer.js';
 
 /** Renders `[text](destination)`, or just the text inside another link, where links cannot nest. */
 function appendLink(
@@ -25,12 +26,12 @@ function appendLink(
 /** An HTML `<a>`: a link when it has an href, otherwise (a named anchor) just its content. */
 export function renderHtmlLink(
   element: StorageElement,
-  ctx: RenderContext,
+  ctx: MarkdownContext,
   state: InlineState,
   out: InlineBuffer,
 ): void {
   const href = attr(element, 'href')?.trim();
-  const text = renderInlineToString(element.children, ctx, { ...state, link: true });
+  const text = ctx.render.renderInlineToString(element.children, ctx, { ...state, link: true });
   if (!href) {
     out.append(text);
     return;
@@ -39,7 +40,7 @@ export function renderHtmlLink(
 }
 
 /** Where an attachment points: `attachmentUrl` for the current page's, else a `confluence-attachment:` reference. */
-export function attachmentDestination(attachment: StorageElement, ctx: RenderContext): string {
+export function attachmentDestination(attachment: StorageElement, ctx: MarkdownContext): string {
   const filename = attr(attachment, 'ri:filename') ?? '';
   const container = child(attachment, 'ri:page') ?? child(attachment, 'ri:blog-post');
   if (container === undefined) {
@@ -57,12 +58,16 @@ function withAnchor(destination: string, anchor: string | undefined): string {
   return anchor ? `${destination}#${anchor}` : destination;
 }
 
-/** The mention form: `[@Display Name](confluence-user:<account id>)`, the id kept even when the name is known. */
+/**
+ * The mention form: `[@Display Name](confluence-user:<account id>)`, the id kept even when the name is known. A
+ * mention with link text of its own shows that text, without `@`: `[Jane](confluence-user:<id>)`.
+ */
 export function renderMention(
   user: StorageElement,
-  ctx: RenderContext,
+  ctx: MarkdownContext,
   state: InlineState,
   out: InlineBuffer,
+  ownText = '',
 ): void {
   const id = attr(user, 'ri:account-id') ?? attr(user, 'ri:userkey') ?? attr(user, 'ri:username');
   if (!id) {
@@ -70,7 +75,11 @@ export function renderMention(
     return;
   }
   const name = ctx.options.userName?.(id);
-  const label = `@${escapeText(collapseWhitespace(name ?? id).trim(), { inLinkText: true })}`;
+  const own = collapseWhitespace(ownText).trim();
+  const label =
+    own === ''
+      ? `@${escapeText(collapseWhitespace(name ?? id).trim(), { inLinkText: true })}`
+      : escapeText(own, { inLinkText: true });
   // Inside another link the id would be lost, so it is written out.
   if (state.link) out.append(`${label} (${escapeText(id)})`);
   else out.append(`[${label}](${linkDestination(formatReference('confluence-user', id))})`);
@@ -84,7 +93,7 @@ interface LinkTarget {
 function linkTarget(
   link: StorageElement,
   target: StorageElement | undefined,
-  ctx: RenderContext,
+  ctx: MarkdownContext,
 ): LinkTarget {
   const anchor = attr(link, 'ac:anchor');
   if (target === undefined) {
@@ -133,23 +142,23 @@ function linkTarget(
 /** An `ac:link`: a mention, or a link to a page, blog post, attachment, space, URL or anchor. */
 export function renderAcLink(
   element: StorageElement,
-  ctx: RenderContext,
+  ctx: MarkdownContext,
   state: InlineState,
   out: InlineBuffer,
 ): void {
   const target = element.children.find((node) => node.type === 'element' && node.name.startsWith('ri:'));
   const targetElement = target?.type === 'element' ? target : undefined;
-  if (targetElement?.name === 'ri:user') {
-    renderMention(targetElement, ctx, state, out);
-    return;
-  }
   const plainBody = child(element, 'ac:plain-text-link-body');
   const richBody = child(element, 'ac:link-body');
+  if (targetElement?.name === 'ri:user') {
+    renderMention(targetElement, ctx, state, out, textContent(plainBody ?? richBody ?? targetElement));
+    return;
+  }
   let text = '';
   if (plainBody !== undefined) {
     text = escapeText(collapseWhitespace(textContent(plainBody)), { inLinkText: true });
   } else if (richBody !== undefined) {
-    text = renderInlineToString(richBody.children, ctx, { ...state, link: true });
+    text = ctx.render.renderInlineToString(richBody.children, ctx, { ...state, link: true });
   }
   const { destination, fallbackText } = linkTarget(element, targetElement, ctx);
   appendLink(out, text, fallbackText, destination, state);
@@ -161,7 +170,7 @@ export function fileName(url: string | undefined): string {
 }
 
 /** An `ac:image` (of an attachment or a URL) or an HTML `<img>` as `![alt](url)`; alt defaults to the filename. */
-export function renderImage(element: StorageElement, ctx: RenderContext, out: InlineBuffer): void {
+export function renderImage(element: StorageElement, ctx: MarkdownContext, out: InlineBuffer): void {
   let destination: string | undefined;
   let fallbackAlt = '';
   if (element.name === 'img') {
@@ -181,9 +190,13 @@ export function renderImage(element: StorageElement, ctx: RenderContext, out: In
   const alt =
     attr(element, 'ac:alt') ?? attr(element, 'alt') ?? attr(element, 'ac:title') ?? attr(element, 'title');
   const altText = escapeText(collapseWhitespace(alt?.trim() || fallbackAlt).trim(), { inLinkText: true });
+  const caption = child(element, 'ac:caption');
+  const captionText = caption === undefined ? '' : collapseWhitespace(textContent(caption)).trim();
   if (!destination) {
-    out.append(altText);
+    out.append(captionText === '' ? altText : `${altText} ${escapeText(captionText)}`.trim());
     return;
   }
-  out.append(`![${altText}](${linkDestination(destination)})`);
+  // A caption is the image's title, `![alt](url "Caption")`: it converts back to the caption.
+  const title = captionText === '' ? '' : ` "${captionText.replace(/[\\"]/g, '\\$&')}"`;
+  out.append(`![${altText}](${linkDestination(destination)}${title})`);
 }

@@ -1,7 +1,6 @@
 import { attr, child, collapsedText, isBlankText } from '../dom.js';
-import type { RenderContext } from '../options.js';
 import type { StorageElement, StorageNode } from '../parse.js';
-import { renderBlocks } from './blocks.js';
+import type { MarkdownContext } from './context.js';
 import type { MarkdownWriter } from './writer.js';
 
 interface Item {
@@ -36,28 +35,28 @@ function groupItems(
   return items;
 }
 
-function writeItems(items: readonly Item[], ctx: RenderContext, writer: MarkdownWriter): void {
-  const itemCtx: RenderContext = { ...ctx, inListItem: true };
+function writeItems(items: readonly Item[], ctx: MarkdownContext, writer: MarkdownWriter): void {
+  const itemCtx: MarkdownContext = { ...ctx, inListItem: true };
   items.forEach((item, index) => {
     if (index > 0) writer.setSeparator('newline');
     const marker = item.marker;
     // Content lines are indented to the column after the bullet or number, as CommonMark requires.
     const width = /^(?:- |\d+\. )/.exec(marker)?.[0].length ?? marker.length;
     writer.enter(marker, ' '.repeat(width));
-    renderBlocks(item.content, itemCtx, writer);
+    ctx.render.renderBlocks(item.content, itemCtx, writer);
     writer.exit();
   });
 }
 
 /** A nested list may follow its item's paragraph on the next line; elsewhere blocks are blank-line separated. */
-function separateFromParagraph(ctx: RenderContext, writer: MarkdownWriter, canInterrupt: boolean): void {
+function separateFromParagraph(ctx: MarkdownContext, writer: MarkdownWriter, canInterrupt: boolean): void {
   if (ctx.inListItem && canInterrupt && !writer.atContainerStart && writer.lastBlockKind === 'paragraph') {
     writer.setSeparator('newline');
   }
 }
 
 /** Renders `<ul>`/`<ol>` with `-` bullets or numbers counting from the list's `start`. */
-export function renderList(list: StorageElement, ctx: RenderContext, writer: MarkdownWriter): void {
+export function renderList(list: StorageElement, ctx: MarkdownContext, writer: MarkdownWriter): void {
   const ordered = list.name === 'ol';
   const items = groupItems(list, 'li', (item) => ({ marker: '- ', content: item.children }));
   if (items.length === 0) return;
@@ -74,7 +73,7 @@ export function renderList(list: StorageElement, ctx: RenderContext, writer: Mar
 }
 
 /** Renders `<ac:task-list>` as a GitHub task list, `- [x]` for complete tasks and `- [ ]` for the rest. */
-export function renderTaskList(list: StorageElement, ctx: RenderContext, writer: MarkdownWriter): void {
+export function renderTaskList(list: StorageElement, ctx: MarkdownContext, writer: MarkdownWriter): void {
   const items = groupItems(list, 'ac:task', (task) => {
     const status = child(task, 'ac:task-status');
     const done = status !== undefined && collapsedText(status).toLowerCase() === 'complete';

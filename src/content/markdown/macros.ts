@@ -1,16 +1,11 @@
 import { attr, child, collapsedText, collapseWhitespace, isBlankText, textContent } from '../dom.js';
 import { escapeHtml, escapeText, linkDestination } from '../escape.js';
 import { ALERTS, FILE_VIEWERS, MARKER_PARAMETERS, MARKERS, TRANSPARENT } from '../macro-forms.js';
-import type { InlineState, RenderContext } from '../options.js';
+import type { InlineState } from '../options.js';
 import type { StorageElement, StorageNode } from '../parse.js';
-import { renderBlocks, renderQuote, renderStrayText, writeCodeBlock, writeParagraph } from './blocks.js';
-import {
-  appendWrapped,
-  type InlineBuffer,
-  inlineCode,
-  renderInlineNodes,
-  renderInlineToString,
-} from './inline.js';
+import { writeCodeBlock, writeParagraph } from './block-writing.js';
+import type { MarkdownContext } from './context.js';
+import { appendWrapped, type InlineBuffer, inlineCode } from './inline-buffer.js';
 import { attachmentDestination } from './links.js';
 import type { MarkdownWriter } from './writer.js';
 
@@ -36,6 +31,8 @@ function describeReference(reference: StorageElement): string {
   if (title !== undefined) return `${space ? `${space}:` : ''}${title}`;
   return (
     attr(reference, 'ri:account-id') ??
+    attr(reference, 'ri:userkey') ??
+    attr(reference, 'ri:username') ??
     attr(reference, 'ri:filename') ??
     attr(reference, 'ri:value') ??
     space ??
@@ -87,9 +84,13 @@ function marker(macro: StorageElement, label: string): string {
   return `[${label}${describeParameters(macro, MARKER_PARAMETERS)}]`;
 }
 
-/** `` `[STATUS: DONE (green)]` ``: the lozenge's title and colour. */
-function statusLozenge(macro: StorageElement): string {
-  const title = (parameter(macro, 'title') ?? '').toUpperCase();
+/**
+ * `` `[STATUS: DONE (green)]` ``: the lozenge's title and colour. Confluence shows titles in capitals, so reading
+ * Markdown does too; Markdown for editing keeps the title as stored (`In progress`), so saving it changes nothing.
+ */
+function statusLozenge(macro: StorageElement, ctx: MarkdownContext): string {
+  const stored = parameter(macro, 'title') ?? '';
+  const title = ctx.editable ? stored : stored.toUpperCase();
   const colour = parameter(macro, 'colour') ?? parameter(macro, 'color');
   const label = `STATUS${title ? `: ${title}` : ''}${colour ? ` (${colour.toLowerCase()})` : ''}`;
   return inlineCode(`[${label}]`);
@@ -123,7 +124,7 @@ function bodyText(body: StorageElement | undefined): string {
   return body === undefined ? '' : textContent(body);
 }
 
-function fileLink(macro: StorageElement, ctx: RenderContext): string | undefined {
+function fileLink(macro: StorageElement, ctx: MarkdownContext): string | undefined {
   const name = parameters(macro).find((candidate) => parameterName(candidate) === 'name');
   const attachment = name === undefined ? undefined : child(name, 'ri:attachment');
   if (attachment === undefined) return undefined;
@@ -144,25 +145,77 @@ export function isBlockMacro(macro: StorageElement): boolean {
   return child(macro, 'ac:rich-text-body') !== undefined || child(macro, 'ac:plain-text-body') !== undefined;
 }
 
+const BOLD = new Set(['strong', 'b']);
+
+/** True when the first block of `body` is a paragraph that is only bold text, which would read as a title. */
+function startsWithBoldParagraph(body: readonly StorageNode[]): boolean {
+  const first = body.find((node) => !isBlankText(node));
+  if (first?.type !== 'element' || first.name !== 'p') return false;
+  const content = first.children.filter((node) => !isBlankText(node));
+  return content.length === 1 && content[0]?.type === 'element' && BOLD.has(content[0].name);
+}
+
 function writeTitledQuote(
   alert: string | undefined,
   title: string | undefined,
   body: readonly StorageNode[],
-  ctx: RenderContext,
+  ctx: MarkdownContext,
   writer: MarkdownWriter,
 ): void {
   writer.enter(undefined, '> ');
   if (alert !== undefined) {
     writer.write([`[!${alert}]`], 'alert');
-    writer.setSeparator('newline');
+    // A bold line right under the marker is the title, so a bold first paragraph is kept apart by a blank line.
+    if (title || !startsWithBoldParagraph(body)) writer.setSeparator('newline');
   }
   if (title) writer.write([`**${escapeText(title)}**`], 'title');
-  renderBlocks(body, ctx, writer);
+  ctx.render.renderBlocks(body, ctx, writer);
   writer.exit();
 }
 
+// Cloud panel types as GitHub alerts, by colour: info blue, note purple, success green, warning yellow, error red.
+const ADF_PANEL_ALERTS: Readonly<Record<string, string>> = {
+  info: 'NOTE',
+  note: 'IMPORTANT',
+  success: 'TIP',
+  warning: 'WARNING',
+  error: 'CAUTION',
+};
+
+function adfAttribute(node: StorageElement, key: string): string | undefined {
+  const found = node.children.find(
+    (candidate) =>
+      candidate.type === 'element' && candidate.name === 'ac:adf-attribute' && attr(candidate, 'key') === key,
+  );
+  return found?.type === 'element' ? collapsedText(found) : undefined;
+}
+
+/**
+ * Renders a Cloud editor node (`ac:adf-extension`'s `ac:adf-node`) that has a Markdown form: a panel as the
+ * callout it is, an expand as `<details>`. False for other nodes, which show their fallback instead.
+ */
+export function renderAdfNode(node: StorageElement, ctx: MarkdownContext, writer: MarkdownWriter): boolean {
+  const type = attr(node, 'type') ?? '';
+  const content = child(node, 'ac:adf-content')?.children;
+  if (content === undefined) return false;
+  if (type === 'panel') {
+    const panelType = adfAttribute(node, 'panel-type') ?? 'info';
+    const icon = panelType === 'custom' ? adfAttribute(node, 'panel-icon-text') : undefined;
+    writeTitledQuote(ADF_PANEL_ALERTS[panelType] ?? 'NOTE', icon, content, ctx, writer);
+    return true;
+  }
+  if (type === 'expand' || type === 'nested-expand') {
+    const title = adfAttribute(node, 'title') || 'Click here to expand...';
+    writer.write(['<details>', `<summary>${escapeHtml(title)}</summary>`], 'details');
+    ctx.render.renderBlocks(content, ctx, writer);
+    writer.write(['</details>'], 'details');
+    return true;
+  }
+  return false;
+}
+
 /** Renders a macro that stands as a block. */
-export function renderBlockMacro(macro: StorageElement, ctx: RenderContext, writer: MarkdownWriter): void {
+export function renderBlockMacro(macro: StorageElement, ctx: MarkdownContext, writer: MarkdownWriter): void {
   const name = macroName(macro);
   const richBody = child(macro, 'ac:rich-text-body');
   const plainBody = child(macro, 'ac:plain-text-body');
@@ -174,23 +227,23 @@ export function renderBlockMacro(macro: StorageElement, ctx: RenderContext, writ
   } else if (alert !== undefined || name === 'panel') {
     writeTitledQuote(alert, parameter(macro, 'title'), body, ctx, writer);
   } else if (name === 'quote') {
-    renderQuote(body, ctx, writer);
+    ctx.render.renderQuote(body, ctx, writer);
   } else if (name === 'expand') {
     const title = parameter(macro, 'title') || 'Click here to expand...';
     writer.write(['<details>', `<summary>${escapeHtml(title)}</summary>`], 'details');
-    renderBlocks(body, ctx, writer);
+    ctx.render.renderBlocks(body, ctx, writer);
     writer.write(['</details>'], 'details');
   } else if (TRANSPARENT.has(name)) {
-    renderBlocks(body, ctx, writer);
+    ctx.render.renderBlocks(body, ctx, writer);
   } else if (!isBlockMacro(macro)) {
-    writeParagraph(renderInlineToString([macro], ctx), writer);
+    writeParagraph(ctx.render.renderInlineToString([macro], ctx), writer);
     return;
   } else {
     writeParagraph(placeholder(macro), writer);
-    if (richBody !== undefined) renderBlocks(body, ctx, writer);
+    if (richBody !== undefined) ctx.render.renderBlocks(body, ctx, writer);
     else if (plainBody !== undefined) writeCodeBlock(writer, bodyText(plainBody));
   }
-  renderStrayText(macro, ctx, writer);
+  ctx.render.renderStrayText(macro, ctx, writer);
 }
 
 function strayText(macro: StorageElement): StorageNode[] {
@@ -200,7 +253,7 @@ function strayText(macro: StorageElement): StorageNode[] {
 /** Renders a macro inside a paragraph. */
 export function renderInlineMacro(
   macro: StorageElement,
-  ctx: RenderContext,
+  ctx: MarkdownContext,
   state: InlineState,
   out: InlineBuffer,
 ): void {
@@ -209,7 +262,7 @@ export function renderInlineMacro(
   const plainBody = child(macro, 'ac:plain-text-body');
   const label = MARKERS[name];
   if (name === 'status') {
-    out.append(statusLozenge(macro));
+    out.append(statusLozenge(macro, ctx));
   } else if (name === 'anchor') {
     // Anchors are link targets with nothing to show.
   } else if (label !== undefined) {
@@ -225,15 +278,15 @@ export function renderInlineMacro(
   ) {
     const title = parameter(macro, 'title');
     if (title) appendWrapped(out, ` ${escapeText(title)} `, '**', '**');
-    if (richBody !== undefined) renderInlineNodes(richBody.children, ctx, state, out);
+    if (richBody !== undefined) ctx.render.renderInlineNodes(richBody.children, ctx, state, out);
   } else {
     out.append(placeholder(macro));
     if (richBody !== undefined) {
       out.append(' ');
-      renderInlineNodes(richBody.children, ctx, state, out);
+      ctx.render.renderInlineNodes(richBody.children, ctx, state, out);
     } else if (plainBody !== undefined) {
       out.append(` ${inlineCode(bodyText(plainBody))}`);
     }
   }
-  renderInlineNodes(strayText(macro), ctx, state, out);
+  ctx.render.renderInlineNodes(strayText(macro), ctx, state, out);
 }

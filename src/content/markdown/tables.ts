@@ -1,8 +1,8 @@
 import { attr, isBlankText } from '../dom.js';
-import type { RenderContext } from '../options.js';
 import type { StorageElement, StorageNode } from '../parse.js';
-import { isBlockNode, renderBlocks, renderBlocksToString, writeParagraph } from './blocks.js';
-import { renderInlineToString } from './inline.js';
+import { isBlockNode } from './block-node.js';
+import { writeParagraph } from './block-writing.js';
+import type { MarkdownContext } from './context.js';
 import type { MarkdownWriter } from './writer.js';
 
 interface Table {
@@ -90,17 +90,21 @@ function isSimpleCell(cell: StorageElement): boolean {
 }
 
 /** A cell's inline Markdown on one line, line breaks as `<br>`. */
-function inlineCell(cell: StorageElement, ctx: RenderContext): string {
+function inlineCell(cell: StorageElement, ctx: MarkdownContext): string {
   const parts: string[] = [];
-  for (const line of renderInlineToString(cell.children, ctx).split('\n')) {
+  for (const line of ctx.render.renderInlineToString(cell.children, ctx).split('\n')) {
     const trimmed = line.trim();
     if (trimmed !== '') parts.push(trimmed);
   }
   return parts.join('<br>');
 }
 
-function writePipeTable(rows: readonly StorageElement[][], ctx: RenderContext, writer: MarkdownWriter): void {
-  const cellCtx: RenderContext = { ...ctx, inListItem: false };
+function writePipeTable(
+  rows: readonly StorageElement[][],
+  ctx: MarkdownContext,
+  writer: MarkdownWriter,
+): void {
+  const cellCtx: MarkdownContext = { ...ctx, inListItem: false };
   let columns = 0;
   for (const row of rows) columns = Math.max(columns, row.length);
   const lines: string[] = [];
@@ -117,19 +121,31 @@ function writePipeTable(rows: readonly StorageElement[][], ctx: RenderContext, w
   writer.write(lines, 'table');
 }
 
-function htmlCellLines(cell: StorageElement, ctx: RenderContext): string[] {
+// Cell Markdown with nothing a Markdown reader would format or an HTML reader would take as markup.
+const PLAIN_CELL = /^[^*_`[\]\\<>~!&|#]*$/;
+
+function htmlCellLines(cell: StorageElement, ctx: MarkdownContext): string[] {
   const tag = cell.name === 'th' ? 'th' : 'td';
   const colspan = span(cell, 'colspan');
   const rowspan = span(cell, 'rowspan');
   const attrs = `${colspan > 1 ? ` colspan="${colspan}"` : ''}${rowspan > 1 ? ` rowspan="${rowspan}"` : ''}`;
-  if (isInlineCell(cell)) return [`<${tag}${attrs}>${inlineCell(cell, ctx)}</${tag}>`];
-  // Blank lines around the Markdown let GitHub render it inside the HTML cell.
-  const markdown = renderBlocksToString(cell.children, ctx);
+  if (isInlineCell(cell)) {
+    const inline = inlineCell(cell, ctx);
+    // Plain text reads the same anywhere; anything Markdown would format goes in block form below.
+    if (PLAIN_CELL.test(inline)) return [`<${tag}${attrs}>${inline}</${tag}>`];
+  }
+  // Blank lines around the Markdown let GFM renderers read it as Markdown; on the tag's line it shows literally.
+  const markdown = ctx.render.renderBlocksToString(cell.children, ctx);
+  if (markdown === '') return [`<${tag}${attrs}></${tag}>`];
   return [`<${tag}${attrs}>`, '', ...markdown.split('\n'), '', `</${tag}>`];
 }
 
-function writeHtmlTable(rows: readonly StorageElement[][], ctx: RenderContext, writer: MarkdownWriter): void {
-  const cellCtx: RenderContext = { ...ctx, inListItem: false };
+function writeHtmlTable(
+  rows: readonly StorageElement[][],
+  ctx: MarkdownContext,
+  writer: MarkdownWriter,
+): void {
+  const cellCtx: MarkdownContext = { ...ctx, inListItem: false };
   const lines = ['<table>'];
   for (const row of rows) {
     lines.push('<tr>');
@@ -158,14 +174,14 @@ function keepsShape(rows: readonly StorageElement[][]): boolean {
  * inline content, otherwise as an HTML table whose cells hold Markdown. Markdown for editing also needs the
  * pipe table to keep the header cells where they are.
  */
-export function renderTable(table: StorageElement, ctx: RenderContext, writer: MarkdownWriter): void {
+export function renderTable(table: StorageElement, ctx: MarkdownContext, writer: MarkdownWriter): void {
   const { caption, rows, stray } = readTable(table);
-  if (caption !== undefined) writeParagraph(renderInlineToString(caption.children, ctx), writer);
+  if (caption !== undefined) writeParagraph(ctx.render.renderInlineToString(caption.children, ctx), writer);
   const nonEmpty = rows.filter((row) => row.length > 0);
   if (nonEmpty.length > 0) {
     const simple = nonEmpty.every((row) => row.every(isSimpleCell));
     if (simple && (!ctx.editable || keepsShape(nonEmpty))) writePipeTable(nonEmpty, ctx, writer);
     else writeHtmlTable(nonEmpty, ctx, writer);
   }
-  renderBlocks(stray, ctx, writer);
+  ctx.render.renderBlocks(stray, ctx, writer);
 }

@@ -71,9 +71,11 @@ export function blocksToStorage(tokens: readonly Token[], ctx: ConversionContext
       }
       case 'heading_open': {
         const children = tokens[index + 1]?.children ?? [];
-        // A heading that is only a date is a date chip, as meeting notes have them; other dates stay text.
+        // With `dateChips`, a heading that is only a date is a date chip, as meeting notes have them.
         const onlyDate =
-          children.length === 1 && /^\s*\d{4}-\d{2}-\d{2}\s*$/.test(children[0]?.content ?? '');
+          ctx.dateChips &&
+          children.length === 1 &&
+          /^\s*\d{4}-\d{2}-\d{2}\s*$/.test(children[0]?.content ?? '');
         const content = inlineToStorage(children, ctx, !onlyDate).storage;
         if (content.trim() !== '') builder.block(`<${token.tag}>${content}</${token.tag}>`);
         index += 2;

@@ -5,7 +5,10 @@ export interface MarkdownToStorageOptions {
    * replaced by its fragment byte for byte. Without it, or for an unknown id, the placeholder is dropped.
    */
   readonly preserved?: ReadonlyMap<string, string>;
-  /** Whether ISO dates (`2026-03-01`) in text, outside headings, become date chips; default true. */
+  /**
+   * Whether ISO dates (`2026-03-01`) in plain text, outside headings, become date chips; default false: a chip is
+   * written as `<time datetime="2026-03-01">…</time>`, and plain text stays plain text.
+   */
   readonly dateChips?: boolean;
   /** The id of the first task of a task list; default 1. Task ids must be unique within a page. */
   readonly firstTaskId?: number;
@@ -32,7 +35,7 @@ export class ConversionContext {
   }
 
   get dateChips(): boolean {
-    return this.options.dateChips !== false;
+    return this.options.dateChips === true;
   }
 
   taskId(): number {

@@ -41,6 +41,8 @@ class InlineWriter {
   private content = 0;
   private kept = 0;
   private markers = 0;
+  /** The date of the chip just written, while its text (`<time datetime="D">D</time>`) is being skipped. */
+  private chipText: string | undefined;
 
   constructor(
     private readonly ctx: ConversionContext,
@@ -139,6 +141,15 @@ class InlineWriter {
   }
 
   token(token: Token): void {
+    if (this.chipText !== undefined) {
+      const rest = this.chipText;
+      if (token.type === 'text' && token.content !== '' && rest.startsWith(token.content)) {
+        this.chipText = rest.slice(token.content.length);
+        return;
+      }
+      this.chipText = undefined;
+      if (token.type === 'html_inline' && /^<\/time\s*>$/i.test(token.content)) return;
+    }
     if (token.type === 'text' || token.type === 'text_special') {
       this.addText(token.content, token.type === 'text_special');
       return;
@@ -212,6 +223,8 @@ class InlineWriter {
       this.emit(imageToStorage(tag.attrs.src, tag.attrs.alt ?? '', tag.attrs.title), tag.attrs.alt ?? '');
     } else if (tag.name === 'time' && /^\d{4}-\d{2}-\d{2}$/.test(tag.attrs.datetime ?? '')) {
       this.emit(`<time${attributes({ datetime: tag.attrs.datetime })} />`, tag.attrs.datetime ?? '');
+      // The chip shows its own date: the same date written as the element's text is not text of the page.
+      if (!tag.selfClosing) this.chipText = tag.attrs.datetime ?? '';
     } else if (tag.selfClosing) {
       return;
     } else if (tag.name === 'a' && tag.attrs.href && !this.inLink) {

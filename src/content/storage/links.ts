@@ -94,12 +94,27 @@ function acLinkBody(body: LinkBody, defaultText: string | undefined): string {
   return `<ac:plain-text-link-body>${cdata(body.plain)}</ac:plain-text-link-body>`;
 }
 
-/** Storage for a Markdown link: a mention, an `ac:link` to a Confluence resource or anchor, or an `<a href>`. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Storage for a Markdown link: a date chip, mention, Confluence link, anchor link or URL link. */
 export function linkToStorage(destination: string, body: LinkBody): string {
+  const date = /^confluence-date:(.*)$/s.exec(destination);
+  if (date !== null) {
+    // A date chip: `[2024-01-15](confluence-date:)`, the date in the destination or as the link text.
+    const datetime = [date[1] ?? '', body.plain]
+      .map((text) => text.trim())
+      .find((text) => ISO_DATE.test(text));
+    return datetime === undefined ? body.storage : `<time${attributes({ datetime })} />`;
+  }
   const target = linkTarget(destination);
   switch (target.kind) {
-    case 'user':
-      return `<ac:link><ri:user${attributes({ 'ri:account-id': target.accountId })} /></ac:link>`;
+    case 'user': {
+      // `[@Name](confluence-user:…)` is the generated mention; link text without `@` is the mention's own.
+      const text = body.plain.trim();
+      const own =
+        text === '' || text.startsWith('@') ? '' : acLinkBody({ ...body, formatted: false }, undefined);
+      return `<ac:link><ri:user${attributes({ 'ri:account-id': target.accountId })} />${own}</ac:link>`;
+    }
     case 'resource':
       return `<ac:link${attributes({ 'ac:anchor': target.anchor })}>${target.resource}${acLinkBody(body, target.defaultText)}</ac:link>`;
     case 'anchor':
@@ -111,7 +126,10 @@ export function linkToStorage(destination: string, body: LinkBody): string {
   }
 }
 
-/** Storage for a Markdown image: an `ac:image` of an attachment or a URL; alt text equal to the filename is left out. */
+/**
+ * Storage for a Markdown image: an `ac:image` of an attachment or a URL, its title as the caption; alt text equal
+ * to the filename is left out.
+ */
 export function imageToStorage(source: string, alt: string, title: string | undefined): string {
   const reference = parseReference(source);
   let resource: string;
@@ -124,9 +142,8 @@ export function imageToStorage(source: string, alt: string, title: string | unde
     resource = `<ri:url${attributes({ 'ri:value': source })} />`;
     defaultAlt = fileName(source);
   }
-  const attrs = attributes({
-    'ac:alt': alt === '' || alt === defaultAlt ? undefined : alt,
-    'ac:title': title || undefined,
-  });
-  return `<ac:image${attrs}>${resource}</ac:image>`;
+  const attrs = attributes({ 'ac:alt': alt === '' || alt === defaultAlt ? undefined : alt });
+  // The Markdown title is the caption shown under the image, as storageToMarkdown writes it.
+  const caption = title?.trim() ? `<ac:caption><p>${escapeXml(title.trim())}</p></ac:caption>` : '';
+  return `<ac:image${attrs}>${resource}${caption}</ac:image>`;
 }

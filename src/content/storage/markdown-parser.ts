@@ -1,4 +1,6 @@
-import MarkdownIt, { type MarkdownIt as MarkdownItInstance, type StateBlock, type Token } from 'markdown-it';
+import { createRequire } from 'node:module';
+import type MarkdownItConstructor from 'markdown-it';
+import type { MarkdownIt as MarkdownItInstance, StateBlock, Token } from 'markdown-it';
 import { INLINE_KEEP_PREFIX } from '../keep.js';
 
 /**
@@ -35,7 +37,12 @@ function htmlBlockExceptInlinePlaceholders(original: BlockRule): BlockRule {
   };
 }
 
+// markdown-it loads with the first parse, synchronously through its CommonJS build (the parse functions are
+// synchronous): a server that never writes a page never loads it.
+const require = createRequire(import.meta.url);
+
 function createParser(): MarkdownItInstance {
+  const MarkdownIt = require('markdown-it') as typeof MarkdownItConstructor;
   const md = new MarkdownIt('default', {
     html: true,
     linkify: true,
@@ -60,16 +67,20 @@ function createParser(): MarkdownItInstance {
   return md;
 }
 
-const parser = createParser();
+let built: MarkdownItInstance | undefined;
+const parser = (): MarkdownItInstance => {
+  built ??= createParser();
+  return built;
+};
 
 /** Block tokens of GitHub-flavoured Markdown (tables, strikethrough, autolinks, raw HTML). */
 export function parseMarkdown(markdown: string): Token[] {
-  return parser.parse(markdown, {});
+  return parser().parse(markdown, {});
 }
 
 /** Inline tokens of one line or span of Markdown. */
 export function parseInlineMarkdown(markdown: string): Token[] {
-  const [inline] = parser.parseInline(markdown, {});
+  const [inline] = parser().parseInline(markdown, {});
   return inline?.children ?? [];
 }
 

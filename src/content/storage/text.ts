@@ -1,4 +1,4 @@
-import { EMOTICONS } from '../emoticons.js';
+import { EMOTICON_EMOJI, emoticonNameOf } from '../emoticons.js';
 import { MARKER_PARAMETERS, MARKERS } from '../macro-forms.js';
 import { escapeXml, structuredMacro } from './xhtml.js';
 
@@ -15,17 +15,6 @@ export interface TextPlace {
   /** Link text and code keep everything as text. */
   readonly literal: boolean;
 }
-
-// Each emoji storageToMarkdown writes for a legacy emoticon goes back to the first emoticon name that has it.
-const EMOTICON_NAMES = new Map<string, string>();
-for (const [name, emoji] of Object.entries(EMOTICONS)) {
-  const base = emoji.replace(/\ufe0f$/, '');
-  if (!EMOTICON_NAMES.has(base)) EMOTICON_NAMES.set(base, name);
-}
-const EMOJI = new RegExp(
-  `(?:${[...EMOTICON_NAMES.keys()].map((emoji) => emoji.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')).join('|')})\\ufe0f?`,
-  'gu',
-);
 
 const DATE = /(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])/g;
 
@@ -44,15 +33,23 @@ function isValidDate(year: string, month: string, day: string): boolean {
   );
 }
 
-/** Escaped text with legacy emoji as `ac:emoticon` and, where the place allows, ISO dates as `<time>`. */
-export function plainTextToStorage(text: string, place: TextPlace): string {
+/**
+ * Escaped text with legacy emoji as `ac:emoticon` and, where the place allows, ISO dates as `<time>`. Emoji at
+ * offsets in `escaped` (`offset` added), written in the Markdown as character references, stay text.
+ */
+export function plainTextToStorage(
+  text: string,
+  place: TextPlace,
+  escaped: ReadonlySet<number> = new Set(),
+  offset = 0,
+): string {
   if (place.literal) return escapeXml(text);
   let out = '';
   let last = 0;
   const pieces: { index: number; length: number; storage: string }[] = [];
-  for (const match of text.matchAll(EMOJI)) {
-    const name = EMOTICON_NAMES.get(match[0].replace(/\ufe0f$/, ''));
-    if (name !== undefined) {
+  for (const match of text.matchAll(EMOTICON_EMOJI)) {
+    const name = emoticonNameOf(match[0]);
+    if (name !== undefined && !escaped.has(offset + match.index)) {
       pieces.push({
         index: match.index,
         length: match[0].length,
@@ -114,7 +111,11 @@ export function textRunToStorage(
   place: TextPlace,
 ): { storage: string; markers: number; hasText: boolean } {
   if (place.literal || !run.text.includes('[')) {
-    return { storage: plainTextToStorage(run.text, place), markers: 0, hasText: /\S/.test(run.text) };
+    return {
+      storage: plainTextToStorage(run.text, place, run.escaped),
+      markers: 0,
+      hasText: /\S/.test(run.text),
+    };
   }
   let out = '';
   let last = 0;
@@ -128,13 +129,13 @@ export function textRunToStorage(
     if (macro === undefined) continue;
     const before = run.text.slice(last, open);
     hasText ||= /\S/.test(before);
-    out += plainTextToStorage(before, place) + macro;
+    out += plainTextToStorage(before, place, run.escaped, last) + macro;
     last = close + 1;
     markers++;
   }
   const rest = run.text.slice(last);
   hasText ||= /\S/.test(rest);
-  return { storage: out + plainTextToStorage(rest, place), markers, hasText };
+  return { storage: out + plainTextToStorage(rest, place, run.escaped, last), markers, hasText };
 }
 
 /** The status macro for a code span such as `[STATUS: IN PROGRESS (yellow)]`, or undefined. */

@@ -110,7 +110,7 @@ describe('markdownToStorage: links, mentions and images', () => {
     ).toBe(
       '<p><ac:image ac:alt="Diagram"><ri:attachment ri:filename="d.png" /></ac:image> ' +
         '<ac:image><ri:attachment ri:filename="d.png" /></ac:image> ' +
-        '<ac:image ac:alt="x" ac:title="T"><ri:url ri:value="https://e.com/i.png" /></ac:image></p>',
+        '<ac:image ac:alt="x"><ri:url ri:value="https://e.com/i.png" /><ac:caption><p>T</p></ac:caption></ac:image></p>',
     );
   });
 
@@ -272,10 +272,26 @@ describe('markdownToStorage: emoticons and dates', () => {
     );
   });
 
-  it('turns ISO dates into date chips, except in headings with other text, in code and in links', () => {
+  it('keeps ISO dates in plain text as text; a chip is asked for with confluence-date: or <time>', () => {
+    expect(convert('## 2026-03-04\n\nDue 2026-03-01, released 2024-01-15')).toBe(
+      '<h2>2026-03-04</h2><p>Due 2026-03-01, released 2024-01-15</p>',
+    );
+    expect(
+      convert(
+        'Due [2026-03-01](confluence-date:), [x](confluence-date:2026-03-02), ' +
+          '<time datetime="2026-03-03">2026-03-03</time>, [not a date](confluence-date:)',
+      ),
+    ).toBe(
+      '<p>Due <time datetime="2026-03-01" />, <time datetime="2026-03-02" />, <time datetime="2026-03-03" />, ' +
+        'not a date</p>',
+    );
+  });
+
+  it('with dateChips, turns ISO dates into date chips, except in headings with other text, in code and in links', () => {
     expect(
       convert(
         '## 2026-03-04\n\n## Sync 2026-03-04\n\nDue 2026-03-01, `2026-01-01`, [2026-01-02](#x), 2026-02-30',
+        { dateChips: true },
       ),
     ).toBe(
       '<h2><time datetime="2026-03-04" /></h2><h2>Sync 2026-03-04</h2>' +

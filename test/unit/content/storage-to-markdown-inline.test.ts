@@ -130,8 +130,13 @@ describe('storageToMarkdown: inline', () => {
     expect(inline(storage)).toBe('✅ 🚀 👍 :mystery:');
   });
 
-  it('writes <time> as its date', () => {
-    expect(inline('Due <time datetime="2026-03-01" />.')).toBe('Due 2026-03-01.');
+  it('writes a date chip as a confluence-date: link to its date, plain dates as text', () => {
+    expect(inline('Due <time datetime="2026-03-01" />, not 2026-03-02.')).toBe(
+      'Due [2026-03-01](confluence-date:), not 2026-03-02.',
+    );
+    expect(inline('<a href="https://e.com">by <time datetime="2026-03-01" /></a>')).toBe(
+      '[by 2026-03-01](https://e.com)',
+    );
   });
 
   it('escapes an exclamation mark that would turn a following link into an image', () => {

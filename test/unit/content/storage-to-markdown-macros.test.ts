@@ -139,7 +139,7 @@ describe('storageToMarkdown: macros', () => {
       '<ac:task-list><ac:task><ac:task-status>incomplete</ac:task-status><ac:task-body>nested</ac:task-body></ac:task></ac:task-list>' +
       '</ac:task-body></ac:task></ac:task-list>';
     expect(storageToMarkdown(storage, { userName: () => 'Ann' })).toBe(
-      '- [x] Ship it [@Ann](confluence-user:u-1) by 2026-03-01\n- [ ] Review\n  - [ ] nested',
+      '- [x] Ship it [@Ann](confluence-user:u-1) by [2026-03-01](confluence-date:)\n- [ ] Review\n  - [ ] nested',
     );
   });
 });

@@ -390,3 +390,22 @@ describe('ConnectionManager', () => {
     await holder;
   });
 });
+
+describe('ConnectionManager: telling how refreshes end', () => {
+  it('tells ok for a renewal, invalid_grant for an ended grant, failed for an unreachable Atlassian', async () => {
+    const atlassian = fakeAtlassian();
+    const now = Date.now();
+    const outcomes: string[] = [];
+    const m = manager(memoryStore(), () => now, { onRefresh: (outcome) => outcomes.push(outcome) });
+    await m.save('priya', tokens({ expiresAt: now - 1 }), [SITE]);
+    atlassian.failWith(503);
+    await expect(m.current('priya')).rejects.toBeInstanceOf(OAuthUnavailableError);
+    atlassian.failWith(200);
+    await m.current('priya');
+    await m.save('omar', tokens({ expiresAt: now - 1, refreshToken: 'r-revoked' }), [SITE]);
+    await expect(m.current('omar')).rejects.toBeInstanceOf(NotConnectedError);
+    // A fresh token needs no refresh, and tells nothing.
+    await m.current('priya');
+    expect(outcomes).toEqual(['failed', 'ok', 'invalid_grant']);
+  });
+});

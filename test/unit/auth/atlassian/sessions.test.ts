@@ -150,6 +150,7 @@ describe('OAuthSessions', () => {
     const later = Date.now() + 3600_000;
     const grant = (accessToken: string) => ({
       accessToken,
+      refreshToken: 'rt',
       expiresAt: later,
       scopes: ['read:page:confluence'],
     });
@@ -180,11 +181,19 @@ describe('OAuthSessions', () => {
   it('acts with the connection the store holds now, when the user reconnected since their client was made', async () => {
     const { sessions, manager } = setup();
     const later = Date.now() + 3600_000;
-    await manager.save(PRIYA.userKey, { accessToken: 'first', expiresAt: later, scopes: [] }, [ACME]);
+    await manager.save(
+      PRIYA.userKey,
+      { accessToken: 'first', refreshToken: 'rt', expiresAt: later, scopes: [] },
+      [ACME],
+    );
     confluenceEcho('cloud-acme');
     const before = await sessions.session(PRIYA, {});
     expect((await getCurrentUser(before.confluence)).displayName).toBe('Bearer first');
-    await manager.save(PRIYA.userKey, { accessToken: 'second', expiresAt: later, scopes: [] }, [ACME]);
+    await manager.save(
+      PRIYA.userKey,
+      { accessToken: 'second', refreshToken: 'rt', expiresAt: later, scopes: [] },
+      [ACME],
+    );
     const after = await sessions.session(PRIYA, {});
     expect(after.confluence).toBe(before.confluence);
     expect((await getCurrentUser(after.confluence)).displayName).toBe('Bearer second');
@@ -197,7 +206,11 @@ describe('OAuthSessions', () => {
     const later = Date.now() + 3600_000;
     const users = ['a', 'b', 'c'].map((k): Caller => ({ userKey: k, label: k }));
     for (const u of users)
-      await manager.save(u.userKey, { accessToken: `at-${u.userKey}`, expiresAt: later, scopes: [] }, [ACME]);
+      await manager.save(
+        u.userKey,
+        { accessToken: `at-${u.userKey}`, refreshToken: 'rt', expiresAt: later, scopes: [] },
+        [ACME],
+      );
     const clientOf = async (u: Caller) => (await sessions.session(u, {})).confluence;
     const [a, b, c] = users as [Caller, Caller, Caller];
     const first = await clientOf(a);

@@ -1,0 +1,59 @@
+import { type Bench, type BenchOptions, type Figure, figure } from './bench.js';
+import { drive, readPage, rssMiB, startFleet } from './fleet.js';
+
+const USERS = 16;
+
+/** Calls to make: BENCH_RSS_CALLS when set, else 100k (400 with --quick). */
+function callCount(quick: boolean): number {
+  const given = Number(process.env.BENCH_RSS_CALLS);
+  if (Number.isInteger(given) && given >= 10) return given;
+  return quick ? 400 : 100_000;
+}
+
+/**
+ * The server's resident memory over many `confluence_get_page` calls by 16 users, sampled every tenth of the run:
+ * the figure is the last sample; flat means the last is within 10% of the first (taken after a tenth of the calls,
+ * once caches and the heap have settled).
+ */
+async function benchMemory({ quick, print }: BenchOptions): Promise<Figure[]> {
+  const total = callCount(quick);
+  const step = Math.max(1, Math.floor(total / 10));
+  const fleet = await startFleet(quick ? 4 : USERS);
+  try {
+    const samples: { calls: number; mib: number }[] = [{ calls: 0, mib: rssMiB(fleet.serverPid) }];
+    for (let done = 0; done < total; done += step) {
+      await drive(USERS, Math.min(step, total - done), (worker) => readPage(fleet, worker));
+      samples.push({ calls: Math.min(done + step, total), mib: rssMiB(fleet.serverPid) });
+    }
+    print(
+      `server RSS over ${total} calls by ${USERS} users: ${samples.map((s) => `${s.calls}: ${s.mib.toFixed(0)} MiB`).join(', ')}`,
+    );
+    const first = samples[1] ?? samples[0];
+    const last = samples[samples.length - 1] ?? samples[0];
+    if (!first || !last) return [];
+    const label = total >= 1000 ? `${total / 1000}k` : String(total);
+    return [
+      figure({
+        figure: `server RSS after ${label} calls`,
+        value: last.mib,
+        unit: 'MiB',
+        baseline: { name: `after ${first.calls} calls`, value: first.mib },
+        goal: { text: '< 150 MiB', on: 'value', atMost: 150 },
+      }),
+      figure({
+        figure: `server RSS growth, ${first.calls} to ${last.calls} calls`,
+        value: ((last.mib - first.mib) / first.mib) * 100,
+        unit: '%',
+        goal: { text: 'flat: <= +10%', on: 'value', atMost: 10 },
+      }),
+    ];
+  } finally {
+    await fleet.close();
+  }
+}
+
+/** Whether the server's memory stays flat and small over many calls. */
+export const memoryBench: Bench = {
+  name: 'memory: server RSS over many calls (BENCH_RSS_CALLS, default 100k)',
+  run: benchMemory,
+};

@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiTokenEnv, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import {
+  BIG_PAGE_CHARS,
+  describeFigures,
+  largeStorage,
+  measureIsolation,
+  quantile,
+  sandboxPage,
+} from '../bench/isolation.js';
+import { type CliProcess, startCli } from '../support/cli.js';
+
+// `confluence-mcp http` as its own process (dist/, so its conversion workers run the compiled worker), with two
+// verified callers acting with one API token against the sandbox in this process: real HTTP on both legs.
+let sandbox: Sandbox;
+let cli: CliProcess;
+let url: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  const dir = mkdtempSync(join(tmpdir(), 'cmcp-isolation-'));
+  const configFile = join(dir, 'mcp.config.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      http: { host: '127.0.0.1', port: 0 },
+      callerAuth: { issuer: sandbox.idp.issuer, jwksUrl: sandbox.idp.jwksUrl },
+      log: { level: 'info' },
+    }),
+  );
+  cli = startCli(['http', '--config', configFile], apiTokenEnv(sandbox));
+  const [line] = await cli.waitFor(/^.*"serving MCP over Streamable HTTP".*\n/m, 25_000, 'stderr');
+  url = (JSON.parse(line) as { listening: string }).listening;
+});
+
+afterAll(async () => {
+  await cli?.stop();
+  await sandbox?.close();
+});
+
+describe('isolation between users', () => {
+  it("keeps another user's small reads fast and /healthz answering while one user sends adversarial conversions", async () => {
+    const mcpUrl = `${url}/mcp`;
+    const token = (subject: string) => sandbox.mintCallerToken({ subject, audience: mcpUrl, name: subject });
+    const figures = await measureIsolation(
+      {
+        mcpUrl,
+        healthUrl: `${url}/healthz`,
+        attackerToken: await token('mallory'),
+        victimToken: await token('victor'),
+        space: 'ENG',
+        smallPage: sandboxPage(sandbox, 'Isolation small page', '<p>Small page for the victim.</p>'),
+        bigPage: sandboxPage(sandbox, 'Isolation big page', largeStorage(BIG_PAGE_CHARS)),
+      },
+      { baselineCalls: 30, parts: 2 },
+    );
+    describeFigures(figures, (line) => process.stderr.write(`${line}\n`));
+
+    expect(figures.victimErrors).toEqual([]);
+    // The victim kept calling throughout the attack (sequential calls, each after the last answer), and each answer
+    // came fast: the bound is generous (the issue's target is 100 ms; this must hold with both cores busy).
+    expect(figures.underAttack.length).toBeGreaterThanOrEqual(5);
+    expect(quantile(figures.underAttack, 0.99)).toBeLessThan(1000);
+    expect(figures.health.length).toBeGreaterThanOrEqual(5);
+    expect(figures.healthFailures).toEqual([]);
+    expect(Math.max(...figures.health)).toBeLessThan(1000);
+
+    // Each hostile create ended in the clear error, within its budget; nothing was created.
+    const creates = figures.attack.filter((a) => a.label.startsWith('create'));
+    expect(creates).toHaveLength(1);
+    expect(creates[0]?.outcome).toMatch(
+      /^isError: Converting this Markdown to Confluence format was stopped: .*3000 ms.*Nothing was changed/,
+    );
+    const batch = figures.attack.find((a) => a.label.startsWith('4 MB batch'))?.outcome ?? '';
+    expect(batch).toMatch(/^HTTP 200, 4 of 4 results isError/);
+    expect(batch).toContain('was stopped');
+    // The big page reads in parts, or (when the machine is too busy to convert it within the budget) says how to
+    // read it instead.
+    for (const read of figures.attack.filter((a) => a.label.startsWith('read'))) {
+      expect(read.outcome).toMatch(/^ok: # Isolation big page|^isError: .*body_format "storage"/);
+    }
+    const titles = [...sandbox.site.pages.values()].map((p) => p.versions.at(-1)?.title ?? '');
+    expect(titles.filter((t) => t.startsWith('Hostile'))).toEqual([]);
+  }, 180_000);
+});
