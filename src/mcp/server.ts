@@ -9,7 +9,8 @@ import { registerTools, type ToolRuntime } from './registry.js';
 
 const INSTRUCTIONS = `Tools for Confluence Cloud, acting as the connected user with their permissions.
 Find content with confluence_search (plain text or CQL) or confluence_list_pages; read a page with confluence_get_page (Markdown by default).
-Lists page with cursor/limit: pass next_cursor back as cursor for more.`;
+Lists page with cursor/limit: pass next_cursor back as cursor (same other arguments) for more.
+Every Confluence tool takes an optional site (name, URL or cloud id; confluence_get_connection lists yours); without it, a call acts on the site of a page URL it is given, else on your first site.`;
 
 /** What a server factory serves: the offered tools, and how their calls run. */
 export interface ServerOptions extends ToolRuntime {
