@@ -300,6 +300,12 @@ export const configSchema = z
           .default([...TOOLSETS])
           .describe('Toolsets offered to clients.'),
         readOnly: z.boolean().default(false).describe('Offer and allow only tools that change nothing.'),
+        dynamic: z
+          .boolean()
+          .default(false)
+          .describe(
+            'List only confluence_list_toolsets and confluence_enable_toolset at first; the model enables the toolsets it needs (less context per conversation).',
+          ),
         spaces: z
           .strictObject({
             allow: z

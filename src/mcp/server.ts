@@ -5,6 +5,7 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import type { AnyToolDefinition } from '../../tools/index.js';
 import { PACKAGE } from '../paths.js';
 import { callerOf } from './context.js';
+import { type DynamicToolsets, ENABLE_TOOLSET, registerDynamicToolsets } from './dynamic.js';
 import { registerTools, type ToolRuntime } from './registry.js';
 
 const INSTRUCTIONS = `Tools for Confluence Cloud, acting as the connected user with their permissions.
@@ -15,6 +16,8 @@ Every Confluence tool takes an optional site (name, URL or cloud id; confluence_
 /** What a server factory serves: the offered tools, and how their calls run. */
 export interface ServerOptions extends ToolRuntime {
   tools: readonly AnyToolDefinition[];
+  /** Dynamic toolsets (`tools.dynamic`): the list starts small and the model enables what it needs. */
+  dynamic?: DynamicToolsets | undefined;
 }
 
 /**
@@ -24,6 +27,8 @@ export interface ServerOptions extends ToolRuntime {
 export interface ServerFactory {
   /** How many tools each server offers, for the transports' start-up logs. */
   readonly toolCount: number;
+  /** Tools whose calls send notifications before their answer: over HTTP they need an SSE stream. */
+  readonly notifyingTools: ReadonlySet<string>;
   /** A new server with the tools registered, connected to `transport`; closing it closes the transport too. */
   connect(transport: Transport): Promise<McpServer>;
 }
@@ -60,6 +65,7 @@ export function createServer(options: ServerOptions): ServerFactory {
   const jsonSchemaValidator = new AjvJsonSchemaValidator();
   return {
     toolCount: options.tools.length,
+    notifyingTools: new Set(options.dynamic ? [ENABLE_TOOLSET] : []),
     async connect(transport) {
       const server = new McpServer(
         { name: PACKAGE.name, version: PACKAGE.version, title: 'Confluence' },
@@ -70,6 +76,8 @@ export function createServer(options: ServerOptions): ServerFactory {
         },
       );
       registerTools(server, options.tools, options);
+      if (options.dynamic)
+        registerDynamicToolsets(server, options.tools, options.dynamic, options.defaultCaller);
       await server.connect(transport);
       rememberCapabilitiesOf(transport, options);
       return server;

@@ -88,7 +88,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     checkBatch(body, batch);
     const transport = new Transport({
       sessionIdGenerator: undefined,
-      enableJsonResponse: !needsStream(body),
+      enableJsonResponse: !needsStream(body, app.server.notifyingTools),
     });
     const server = await app.server.connect(transport);
     res.on('close', () => {

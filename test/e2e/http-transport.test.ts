@@ -16,6 +16,7 @@ import { generateEncryptionKey, parseEncryptionKeys } from '../../src/auth/store
 import { configSchema } from '../../src/config/schema.js';
 import { createLogger, type Logger, silentLogger } from '../../src/log.js';
 import { CapabilityMemory, type CapabilityStore } from '../../src/mcp/capabilities.js';
+import { DynamicToolsets } from '../../src/mcp/dynamic.js';
 import { createServer } from '../../src/mcp/server.js';
 import { PACKAGE } from '../../src/paths.js';
 import { staticRuntime } from '../../src/runtime.js';
@@ -547,6 +548,7 @@ function verifiedServer(extra: { log?: Logger; store?: CapabilityStore } = {}) {
     runtime: (publicUrl) => ({
       server: {
         toolCount: factory.toolCount,
+        notifyingTools: factory.notifyingTools,
         async connect(transport) {
           const server = await factory.connect(transport);
           const deliver = transport.onmessage;
@@ -791,5 +793,51 @@ describe('HTTP transport: verified callers', () => {
     expect(lines.find((l) => l.msg === 'serving MCP over Streamable HTTP')).toMatchObject({
       callers: 'verified',
     });
+  });
+});
+
+describe('HTTP transport: dynamic toolsets', () => {
+  it('keeps what each caller enabled across requests, apart from other callers, and announces it on the stream', async () => {
+    const config = configSchema.parse({});
+    const factory = createServer({
+      tools: selectTools(ALL_TOOLS, config.tools),
+      sessions: {
+        session: () => Promise.reject(new Error('not used')),
+        describe: async () => ({ connected: false, kind: 'none' }),
+        disconnect: async () => false,
+      },
+      limits: config.limits,
+      policy: { spaces: config.tools.spaces, allowPurge: false },
+      log: silentLogger,
+      dynamic: new DynamicToolsets(),
+    });
+    const http = await serve({
+      runtime: (publicUrl) => ({
+        server: factory,
+        callerAuth: { verifier: verifier(), resource: `${publicUrl}/mcp`, issuer: 'https://idp.example.com' },
+      }),
+    });
+    const rpc = (token: string, method: string, params: Record<string, unknown> = {}) =>
+      send(http.mcpUrl, {
+        headers: { ...json, authorization: `Bearer ${token}` },
+        chunks: [JSON.stringify({ jsonrpc: '2.0', id: 1, method, params })],
+      });
+    const listed = async (token: string) => {
+      const answer = await rpc(token, 'tools/list');
+      expect(answer.headers['content-type']).toMatch(/^application\/json/);
+      return (answer.json() as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name);
+    };
+    const enabled = await rpc('named', 'tools/call', {
+      name: 'confluence_enable_toolset',
+      arguments: { toolset: 'search' },
+    });
+    expect(enabled.headers['content-type']).toMatch(/^text\/event-stream/);
+    const events = enabled.text
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6)));
+    expect(events.map((e) => e.method ?? 'result')).toEqual(['notifications/tools/list_changed', 'result']);
+    expect(await listed('named')).toContain('confluence_search');
+    expect(await listed('bare')).toEqual(['confluence_list_toolsets', 'confluence_enable_toolset']);
   });
 });
