@@ -187,15 +187,18 @@ export async function callerAuthFrom(
   const issuer = config.callerAuth.issuer;
   if (options.mode !== 'http' || !issuer) return undefined;
   const resource = config.callerAuth.audience ?? `${publicUrl}/mcp`;
-  const { createCallerVerifier } = await loadAuthParts();
-  const verifier = createCallerVerifier({
-    issuer,
-    audience: resource,
-    algorithms: config.callerAuth.algorithms,
-    clockToleranceSeconds: config.callerAuth.clockToleranceSeconds,
-    ...(config.callerAuth.jwksUrl ? { jwksUrl: config.callerAuth.jwksUrl } : {}),
-    ...(env.CONFLUENCE_MCP_CALLER_PUBLIC_KEY ? { publicKey: env.CONFLUENCE_MCP_CALLER_PUBLIC_KEY } : {}),
-  });
+  const { cachingVerifier, createCallerVerifier } = await loadAuthParts();
+  const verifier = cachingVerifier(
+    createCallerVerifier({
+      issuer,
+      audience: resource,
+      algorithms: config.callerAuth.algorithms,
+      clockToleranceSeconds: config.callerAuth.clockToleranceSeconds,
+      ...(config.callerAuth.jwksUrl ? { jwksUrl: config.callerAuth.jwksUrl } : {}),
+      ...(env.CONFLUENCE_MCP_CALLER_PUBLIC_KEY ? { publicKey: env.CONFLUENCE_MCP_CALLER_PUBLIC_KEY } : {}),
+    }),
+    { maxEntries: config.callerAuth.tokenCacheSize },
+  );
   return { verifier, resource, issuer };
 }
 

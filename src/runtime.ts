@@ -12,7 +12,13 @@ import { type Config, ConfigError, credentialFromEnv } from './config/index.js';
 import { type ConfluenceAuth, ConfluenceClient, getCurrentUser, observeAll } from './confluence/index.js';
 import { pooledConverter } from './content/index.js';
 import type { Logger } from './log.js';
-import { CapabilityMemory, createServer, FairQueue, type ServerFactory } from './mcp/index.js';
+import {
+  CapabilityMemory,
+  createServer,
+  DynamicToolsets,
+  FairQueue,
+  type ServerFactory,
+} from './mcp/index.js';
 import { OpsMetrics, processUserTag, storeReadiness } from './ops/index.js';
 import {
   browserLoginFrom,
@@ -88,6 +94,7 @@ function assemble(config: Config, log: Logger, parts: RuntimeParts): Runtime {
     userTag,
     ...(defaultCaller ? { defaultCaller } : {}),
     ...(capabilities ? { capabilities } : {}),
+    ...(config.tools.dynamic ? { dynamic: new DynamicToolsets() } : {}),
   });
   const ops = { metrics, ready: parts.ready ?? (async () => true) };
   return { server, sessions, ...(flow ? { flow } : {}), ...(callerAuth ? { callerAuth } : {}), ops, close };

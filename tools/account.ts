@@ -47,7 +47,7 @@ export const getConnectionTool = defineTool({
   name: 'confluence_get_connection',
   title: 'Show my Confluence connection',
   description:
-    'Shows how you are connected to Confluence: the Atlassian account, the sites you can use (the default first; pass one as `site` to other tools), the scopes you granted and when the access token expires. Never shows a token. When you are not connected, gives the link to connect.',
+    'Shows your connection: account, sites (default first), granted scopes, token expiry. When not connected, gives the link to connect.',
   toolset: 'account',
   input: {},
   output: connectionOutput,
@@ -75,7 +75,7 @@ export const disconnectTool = defineTool({
   name: 'confluence_disconnect',
   title: 'Disconnect my Confluence account',
   description:
-    'Forgets your Atlassian connection on this server: its tokens are deleted and later calls ask you to connect again. To also revoke the app at Atlassian, remove it under your Atlassian account settings (Connected apps).',
+    'Forgets your Atlassian connection here; later calls ask you to connect. To revoke the app too, remove it under Connected apps in your Atlassian account.',
   toolset: 'account',
   input: {},
   output: { disconnected: z.boolean().describe('False when there was no connection to forget.') },

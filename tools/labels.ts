@@ -30,16 +30,12 @@ const project = (l: Label) => ({ id: l.id, name: l.name, prefix: l.prefix });
 export const getLabelsTool = defineTool({
   name: 'confluence_get_labels',
   title: 'List labels',
-  description:
-    "Lists labels: a page's (give page), a space's (give space), or every label on the site (give neither; filter with prefix). Where the server limits which spaces tools may reach, the site-wide list is refused: give page or space. Labels group content; confluence_find_pages_by_label finds the pages with one.",
+  description: "Lists a page's labels (give page), a space's (give space), or the site's (neither).",
   toolset: 'labels',
   input: {
     page: pageArgument.optional().describe('The labels of this page.'),
     space: idInput(z.string().min(1).max(255)).optional().describe('The labels of this space (key or id).'),
-    prefix: z
-      .enum(['global', 'my', 'team'])
-      .optional()
-      .describe('Site-wide listing only: labels with this prefix.'),
+    prefix: z.enum(['global', 'my', 'team']).optional().describe('Site-wide list only.'),
     ...pagingInput,
   },
   output: { labels: z.array(labelOutput), ...pagingOutput },
@@ -91,7 +87,7 @@ export const findPagesByLabelTool = defineTool({
   name: 'confluence_find_pages_by_label',
   title: 'Find pages by label',
   description:
-    'Finds the pages that carry a label, optionally in one space: id, title, space, last change and web URL. Page with cursor.',
+    'Finds the pages with a label, optionally in one space: id, title, space, last change, web URL.',
   toolset: 'labels',
   input: {
     label: labelName.describe('The label, e.g. runbook.'),
@@ -153,7 +149,7 @@ export const addLabelsTool = defineTool({
   name: 'confluence_add_labels',
   title: 'Add labels to a page',
   description:
-    'Adds one or more labels to a page (lowercase single words; existing ones are kept). Returns all its labels.',
+    'Adds labels (lowercase single words) to a page, keeping existing ones. Returns all its labels.',
   toolset: 'labels',
   input: { page: pageArgument, labels: z.array(labelName).min(1).max(20).describe('Labels to add.') },
   output: { page_id: z.string(), labels: z.array(z.string()).describe('All labels of the page now.') },
@@ -174,8 +170,7 @@ export const addLabelsTool = defineTool({
 export const removeLabelTool = defineTool({
   name: 'confluence_remove_label',
   title: 'Remove a label from a page',
-  description:
-    "Removes one label from a page; its other labels stay. confluence_get_labels shows a page's labels.",
+  description: 'Removes one label from a page; its other labels stay (confluence_get_labels lists them).',
   toolset: 'labels',
   input: { page: pageArgument, label: labelName.describe('The label to remove.') },
   output: { page_id: z.string(), removed: z.string() },

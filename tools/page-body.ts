@@ -5,9 +5,7 @@ import { type ToolContext, ToolInputError, ToolRefusal } from './define.js';
 export const bodyFormatArgument = z
   .enum(['markdown', 'storage'])
   .default('markdown')
-  .describe(
-    'markdown (converted to Confluence format), or storage (Confluence XHTML, used exactly as given).',
-  );
+  .describe('markdown, or storage (XHTML, used as given).');
 
 /**
  * Markdown parsing is the one step whose cost can grow badly with hostile input (markdown-it needs seconds for

@@ -14,9 +14,7 @@ import { type ToolContext, ToolInputError, ToolRefusal } from './define.js';
 import { compact, idInput } from './shared.js';
 
 /** The `page` argument every page tool takes. */
-export const pageArgument = idInput(z.string().min(1).max(2048)).describe(
-  'Page id (e.g. 123456), page URL (.../wiki/spaces/ENG/pages/123456/Title) or tiny link (.../wiki/x/AbCd).',
-);
+export const pageArgument = idInput(z.string().min(1).max(2048)).describe('Page id, URL or tiny link.');
 
 /** The page id in a reference, or a ToolInputError that says what is accepted. */
 export function pageIdOf(reference: string): string {

@@ -10,7 +10,7 @@ export const updatePageSectionTool = defineTool({
   name: 'confluence_update_page_section',
   title: 'Update one section of a page',
   description:
-    'Replaces what is under one heading of a page (down to the next heading of the same or a higher level), or appends to it, leaving every other byte of the page exactly as it was; the heading itself stays. Content in Markdown or storage XHTML. Pass expected_version to refuse if the page changed since you read it. Safer than rewriting a whole page for a local change.',
+    'Replaces or appends to the content under one heading, leaving the rest of the page byte for byte. Safer than rewriting a page.',
   toolset: 'pages',
   input: {
     page: pageArgument,
@@ -19,27 +19,19 @@ export const updatePageSectionTool = defineTool({
       .min(1)
       .max(500)
       .describe(
-        'The heading as the page or its Markdown shows it (`**Impact**`, emoji included; case and spacing forgiven), or a path of headings "Parent > Heading" to tell duplicates apart.',
+        'The heading as shown (in Markdown too: `**Impact**`, emoji), or "Parent > Heading" for duplicates.',
       ),
     occurrence: z
       .int()
       .min(1)
       .max(10_000)
       .optional()
-      .describe(
-        'Which of several matching headings, 1 for the first; the error for an ambiguous heading lists them.',
-      ),
-    body: z
-      .string()
-      .max(5_000_000)
-      .describe('The new content of the section (or the content to add), in body_format.'),
+      .describe('Which match (1 = first) when the heading repeats.'),
+    body: z.string().max(5_000_000).describe('The new (or added) content.'),
     body_format: bodyFormatArgument,
-    mode: z
-      .enum(['replace', 'append'])
-      .default('replace')
-      .describe('replace the section body, or append to its end.'),
-    version_message: z.string().max(500).optional().describe('What changed, shown in the page history.'),
-    expected_version: z.int().min(1).optional().describe('The version you based the change on.'),
+    mode: z.enum(['replace', 'append']).default('replace').describe('Replace the section, or append to it.'),
+    version_message: z.string().max(500).optional().describe('Shown in the page history.'),
+    expected_version: z.int().min(1).optional().describe('The version you read.'),
   },
   output: {
     ...writtenOutput,

@@ -54,8 +54,7 @@ const nodeOutput = z.object({
 export const getPageChildrenTool = defineTool({
   name: 'confluence_get_page_children',
   title: 'List child pages',
-  description:
-    'Lists the direct children of a page, in their order in the page tree: id, title, status, position. Page through with cursor; use confluence_get_page_descendants for several levels at once.',
+  description: "Lists a page's direct children in tree order: id, title, status, position.",
   toolset: 'pages',
   input: { page: pageArgument, ...pagingInput },
   output: { parent_id: z.string(), children: z.array(nodeOutput), ...pagingOutput },
@@ -92,12 +91,11 @@ export const getPageChildrenTool = defineTool({
 export const getPageDescendantsTool = defineTool({
   name: 'confluence_get_page_descendants',
   title: 'List descendant pages',
-  description:
-    'Lists the pages below a page, level by level down to `depth` (1-10, default 2): id, title, parent id and depth, so the tree can be rebuilt. Page through with cursor for large trees.',
+  description: 'Lists the pages below a page down to `depth` levels: id, title, parent id, depth.',
   toolset: 'pages',
   input: {
     page: pageArgument,
-    depth: z.int().min(1).max(10).default(2).describe('How many levels below the page (1 = children only).'),
+    depth: z.int().min(1).max(10).default(2).describe('Levels below the page (1 = children).'),
     ...pagingInput,
   },
   output: { root_id: z.string(), descendants: z.array(nodeOutput), ...pagingOutput },
@@ -143,7 +141,7 @@ export const getPageAncestorsTool = defineTool({
   name: 'confluence_get_page_ancestors',
   title: 'Show page breadcrumb',
   description:
-    "Shows where a page sits: its ancestors from the space's root page down to its parent (a breadcrumb), with ids and titles. Built by following parent links, one request per level.",
+    "Shows a page's ancestors from the space root down to its parent (a breadcrumb): ids and titles.",
   toolset: 'pages',
   input: { page: pageArgument },
   output: {

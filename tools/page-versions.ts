@@ -8,7 +8,7 @@ export const getPageVersionsTool = defineTool({
   name: 'confluence_get_page_versions',
   title: 'List page versions',
   description:
-    "Lists a page's versions, newest first: number, author, date and change message. To read an older version's content, call confluence_get_page with `version`.",
+    "Lists a page's versions, newest first: number, author, date, message. Read one with confluence_get_page `version`.",
   toolset: 'pages',
   input: { page: pageArgument, ...pagingInput },
   output: {

@@ -36,20 +36,15 @@ export const createPageTool = defineTool({
   name: 'confluence_create_page',
   title: 'Create a page',
   description:
-    "Creates a page in a space (key or id), under a parent page or at the space's top level, with a title and a body in Markdown (headings, lists, tables, code, task lists, > [!NOTE] panels, [@Name](confluence-user:ID) mentions) or Confluence storage XHTML. Published by default, or as a draft.",
+    'Creates a page in a space, under a parent or at the top, from Markdown (tables, code, task lists, > [!NOTE] panels, [@Name](confluence-user:ID) mentions) or storage XHTML.',
   toolset: 'pages',
   input: {
-    space: idInput(z.string().min(1).max(255)).describe('Space key (e.g. ENG) or numeric space id.'),
+    space: idInput(z.string().min(1).max(255)).describe('Space key or id.'),
     title: z.string().min(1).max(255).describe('Page title; unique within the space.'),
     body: z.string().max(5_000_000).default('').describe('Page content, in body_format.'),
     body_format: bodyFormatArgument,
-    parent: pageArgument
-      .optional()
-      .describe('Parent page (id, URL or tiny link); default: the space home page.'),
-    status: z
-      .enum(['current', 'draft'])
-      .default('current')
-      .describe('current publishes; draft saves unpublished.'),
+    parent: pageArgument.optional().describe('Parent page; default: the space home.'),
+    status: z.enum(['current', 'draft']).default('current').describe('draft saves unpublished.'),
   },
   output: writtenOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -120,19 +115,19 @@ export const updatePageTool = defineTool({
   name: 'confluence_update_page',
   title: 'Update a page',
   description:
-    "Changes a page's title and/or replaces its whole body, as a new version with an optional message. For a Markdown body, read the page with body_format editable_markdown and keep its <!-- confluence-keep N --> placeholders: content Markdown cannot express is kept from them and never dropped (an update missing a placeholder is refused; to delete such content, send body_format storage). Blocks you leave unchanged keep their exact Confluence content; a body with no change writes nothing. Pass expected_version (the version you read): if the page moved on, nothing is written and you are told who changed what. To change one section only, use confluence_update_page_section.",
+    "Changes a page's title and/or whole body. For Markdown, read with body_format editable_markdown and keep its <!-- confluence-keep N --> placeholders (content Markdown cannot show). Unchanged blocks keep their exact content; an unchanged body writes nothing. Pass expected_version, the version you read. For one section use confluence_update_page_section.",
   toolset: 'pages',
   input: {
     page: pageArgument,
-    title: z.string().min(1).max(255).optional().describe('New title; unchanged when absent.'),
-    body: z.string().max(5_000_000).optional().describe('The complete new body; unchanged when absent.'),
+    title: z.string().min(1).max(255).optional().describe('New title.'),
+    body: z.string().max(5_000_000).optional().describe('The whole new body.'),
     body_format: bodyFormatArgument,
-    version_message: z.string().max(500).optional().describe('What changed, shown in the page history.'),
+    version_message: z.string().max(500).optional().describe('Shown in the page history.'),
     expected_version: z
       .int()
       .min(1)
       .optional()
-      .describe('The version you based the change on; the update is refused if the page has moved on.'),
+      .describe('The version you read; refused if the page moved on.'),
   },
   output: { ...writtenOutput, previous_version: z.int() },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
@@ -183,13 +178,13 @@ export const movePageTool = defineTool({
   name: 'confluence_move_page',
   title: 'Move a page',
   description:
-    'Moves a page (with its children) under a new parent, or just before or after a sibling; the target may be in another space. Give exactly one of new_parent, before, after.',
+    'Moves a page and its children under a new parent, or before or after a sibling, in any space. Give exactly one of new_parent, before, after.',
   toolset: 'pages',
   input: {
     page: pageArgument,
-    new_parent: pageArgument.optional().describe('Becomes the last child of this page.'),
-    before: pageArgument.optional().describe('Placed just before this page, under its parent.'),
-    after: pageArgument.optional().describe('Placed just after this page, under its parent.'),
+    new_parent: pageArgument.optional().describe('New parent (as its last child).'),
+    before: pageArgument.optional().describe('The sibling to go before.'),
+    after: pageArgument.optional().describe('The sibling to go after.'),
   },
   output: { id: z.string(), title: z.string(), parent_id: z.string().optional(), space_id: z.string() },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -215,11 +210,11 @@ export const deletePageTool = defineTool({
   name: 'confluence_delete_page',
   title: 'Delete a page',
   description:
-    "Moves a page to its space's trash (space admins can restore it). With purge: true, removes a trashed page for good, where the server allows it. Children move up to the page's parent.",
+    'Moves a page to the trash (restorable); purge: true deletes a trashed page for good. Children move up.',
   toolset: 'pages',
   input: {
     page: pageArgument,
-    purge: z.boolean().default(false).describe('Also remove it from the trash for good (cannot be undone).'),
+    purge: z.boolean().default(false).describe('Delete for good from the trash (no undo).'),
   },
   output: {
     id: z.string(),

@@ -49,7 +49,7 @@ export const getPageTool = defineTool({
   name: 'confluence_get_page',
   title: 'Read a page',
   description:
-    'Reads one Confluence page by id, page URL or tiny link: title, space, version, web URL and body. The body comes as Markdown by default (headings, lists, tables, code, panels, mentions kept), as storage XHTML for exact edits, or not at all. A long body comes in parts: call again with offset = next_offset.',
+    'Reads a page: title, space, version, web URL, body (Markdown by default). A long body comes in parts: call again with offset = next_offset.',
   toolset: 'pages',
   input: {
     page: pageArgument,
@@ -57,15 +57,11 @@ export const getPageTool = defineTool({
       .enum(['markdown', 'editable_markdown', 'storage', 'none'])
       .default('markdown')
       .describe(
-        'markdown to read; editable_markdown before changing the page with confluence_update_page (content Markdown cannot show stands as <!-- confluence-keep N --> placeholders to leave in place); storage (Confluence XHTML) for exact edits; none for metadata only.',
+        'markdown to read; editable_markdown before confluence_update_page (with placeholders to keep); storage (XHTML) for exact edits; none.',
       ),
-    version: z.int().min(1).optional().describe('Read this older version instead of the current one.'),
-    offset: z
-      .int()
-      .min(0)
-      .default(0)
-      .describe('Character offset into the body, from a previous next_offset.'),
-    max_chars: z.int().min(500).optional().describe('Most body characters to return (capped by the server).'),
+    version: z.int().min(1).optional().describe('An older version to read.'),
+    offset: z.int().min(0).default(0).describe('next_offset of the last call.'),
+    max_chars: z.int().min(500).optional().describe('Most body characters.'),
   },
   output: {
     ...pageFields,
@@ -147,17 +143,12 @@ export const listPagesTool = defineTool({
   name: 'confluence_list_pages',
   title: 'List pages',
   description:
-    'Lists pages (id, title, status, space id, parent id, version, last update, web URL), optionally in one space (key or id) and with an exact title. Use confluence_search for text search; use this to enumerate or to find a page by its exact title.',
+    'Lists pages (id, title, status, space, parent, version, web URL), in a space or by exact title.',
   toolset: 'pages',
   input: {
-    space: idInput(z.string().min(1).max(255))
-      .optional()
-      .describe('Space key (e.g. ENG) or numeric space id.'),
+    space: idInput(z.string().min(1).max(255)).optional().describe('Space key or id.'),
     title: z.string().min(1).max(255).optional().describe('Exact page title.'),
-    status: z
-      .enum(['current', 'archived', 'draft', 'trashed'])
-      .default('current')
-      .describe('Page status to list (default current).'),
+    status: z.enum(['current', 'archived', 'draft', 'trashed']).default('current').describe('Page status.'),
     sort: z
       .enum([
         'title',
@@ -170,7 +161,7 @@ export const listPagesTool = defineTool({
         '-id',
       ])
       .optional()
-      .describe('Sort order; a leading - means descending.'),
+      .describe('Leading - = descending.'),
     ...pagingInput,
   },
   output: { pages: z.array(pageSummaryOutput), ...pagingOutput },

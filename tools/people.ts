@@ -50,8 +50,7 @@ export const getCurrentUserTool = defineTool({
 export const getUsersTool = defineTool({
   name: 'confluence_get_users',
   title: 'Look up users',
-  description:
-    'Looks up users by account id (up to 250 at once), e.g. the authors and mentions other tools report.',
+  description: 'Looks up users by account id (up to 250): name, email, time zone.',
   toolset: 'users',
   input: {
     account_ids: z
@@ -81,10 +80,10 @@ export const getUsersTool = defineTool({
 export const searchUsersTool = defineTool({
   name: 'confluence_search_users',
   title: 'Search users',
-  description: 'Finds users by name (full or partial words): account id, name, email. Page with cursor.',
+  description: 'Finds users by name (whole or partial words): account id, name, email.',
   toolset: 'users',
   input: {
-    query: z.string().min(1).max(200).describe('Name to look for, e.g. "jane" or "Jane Doe".'),
+    query: z.string().min(1).max(200).describe('A name or part of one.'),
     ...pagingInput,
   },
   output: { users: z.array(userOutput), ...pagingOutput },
@@ -110,8 +109,7 @@ const groupOutput = z.object({ id: z.string(), name: z.string() });
 export const listGroupsTool = defineTool({
   name: 'confluence_list_groups',
   title: 'List groups',
-  description:
-    'Lists the groups on the site, optionally those whose name contains `name`: id and name. Page with cursor.',
+  description: 'Lists groups (id, name), optionally those whose name contains `name`.',
   toolset: 'groups',
   input: { name: z.string().min(1).max(200).optional().describe('Part of the group name.'), ...pagingInput },
   output: { groups: z.array(groupOutput), ...pagingOutput },
@@ -140,8 +138,7 @@ export const listGroupsTool = defineTool({
 export const getGroupMembersTool = defineTool({
   name: 'confluence_get_group_members',
   title: 'List group members',
-  description:
-    'Lists the members of a group, given by id or exact name: account id, name, email. Page with cursor.',
+  description: "Lists a group's members (group id or exact name): account id, name, email.",
   toolset: 'groups',
   input: {
     group: idInput(z.string().min(1).max(255)).describe('Group id, or its exact name.'),

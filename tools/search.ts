@@ -41,24 +41,19 @@ export const searchTool = defineTool({
   name: 'confluence_search',
   title: 'Search Confluence',
   description:
-    'Searches Confluence and returns matching pages with title, space, excerpt and web URL. Give `query` for plain-text search (safe: quotes and operators are taken literally), or `cql` for a Confluence Query Language expression (e.g. title ~ "roadmap" AND space = ENG). Narrow with space, label and type; page with cursor.',
+    'Searches pages: title, space, excerpt, web URL. `query` for plain words (taken literally) or `cql` for CQL (e.g. title ~ "roadmap" AND space = ENG).',
   toolset: 'search',
   input: {
-    query: z.string().min(1).max(500).optional().describe('Words to search for in titles and bodies.'),
+    query: z.string().min(1).max(500).optional().describe('Plain words to find.'),
     cql: z
       .string()
       .min(1)
       .max(2000)
       .optional()
-      .describe(
-        'A CQL expression (combined with filters by AND). It must be complete: balanced parentheses, closed quotes, ORDER BY last.',
-      ),
+      .describe('A complete CQL expression, ANDed with the filters.'),
     space: z.string().min(1).max(255).optional().describe('Only in this space key.'),
     label: z.string().min(1).max(255).optional().describe('Only content with this label.'),
-    type: z
-      .enum(['page', 'blogpost', 'any'])
-      .default('page')
-      .describe('Content type (default page; any = no type filter).'),
+    type: z.enum(['page', 'blogpost', 'any']).default('page').describe('any = every type.'),
     ...pagingInput,
   },
   output: {

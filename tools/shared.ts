@@ -22,13 +22,8 @@ export function idInput(text: z.ZodString) {
 
 /** `cursor` and `limit`, the same on every list tool. */
 export const pagingInput = {
-  cursor: z
-    .string()
-    .min(1)
-    .max(2048)
-    .optional()
-    .describe('next_cursor of the previous call (same other arguments).'),
-  limit: z.int().min(1).max(250).optional().describe('Items per page (default 25).'),
+  cursor: z.string().min(1).max(2048).optional().describe('From next_cursor.'),
+  limit: z.int().min(1).max(250).optional().describe('Default 25.'),
 };
 
 /** `next_cursor`, the same on every list tool; absent on the last page. */

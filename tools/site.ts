@@ -6,7 +6,7 @@ import { compact } from './shared.js';
 export const getSiteInfoTool = defineTool({
   name: 'confluence_get_site_info',
   title: 'Show site information',
-  description: 'Shows the Confluence site: title, base URL, cloud id, edition, default locale and time zone.',
+  description: 'Shows the site: title, base URL, cloud id, edition, locale, time zone.',
   toolset: 'site',
   input: {},
   output: {

@@ -68,8 +68,7 @@ export async function resolveAllowedSpace(ctx: ToolContext, space: string): Prom
 export const listSpacesTool = defineTool({
   name: 'confluence_list_spaces',
   title: 'List spaces',
-  description:
-    'Lists the Confluence spaces you can see: id, key, name, type, status, home page id and web URL. Use it to find a space key before listing or searching its pages. Filter by keys, type or status; page with cursor.',
+  description: 'Lists the spaces you can see: id, key, name, type, status, home page, web URL.',
   toolset: 'spaces',
   input: {
     keys: z.array(z.string().min(1).max(255)).max(100).optional().describe('Only these space keys.'),
@@ -77,12 +76,8 @@ export const listSpacesTool = defineTool({
       .enum(['global', 'collaboration', 'knowledge_base', 'personal'])
       .optional()
       .describe('Only this type.'),
-    status: z.enum(['current', 'archived']).optional().describe('Only current or only archived spaces.'),
-    labels: z
-      .array(z.string().min(1).max(255))
-      .max(20)
-      .optional()
-      .describe('Only spaces with one of these labels.'),
+    status: z.enum(['current', 'archived']).optional().describe('Space status.'),
+    labels: z.array(z.string().min(1).max(255)).max(20).optional().describe('Any of these labels.'),
     ...pagingInput,
   },
   output: { spaces: z.array(spaceOutput), ...pagingOutput },
@@ -114,10 +109,9 @@ export const listSpacesTool = defineTool({
 export const getSpaceTool = defineTool({
   name: 'confluence_get_space',
   title: 'Show a space',
-  description:
-    'Shows one space by key or id: name, type, status, description, home page, labels, web URL, and a summary of who may do what in it (permission assignments grouped by operation).',
+  description: 'Shows a space: name, type, status, description, home page, labels, web URL, permissions.',
   toolset: 'spaces',
-  input: { space: idInput(z.string().min(1).max(255)).describe('Space key (e.g. ENG) or numeric space id.') },
+  input: { space: idInput(z.string().min(1).max(255)).describe('Space key or id.') },
   output: {
     ...spaceOutput.shape,
     labels: z.array(z.string()).optional(),
@@ -164,7 +158,7 @@ export const createSpaceTool = defineTool({
   name: 'confluence_create_space',
   title: 'Create a space',
   description:
-    'Creates a space with a key, name and plain-text description, and a home page. Confluence allows this through the API only on sites with role-based access control; elsewhere it refuses and this says so.',
+    'Creates a space with a key, name, description and home page (sites with role-based access control only).',
   toolset: 'spaces',
   input: {
     key: z

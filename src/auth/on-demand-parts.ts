@@ -5,4 +5,5 @@ export { ConnectionManager } from './atlassian/connections.js';
 export { AtlassianOAuth } from './atlassian/oauth-client.js';
 export { OidcLoginClient } from './atlassian/oidc-login.js';
 export { OAuthSessions } from './atlassian/sessions.js';
+export { cachingVerifier } from './caller/cache.js';
 export { createCallerVerifier } from './caller/verify.js';

@@ -90,6 +90,14 @@ const callerAuthSchema = z
       .default(['RS256', 'PS256', 'ES256', 'EdDSA'])
       .describe('Signature algorithms accepted (asymmetric only).'),
     clockToleranceSeconds: z.int().min(0).max(300).default(30).describe('Leeway for exp and nbf.'),
+    tokenCacheSize: z
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .default(10_000)
+      .describe(
+        'Verified tokens remembered (by hash, never past their exp) so a caller is not re-verified on every request; 0 turns it off.',
+      ),
   })
   .describe('Verifying who calls /mcp (an OAuth 2.1 resource server).');
 
@@ -316,6 +324,12 @@ export const configSchema = z
           .default([...TOOLSETS])
           .describe('Toolsets offered to clients.'),
         readOnly: z.boolean().default(false).describe('Offer and allow only tools that change nothing.'),
+        dynamic: z
+          .boolean()
+          .default(false)
+          .describe(
+            'List only confluence_list_toolsets and confluence_enable_toolset at first; the model enables the toolsets it needs (less context per conversation).',
+          ),
         spaces: z
           .strictObject({
             allow: z

@@ -4,16 +4,20 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { AnyToolDefinition } from '../../tools/index.js';
 import { PACKAGE } from '../paths.js';
 import { callerOf } from './context.js';
+import { type DynamicToolsets, ENABLE_TOOLSET, registerDynamicToolsets } from './dynamic.js';
 import { registerTools, type ToolRuntime } from './registry.js';
 import { sharedValidator } from './validator.js';
 
 const INSTRUCTIONS = `Tools for Confluence Cloud, acting as the connected user with their permissions.
 Find content with confluence_search (plain text or CQL) or confluence_list_pages; read a page with confluence_get_page (Markdown by default).
-Lists page with cursor/limit: pass next_cursor back as cursor for more.`;
+Lists page with cursor/limit: pass next_cursor back as cursor (same other arguments) for more.
+Every Confluence tool takes an optional site (name, URL or cloud id; confluence_get_connection lists yours); without it, a call acts on the site of a page URL it is given, else on your first site.`;
 
 /** What a server factory serves: the offered tools, and how their calls run. */
 export interface ServerOptions extends ToolRuntime {
   tools: readonly AnyToolDefinition[];
+  /** Dynamic toolsets (`tools.dynamic`): the list starts small and the model enables what it needs. */
+  dynamic?: DynamicToolsets | undefined;
 }
 
 /**
@@ -23,6 +27,8 @@ export interface ServerOptions extends ToolRuntime {
 export interface ServerFactory {
   /** How many tools each server offers, for the transports' start-up logs. */
   readonly toolCount: number;
+  /** Tools whose calls send notifications before their answer: over HTTP they need an SSE stream. */
+  readonly notifyingTools: ReadonlySet<string>;
   /** A new server with the tools registered, connected to `transport`; closing it closes the transport too. */
   connect(transport: Transport): Promise<McpServer>;
 }
@@ -58,6 +64,7 @@ export function createServer(options: ServerOptions): ServerFactory {
   // nothing per request, only compiled schemas, so every server shares one, built when first used (validator.ts).
   return {
     toolCount: options.tools.length,
+    notifyingTools: new Set(options.dynamic ? [ENABLE_TOOLSET] : []),
     async connect(transport) {
       const server = new McpServer(
         { name: PACKAGE.name, version: PACKAGE.version, title: 'Confluence' },
@@ -68,6 +75,8 @@ export function createServer(options: ServerOptions): ServerFactory {
         },
       );
       registerTools(server, options.tools, options);
+      if (options.dynamic)
+        registerDynamicToolsets(server, options.tools, options.dynamic, options.defaultCaller);
       await server.connect(transport);
       rememberCapabilitiesOf(transport, options);
       return server;

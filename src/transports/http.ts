@@ -13,6 +13,7 @@ import { BodyBudget } from './http-budget.js';
 import { checkOrigin, isLoopback, originPolicy } from './http-guard.js';
 import { jsonRpcError, RequestError, readJsonBody, sendJson } from './http-io.js';
 import { Drain, OPS_PATHS, type OpsServing, refuseWhileDraining, serveOps } from './http-ops.js';
+import { needsStream } from './response-mode.js';
 
 /** What the HTTP server serves, built once it knows its public URL. */
 export interface HttpServing {
@@ -89,7 +90,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     res.on('close', release);
     const body = await readJsonBody(req, http.maxBodyBytes);
     checkBatch(body, batch);
-    const transport = new Transport({ sessionIdGenerator: undefined });
+    const transport = new Transport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: !needsStream(body, app.server.notifyingTools),
+    });
     const server = await app.server.connect(transport);
     res.on('close', () => {
       void transport.close();

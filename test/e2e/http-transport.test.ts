@@ -16,6 +16,7 @@ import { generateEncryptionKey, parseEncryptionKeys } from '../../src/auth/store
 import { configSchema } from '../../src/config/schema.js';
 import { createLogger, type Logger, silentLogger } from '../../src/log.js';
 import { CapabilityMemory, type CapabilityStore } from '../../src/mcp/capabilities.js';
+import { DynamicToolsets } from '../../src/mcp/dynamic.js';
 import { createServer } from '../../src/mcp/server.js';
 import { PACKAGE } from '../../src/paths.js';
 import { staticRuntime } from '../../src/runtime.js';
@@ -212,6 +213,54 @@ describe('HTTP transport: request bodies', () => {
     }
     const none = await send(http.mcpUrl, { headers: { accept: json.accept }, chunks: [body] });
     expect(none.status).toBe(415);
+  });
+});
+
+describe('HTTP transport: answer format', () => {
+  const call = (meta?: Record<string, unknown>) =>
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'tools/call',
+      params: { name: 'confluence_get_connection', arguments: {}, ...(meta ? { _meta: meta } : {}) },
+    });
+
+  it('answers a call that asked for no progress with one JSON body, not an event stream', async () => {
+    const http = await serve();
+    const answer = await send(http.mcpUrl, { headers: json, chunks: [call()] });
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
+    const reply = answer.json() as { id: number; result: { structuredContent: { connected: boolean } } };
+    expect(reply.id).toBe(7);
+    expect(reply.result.structuredContent.connected).toBe(false);
+  });
+
+  it('answers a call that asked for progress with an event stream, the only way progress can reach it', async () => {
+    const http = await serve();
+    for (const progressToken of ['p-1', 42]) {
+      const answer = await send(http.mcpUrl, { headers: json, chunks: [call({ progressToken })] });
+      expect(answer.status).toBe(200);
+      expect(answer.headers['content-type']).toMatch(/^text\/event-stream/);
+      expect(answer.text).toMatch(/^event: message\ndata: \{.*"id":7/m);
+    }
+  });
+
+  it('does not take a progress token of the wrong type, or one outside _meta, as a request for a stream', async () => {
+    const http = await serve();
+    const odd = [
+      call({ progressToken: { nested: true } }),
+      call({ progressToken: null }),
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'confluence_get_connection', arguments: { _meta: { progressToken: 'x' } } },
+      }),
+    ];
+    for (const body of odd) {
+      const answer = await send(http.mcpUrl, { headers: json, chunks: [body] });
+      expect(answer.headers['content-type'], body).toMatch(/^application\/json/);
+    }
   });
 });
 
@@ -499,6 +548,7 @@ function verifiedServer(extra: { log?: Logger; store?: CapabilityStore } = {}) {
     runtime: (publicUrl) => ({
       server: {
         toolCount: factory.toolCount,
+        notifyingTools: factory.notifyingTools,
         async connect(transport) {
           const server = await factory.connect(transport);
           const deliver = transport.onmessage;
@@ -743,5 +793,51 @@ describe('HTTP transport: verified callers', () => {
     expect(lines.find((l) => l.msg === 'serving MCP over Streamable HTTP')).toMatchObject({
       callers: 'verified',
     });
+  });
+});
+
+describe('HTTP transport: dynamic toolsets', () => {
+  it('keeps what each caller enabled across requests, apart from other callers, and announces it on the stream', async () => {
+    const config = configSchema.parse({});
+    const factory = createServer({
+      tools: selectTools(ALL_TOOLS, config.tools),
+      sessions: {
+        session: () => Promise.reject(new Error('not used')),
+        describe: async () => ({ connected: false, kind: 'none' }),
+        disconnect: async () => false,
+      },
+      limits: config.limits,
+      policy: { spaces: config.tools.spaces, allowPurge: false },
+      log: silentLogger,
+      dynamic: new DynamicToolsets(),
+    });
+    const http = await serve({
+      runtime: (publicUrl) => ({
+        server: factory,
+        callerAuth: { verifier: verifier(), resource: `${publicUrl}/mcp`, issuer: 'https://idp.example.com' },
+      }),
+    });
+    const rpc = (token: string, method: string, params: Record<string, unknown> = {}) =>
+      send(http.mcpUrl, {
+        headers: { ...json, authorization: `Bearer ${token}` },
+        chunks: [JSON.stringify({ jsonrpc: '2.0', id: 1, method, params })],
+      });
+    const listed = async (token: string) => {
+      const answer = await rpc(token, 'tools/list');
+      expect(answer.headers['content-type']).toMatch(/^application\/json/);
+      return (answer.json() as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name);
+    };
+    const enabled = await rpc('named', 'tools/call', {
+      name: 'confluence_enable_toolset',
+      arguments: { toolset: 'search' },
+    });
+    expect(enabled.headers['content-type']).toMatch(/^text\/event-stream/);
+    const events = enabled.text
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6)));
+    expect(events.map((e) => e.method ?? 'result')).toEqual(['notifications/tools/list_changed', 'result']);
+    expect(await listed('named')).toContain('confluence_search');
+    expect(await listed('bare')).toEqual(['confluence_list_toolsets', 'confluence_enable_toolset']);
   });
 });

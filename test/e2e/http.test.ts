@@ -65,7 +65,7 @@ describe('confluence-mcp dev, over Streamable HTTP', () => {
     expect(cli.stdout()).toContain(mcpUrl);
   });
 
-  it('lists the tools with schemas and annotations', async () => {
+  it('lists the tools with descriptions, input schemas and annotations', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toEqual(
       expect.arrayContaining([
@@ -77,7 +77,7 @@ describe('confluence-mcp dev, over Streamable HTTP', () => {
     );
     for (const tool of tools) {
       expect(typeof tool.annotations?.readOnlyHint).toBe('boolean');
-      expect(tool.outputSchema).toBeDefined();
+      expect(tool.description?.length).toBeGreaterThan(20);
     }
   });
 

@@ -1,3 +1,4 @@
+export { cachingVerifier, type VerifiedTokenCacheOptions } from './cache.js';
 export { callerFromToken } from './caller.js';
 export { type BearerChallenge, wwwAuthenticate } from './challenge.js';
 export {

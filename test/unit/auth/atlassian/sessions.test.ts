@@ -35,7 +35,7 @@ afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
 });
 
-function setup() {
+function setup(maxClients?: number) {
   const store = createSecretStore(createMemoryBackend(), { keys });
   stores.push(store);
   const oauth = new AtlassianOAuth({
@@ -57,7 +57,7 @@ function setup() {
       return `https://mcp.example.com/connect/${caller.userKey}`;
     },
   } as unknown as ConnectFlow;
-  const sessions = new OAuthSessions(manager, flow, API, { timeoutMs: 2000, userAgent: 'test' });
+  const sessions = new OAuthSessions(manager, flow, API, { timeoutMs: 2000, userAgent: 'test' }, maxClients);
   return { sessions, manager, links };
 }
 
@@ -142,6 +142,84 @@ describe('OAuthSessions', () => {
     expect((await getCurrentUser(session.confluence)).displayName).toBe('Bearer new-1');
     expect((await getCurrentUser(session.confluence)).displayName).toBe('Bearer new-1');
     expect(refreshes).toBe(1);
+  });
+
+  it('reuses one client per user and site, and never lets two interleaved users act with each other’s token', async () => {
+    const { sessions, manager } = setup();
+    const SAM: Caller = { userKey: 'sam-key', label: 'Sam' };
+    const later = Date.now() + 3600_000;
+    const grant = (accessToken: string) => ({
+      accessToken,
+      refreshToken: 'rt',
+      expiresAt: later,
+      scopes: ['read:page:confluence'],
+    });
+    await manager.save(PRIYA.userKey, grant('at-priya'), [ACME, BETA]);
+    await manager.save(SAM.userKey, grant('at-sam'), [ACME]);
+    confluenceEcho('cloud-acme');
+    confluenceEcho('cloud-beta');
+    const calls = Array.from({ length: 30 }, async (_, i) => {
+      const who = i % 3 === 0 ? SAM : PRIYA;
+      const site = who === PRIYA && i % 2 ? 'beta' : 'acme';
+      const session = await sessions.session(who, { named: site });
+      const me = await getCurrentUser(session.confluence);
+      return { who, site, client: session.confluence, token: me.displayName };
+    });
+    const answers = await Promise.all(calls);
+    for (const a of answers) expect(a.token).toBe(a.who === SAM ? 'Bearer at-sam' : 'Bearer at-priya');
+    const clientsOf = (who: Caller, site: string) =>
+      new Set(answers.filter((a) => a.who === who && a.site === site).map((a) => a.client));
+    expect(clientsOf(PRIYA, 'acme').size).toBe(1);
+    expect(clientsOf(PRIYA, 'beta').size).toBe(1);
+    expect(clientsOf(SAM, 'acme').size).toBe(1);
+    const [priyaAcme] = clientsOf(PRIYA, 'acme');
+    const [samAcme] = clientsOf(SAM, 'acme');
+    const [priyaBeta] = clientsOf(PRIYA, 'beta');
+    expect(new Set([priyaAcme, samAcme, priyaBeta]).size).toBe(3);
+  });
+
+  it('acts with the connection the store holds now, when the user reconnected since their client was made', async () => {
+    const { sessions, manager } = setup();
+    const later = Date.now() + 3600_000;
+    await manager.save(
+      PRIYA.userKey,
+      { accessToken: 'first', refreshToken: 'rt', expiresAt: later, scopes: [] },
+      [ACME],
+    );
+    confluenceEcho('cloud-acme');
+    const before = await sessions.session(PRIYA, {});
+    expect((await getCurrentUser(before.confluence)).displayName).toBe('Bearer first');
+    await manager.save(
+      PRIYA.userKey,
+      { accessToken: 'second', refreshToken: 'rt', expiresAt: later, scopes: [] },
+      [ACME],
+    );
+    const after = await sessions.session(PRIYA, {});
+    expect(after.confluence).toBe(before.confluence);
+    expect((await getCurrentUser(after.confluence)).displayName).toBe('Bearer second');
+    await manager.disconnect(PRIYA.userKey);
+    await expect(sessions.session(PRIYA, {})).rejects.toMatchObject({ reason: 'none' });
+  });
+
+  it('keeps at most maxClients clients, dropping the least recently used', async () => {
+    const { sessions, manager } = setup(2);
+    const later = Date.now() + 3600_000;
+    const users = ['a', 'b', 'c'].map((k): Caller => ({ userKey: k, label: k }));
+    for (const u of users)
+      await manager.save(
+        u.userKey,
+        { accessToken: `at-${u.userKey}`, refreshToken: 'rt', expiresAt: later, scopes: [] },
+        [ACME],
+      );
+    const clientOf = async (u: Caller) => (await sessions.session(u, {})).confluence;
+    const [a, b, c] = users as [Caller, Caller, Caller];
+    const first = await clientOf(a);
+    await clientOf(b);
+    expect(await clientOf(a)).toBe(first);
+    const bBefore = await clientOf(b);
+    await clientOf(c); // evicts a, the least recently used
+    expect(await clientOf(b)).toBe(bBefore);
+    expect(await clientOf(a)).not.toBe(first);
   });
 
   it('adds a link to connect again when the connection has ended', async () => {
