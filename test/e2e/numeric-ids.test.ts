@@ -27,14 +27,19 @@ const spaceId = (key: string) => {
 
 /**
  * The input properties that take an id: the page references a tool declares (id, URL or tiny link), and every
- * property whose description says it takes an id (space id, group id, account ids, cloud id, ...).
+ * property named for an id (space, group, account ids, site). Names, not descriptions: descriptions are kept short
+ * for the model and need not say "id".
  */
+const ID_ARGUMENTS = new Set(['space', 'group', 'account_ids', 'site']);
 function idProperties(tool: Tool): { name: string; array: boolean; schema: Record<string, unknown> }[] {
   const properties = (tool.inputSchema.properties ?? {}) as Record<string, Record<string, unknown>>;
   const references: readonly string[] = ALL_TOOLS.find((t) => t.name === tool.name)?.pageReferences ?? [];
   return Object.entries(properties)
     .filter(
-      ([name, schema]) => references.includes(name) || /\bids?\b/i.test(String(schema.description ?? '')),
+      ([name, schema]) =>
+        references.includes(name) ||
+        // A `space` that takes a key only (a search filter) is not an id argument.
+        (ID_ARGUMENTS.has(name) && (name !== 'space' || /\bid\b/i.test(String(schema.description ?? '')))),
     )
     .map(([name, schema]) => {
       const array = schema.type === 'array';
@@ -93,7 +98,7 @@ afterAll(async () => {
 });
 
 describe('every id argument of every tool takes the id as a number', () => {
-  it('finds the id arguments in the catalog, and each is published as string or integer', () => {
+  it('finds the id arguments in the catalog, and each is published as a string (numbers are taken all the same)', () => {
     const found = tools.flatMap((tool) => idProperties(tool).map((p) => `${tool.name}.${p.name}`));
     // The detection is not vacuous: the arguments the Inspector user met are among those found.
     expect(found).toEqual(
@@ -115,7 +120,8 @@ describe('every id argument of every tool takes the id as a number', () => {
         const types = ((property.schema.anyOf ?? [property.schema]) as { type?: string }[]).map(
           (s) => s.type,
         );
-        expect(types, `${tool.name}.${property.name}`).toEqual(expect.arrayContaining(['string', 'integer']));
+        // Published as a string only, to keep tools/list small; the next test shows a number is accepted too.
+        expect(types, `${tool.name}.${property.name}`).toContain('string');
       }
     }
   });
