@@ -1,6 +1,6 @@
-import { markdownToStorage } from '../markdown-to-storage.js';
+import { markdownToStorage, storageProblem } from '../markdown-to-storage.js';
 import { preservationCheck } from '../preservation.js';
-import { locateSection, replaceSection } from '../sections.js';
+import { locateSection } from '../sections.js';
 
 /** One section edit, as plain data: the page's storage, which section, and its new content. */
 export interface SectionEdit {
@@ -27,8 +27,9 @@ export type SectionEditResult =
 
 /**
  * Finds the section, checks that a Markdown replacement would delete nothing Markdown cannot carry, converts the
- * Markdown and splices it in: every step that grows with the page or with the Markdown, in one pure function the
- * conversion pool can run off the event loop for large pages.
+ * Markdown and splices it in, leaving every other byte as it was (as replaceSection in sections.ts does): every
+ * step that grows with the page or with the Markdown, in one pure function the conversion pool can run off the
+ * event loop for large pages.
  */
 export function editSection(edit: SectionEdit): SectionEditResult {
   const { storage, heading, occurrence, body, bodyFormat, mode } = edit;
@@ -42,7 +43,9 @@ export function editSection(edit: SectionEdit): SectionEditResult {
     if (kept.length) return { section: range.text, kept: kept.map((c) => c.description) };
   }
   const fragment = bodyFormat === 'markdown' ? markdownToStorage(body) : body;
-  const result = replaceSection(storage, heading, fragment, mode, occurrence);
-  if ('error' in result) return { invalid: result.error };
-  return { storage: result.storage, section: range.text };
+  // As replaceSection does, without finding the section a second time (a parse of the whole page).
+  const problem = storageProblem(fragment);
+  if (problem !== undefined) return { invalid: `The new content is not valid storage format: ${problem}.` };
+  const at = mode === 'replace' ? range.bodyStart : range.bodyEnd;
+  return { storage: storage.slice(0, at) + fragment + storage.slice(range.bodyEnd), section: range.text };
 }

@@ -5,6 +5,7 @@ import {
   inlineConverter,
   markdownToStorage,
   pooledConverter,
+  replaceSection,
   type SectionEdit,
   storageToEditableMarkdown,
   storageToMarkdown,
@@ -199,6 +200,20 @@ describe('section edits in the conversion pool', { timeout: 60_000 }, () => {
     );
     expect((byOccurrence as { storage: string }).storage).toContain('<p>first notes</p>');
     expect((byOccurrence as { storage: string }).storage).toContain('<em>rewritten</em>');
+    // The same storage, and the same error for bad content, as replaceSection gives (the job finds the section
+    // once, where replaceSection would find it again).
+    const replacing = (request: SectionEdit) =>
+      replaceSection(
+        page,
+        request.heading,
+        request.bodyFormat === 'markdown' ? markdownToStorage(request.body) : request.body,
+        request.mode,
+        request.occurrence,
+      );
+    for (const index of [0, 1, 2, 3]) {
+      expect(pooled[index]).toMatchObject(replacing(requests[index] as SectionEdit));
+    }
+    expect(invalid).toEqual({ invalid: (replacing(requests[7] as SectionEdit) as { error: string }).error });
     expect(ambiguous).toEqual({ invalid: expect.stringMatching(/2 headings match "Notes".*occurrence/) });
     expect(missing).toEqual({ invalid: expect.stringMatching(/No heading "Missing"/) });
     expect(layout).toEqual({ section: 'Layout', kept: [expect.stringMatching(/layout/i)] });
