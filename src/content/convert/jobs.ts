@@ -51,10 +51,11 @@ export function runsInline(job: ConversionJob, bounds: InlineBounds): boolean {
     case 'apply-edit':
       return job.markdown.length < bounds.markdown && job.currentStorage.length < bounds.storage;
     case 'section-edit':
-      // Finding the section parses the whole page: the page's size counts as well as the Markdown's.
+      // Finding the section parses the whole page, and new content in storage format is parsed to check it: the
+      // page's size counts, and the new content's by its format.
       return (
         job.storage.length < bounds.storage &&
-        (job.bodyFormat === 'storage' || job.body.length < bounds.markdown)
+        job.body.length < (job.bodyFormat === 'storage' ? bounds.storage : bounds.markdown)
       );
   }
 }

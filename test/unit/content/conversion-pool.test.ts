@@ -220,7 +220,7 @@ describe('section edits in the conversion pool', { timeout: 60_000 }, () => {
     expect(invalid).toEqual({ invalid: expect.stringMatching(/not valid storage format/) });
   });
 
-  it('keeps a section edit of a small page on the event loop', async () => {
+  it('keeps a section edit of a small page on the event loop, unless its new content is large', async () => {
     const convert = converter();
     const small = '<h1>A</h1><p>a</p><h1>B</h1><p>b</p>';
     const result = await convert.editSection({
@@ -232,6 +232,17 @@ describe('section edits in the conversion pool', { timeout: 60_000 }, () => {
     });
     expect(result).toEqual({ storage: '<h1>A</h1><p>a</p><h1>B</h1><p>new</p>', section: 'B' });
     expect(convert.pool.started).toBe(0);
+    // Large new content in storage format is checked (parsed) in a worker, even for a small page.
+    const content = filler.repeat(3);
+    const appended = await convert.editSection({
+      storage: small,
+      heading: 'A',
+      body: content,
+      bodyFormat: 'storage',
+      mode: 'append',
+    });
+    expect(appended).toEqual({ storage: `<h1>A</h1><p>a</p>${content}<h1>B</h1><p>b</p>`, section: 'A' });
+    expect(convert.pool.started).toBe(1);
   });
 
   it('stops a section edit with hostile Markdown at its time budget with a clear error, and replaces the worker', async () => {
