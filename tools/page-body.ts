@@ -14,7 +14,8 @@ export const bodyFormatArgument = z
  */
 export const MAX_MARKDOWN_CHARS = 1_000_000;
 
-function checkMarkdownSize(markdown: string): void {
+/** Refuses a Markdown body larger than {@link MAX_MARKDOWN_CHARS}, with what to send instead. */
+export function checkMarkdownSize(markdown: string): void {
   if (markdown.length > MAX_MARKDOWN_CHARS) {
     throw new ToolInputError(
       `A Markdown body may hold at most ${MAX_MARKDOWN_CHARS} characters (this one has ${markdown.length}). Send a larger page in storage format, or change it section by section.`,

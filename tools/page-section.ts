@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { updatePage } from '../src/confluence/index.js';
-import { locateSection, preservationCheck, replaceSection } from '../src/content/index.js';
 import { defineTool, ToolInputError, ToolRefusal } from './define.js';
-import { bodyFormatArgument, storageFromInput } from './page-body.js';
+import { bodyFormatArgument, checkMarkdownSize } from './page-body.js';
 import { fetchPage, pageArgument } from './page-common.js';
 import { refuseIfStale, written, writtenOutput } from './page-write.js';
 
@@ -47,27 +46,26 @@ export const updatePageSectionTool = defineTool({
     const currentVersion = current.version?.number ?? 1;
     await refuseIfStale(ctx, current, args.expected_version);
     const storage = current.body?.storage?.value ?? '';
-    const located = locateSection(storage, { heading: args.heading, occurrence: args.occurrence });
-    if ('error' in located) throw new ToolInputError(located.error);
-    const range = located.section;
-    if (args.mode === 'replace' && args.body_format === 'markdown') {
-      const kept = preservationCheck(storage).lossy.filter(
-        (c) => c.handling === 'kept' && c.start >= range.bodyStart && c.end <= range.bodyEnd,
-      );
-      if (kept.length) {
-        throw new ToolRefusal(
-          `Not updated: the section "${range.text}" holds content Markdown cannot express (${kept.map((c) => c.description).join('; ')}), which replacing it in Markdown would delete. Append instead (mode append), or send the section in storage format (read the page with body_format storage).`,
-        );
-      }
-    }
-    const result = replaceSection(
-      storage,
-      args.heading,
-      await storageFromInput(ctx, args.body, args.body_format),
-      args.mode,
-      args.occurrence,
+    if (args.body_format === 'markdown') checkMarkdownSize(args.body);
+    // Finding the section, the preservation check and the conversion all grow with the page (up to 5 MB) and the
+    // Markdown: one job, run off the event loop for a large page, so no user's section edit stalls the others.
+    const result = await ctx.convert.editSection(
+      {
+        storage,
+        heading: args.heading,
+        occurrence: args.occurrence,
+        body: args.body,
+        bodyFormat: args.body_format,
+        mode: args.mode,
+      },
+      ctx.signal,
     );
-    if ('error' in result) throw new ToolInputError(result.error);
+    if ('invalid' in result) throw new ToolInputError(result.invalid);
+    if ('kept' in result) {
+      throw new ToolRefusal(
+        `Not updated: the section "${result.section}" holds content Markdown cannot express (${result.kept.join('; ')}), which replacing it in Markdown would delete. Append instead (mode append), or send the section in storage format (read the page with body_format storage).`,
+      );
+    }
     const page = await updatePage(ctx.confluence, {
       id: current.id,
       title: current.title,
@@ -80,12 +78,12 @@ export const updatePageSectionTool = defineTool({
     const out = {
       ...written(page),
       previous_version: currentVersion,
-      section: range.text,
+      section: result.section,
       mode: args.mode,
     };
     const verb = args.mode === 'replace' ? 'Replaced the section' : 'Added to the section';
     return {
-      text: `${verb} "${range.text}" of "${out.title}" (now version ${out.version}).`,
+      text: `${verb} "${result.section}" of "${out.title}" (now version ${out.version}).`,
       structured: out,
     };
   },

@@ -10,6 +10,8 @@ export {
   inlineConverter,
   type MarkdownResult,
   pooledConverter,
+  type SectionEdit,
+  type SectionEditResult,
 } from './convert/converter.js';
 export { type PoolFailure, PoolJobError, WorkerPool, type WorkerPoolOptions } from './convert/pool.js';
 export { carryIdentity } from './identity.js';

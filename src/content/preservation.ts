@@ -1,7 +1,7 @@
 import { detect, type LossyConstruct } from './edit/detect.js';
 import { editableDocument } from './edit/editable.js';
 import type { StorageToMarkdownOptions } from './options.js';
-import { parseStorage } from './parse.js';
+import { parseStorage, type SourceElement } from './parse.js';
 
 export { type ApplyOptions, type ApplyResult, applyEditedMarkdown } from './edit/apply.js';
 export type { LossyConstruct } from './edit/detect.js';
@@ -33,9 +33,12 @@ export { spliceEditedMarkdown } from './edit/splice.js';
  * widths) is listed by `preservationCheck` with `handling: 'formatting-lost'` so a tool can say so.
  */
 
-/** Lists the constructs of `currentStorage` that Markdown cannot carry faithfully, with where they are. */
-export function preservationCheck(currentStorage: string): { lossy: LossyConstruct[] } {
-  return { lossy: detect(parseStorage(currentStorage), currentStorage).constructs };
+/** Lists the constructs of `currentStorage` that Markdown cannot carry faithfully, with where they are; `root` is it parsed. */
+export function preservationCheck(
+  currentStorage: string,
+  root: SourceElement = parseStorage(currentStorage),
+): { lossy: LossyConstruct[] } {
+  return { lossy: detect(root, currentStorage).constructs };
 }
 
 /** Markdown to edit, with the storage its placeholders stand for. */

@@ -94,10 +94,10 @@ interface Candidate {
   readonly path: readonly Candidate[];
 }
 
-function candidates(storage: string): Candidate[] {
+function candidates(storage: string, root: SourceElement): Candidate[] {
   const found: Candidate[] = [];
   const open: Candidate[] = [];
-  for (const element of headings(parseStorage(storage))) {
+  for (const element of headings(root)) {
     const level = headingLevel(element) ?? 1;
     while ((open[open.length - 1]?.level ?? 0) >= level) open.pop();
     const markdown = storageToMarkdown(storage.slice(element.start, element.end)).replace(/^#{1,6}\s*/, '');
@@ -177,9 +177,14 @@ const MAX_LISTED = 40;
  * Markdown shows it (`**Impact**`, `✅ Done`), compared as {@link normalize} does, falling back to letters and
  * digits only. `Parent > Child` names a heading under others (any depth between). When several headings match,
  * `occurrence` picks one (1-based); without it the lookup fails with a message listing each match and its path.
+ * `root` is the storage already parsed (parseStorage), for a caller that parses it once for several uses.
  */
-export function locateSection(storage: string, query: SectionQuery): SectionLookup {
-  const all = candidates(storage);
+export function locateSection(
+  storage: string,
+  query: SectionQuery,
+  root: SourceElement = parseStorage(storage),
+): SectionLookup {
+  const all = candidates(storage, root);
   const heading = query.heading;
   let found = matching(all, heading);
   if (found.length === 0 && heading.includes('>')) {

@@ -8,6 +8,7 @@ import { conversionPoolBench } from './conversion-pool.js';
 import { faultsBench } from './faults.js';
 import { isolationBench } from './isolation.js';
 import { memoryBench } from './memory.js';
+import { sectionEditBench } from './section-edit.js';
 import { serverBench } from './server.js';
 import { startupBench } from './startup.js';
 
@@ -18,6 +19,7 @@ const benches: readonly Bench[] = [
   memoryBench,
   contentBench,
   conversionPoolBench,
+  sectionEditBench,
   isolationBench,
   faultsBench,
 ];

@@ -1,8 +1,10 @@
 import type { ApplyResult } from '../edit/apply.js';
 import { type ConversionJob, type JobResult, type MarkdownResult, runJob, runsInline } from './jobs.js';
 import { PoolJobError, WorkerPool } from './pool.js';
+import type { SectionEdit, SectionEditResult } from './section-edit.js';
 
 export type { MarkdownResult } from './jobs.js';
+export type { SectionEdit, SectionEditResult } from './section-edit.js';
 
 /** A conversion stopped before it finished: over its budget, or the server too busy to take it; kind `refused`. */
 export class ConversionStoppedError extends Error {
@@ -25,6 +27,11 @@ export interface Converter {
   ): Promise<MarkdownResult>;
   /** The storage for edited Markdown, with what its placeholders stand for put back from `currentStorage`. */
   applyEdit(currentStorage: string, markdown: string, signal?: AbortSignal): Promise<ApplyResult>;
+  /**
+   * One section of a page changed: found by heading, occurrence or path, checked for content a Markdown
+   * replacement would delete, its new content converted and spliced in (see section-edit.ts).
+   */
+  editSection(edit: SectionEdit, signal?: AbortSignal): Promise<SectionEditResult>;
   /** The same converter with its waiting jobs queued under `key` (a user): lanes take turns for the workers. */
   lane(key: string): Converter;
   close(): Promise<void>;
@@ -56,13 +63,19 @@ function what(job: ConversionJob): string {
       return 'Converting this page to Markdown';
     case 'apply-edit':
       return 'Applying this Markdown edit';
+    case 'section-edit':
+      return 'Changing this section';
   }
 }
 
 function nextStep(job: ConversionJob): string {
-  return job.kind === 'to-markdown'
-    ? 'Read it with body_format "storage" instead.'
-    : 'Nothing was changed. The Markdown is likely pathological (for example thousands of unclosed "![" or "[", or lists and quotes nested hundreds deep): simplify it, change the page section by section, or send storage format.';
+  if (job.kind === 'to-markdown') return 'Read it with body_format "storage" instead.';
+  if (job.kind === 'section-edit') {
+    return job.bodyFormat === 'storage'
+      ? 'Nothing was changed. The page is too large or too complex to change within the budget: update the whole page in storage format instead.'
+      : 'Nothing was changed. The Markdown is likely pathological (for example thousands of unclosed "![" or "[", or lists and quotes nested hundreds deep): simplify it, add it in smaller parts (mode append), or send the section in storage format.';
+  }
+  return 'Nothing was changed. The Markdown is likely pathological (for example thousands of unclosed "![" or "[", or lists and quotes nested hundreds deep): simplify it, change the page section by section, or send storage format.';
 }
 
 /** The error the model reads for a job the pool could not finish; a cancellation passes through as it is. */
@@ -104,6 +117,7 @@ function converterOn(run: Run, close: () => Promise<void>, lane = ''): Converter
       ),
     applyEdit: (currentStorage, markdown, signal) =>
       run({ kind: 'apply-edit', currentStorage, markdown }, signal, lane),
+    editSection: (edit, signal) => run({ kind: 'section-edit', ...edit }, signal, lane),
     lane: (key) => converterOn(run, close, key),
     close,
   };

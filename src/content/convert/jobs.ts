@@ -3,6 +3,7 @@ import { spliceEditedMarkdown } from '../edit/splice.js';
 import { markdownToStorage } from '../markdown-to-storage.js';
 import { storageToEditableMarkdown } from '../preservation.js';
 import { storageToMarkdown } from '../storage-to-markdown.js';
+import { editSection, type SectionEdit, type SectionEditResult } from './section-edit.js';
 
 /** One conversion, as plain data: it runs the same on the event loop or in a worker thread. */
 export type ConversionJob =
@@ -14,7 +15,8 @@ export type ConversionJob =
       /** Display names for account ids, as pairs (a Map crosses to a worker as well, but pairs are plainer). */
       readonly names: readonly (readonly [string, string])[];
     }
-  | { readonly kind: 'apply-edit'; readonly currentStorage: string; readonly markdown: string };
+  | { readonly kind: 'apply-edit'; readonly currentStorage: string; readonly markdown: string }
+  | ({ readonly kind: 'section-edit' } & SectionEdit);
 
 /** Markdown for reading or editing, and the account ids its mentions name. */
 export interface MarkdownResult {
@@ -26,7 +28,9 @@ export type JobResult<J extends ConversionJob> = J extends { kind: 'to-storage' 
   ? string
   : J extends { kind: 'to-markdown' }
     ? MarkdownResult
-    : ApplyResult;
+    : J extends { kind: 'section-edit' }
+      ? SectionEditResult
+      : ApplyResult;
 
 /** Below which sizes (characters) a job runs on the event loop: Markdown from the model, and storage. */
 export interface InlineBounds {
@@ -46,12 +50,19 @@ export function runsInline(job: ConversionJob, bounds: InlineBounds): boolean {
       return job.storage.length < bounds.storage;
     case 'apply-edit':
       return job.markdown.length < bounds.markdown && job.currentStorage.length < bounds.storage;
+    case 'section-edit':
+      // Finding the section parses the whole page, and new content in storage format is parsed to check it: the
+      // page's size counts, and the new content's by its format.
+      return (
+        job.storage.length < bounds.storage &&
+        job.body.length < (job.bodyFormat === 'storage' ? bounds.storage : bounds.markdown)
+      );
   }
 }
 
 /** Runs a conversion job to its result. */
 export function runJob<J extends ConversionJob>(job: J): JobResult<J>;
-export function runJob(job: ConversionJob): string | MarkdownResult | ApplyResult {
+export function runJob(job: ConversionJob): string | MarkdownResult | ApplyResult | SectionEditResult {
   switch (job.kind) {
     case 'to-storage':
       return markdownToStorage(job.markdown);
@@ -72,5 +83,7 @@ export function runJob(job: ConversionJob): string | MarkdownResult | ApplyResul
       // that comes back unchanged keeps its storage byte for byte.
       return spliceEditedMarkdown(job.currentStorage, job.markdown);
     }
+    case 'section-edit':
+      return editSection(job);
   }
 }

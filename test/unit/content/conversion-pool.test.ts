@@ -5,6 +5,8 @@ import {
   inlineConverter,
   markdownToStorage,
   pooledConverter,
+  replaceSection,
+  type SectionEdit,
   storageToEditableMarkdown,
   storageToMarkdown,
 } from '../../../src/content/index.js';
@@ -141,5 +143,135 @@ describe('the conversion pool', { timeout: 60_000 }, () => {
     expect(await convert.toStorage(large)).toBe(markdownToStorage(large));
     const aborted = AbortSignal.abort(new Error('gone'));
     await expect(convert.toStorage(large, aborted)).rejects.toThrow('gone');
+  });
+});
+
+describe('section edits in the conversion pool', { timeout: 60_000 }, () => {
+  // A large page (about 90,000 characters): the target section (down to the next h1, its h2 included) sits in
+  // the middle, a second "Notes" heading makes that one ambiguous, and a layout under "Layout" is what Markdown
+  // cannot express.
+  const filler = markdownToStorage(large);
+  const page =
+    `<h1>Intro</h1>${filler}<h2>Notes</h2><p>first notes</p>` +
+    `<h1>Target</h1><p>old target body</p><h2>Notes</h2><p>second notes</p>` +
+    '<h1>Layout</h1><ac:layout><ac:layout-section ac:type="two_equal"><ac:layout-cell><p>left</p></ac:layout-cell>' +
+    `<ac:layout-cell><p>right</p></ac:layout-cell></ac:layout-section></ac:layout><h1>End</h1>${filler}`;
+  const edit = (fields: Partial<SectionEdit>): SectionEdit => ({
+    storage: page,
+    heading: 'Target',
+    body: large,
+    bodyFormat: 'markdown',
+    mode: 'replace',
+    ...fields,
+  });
+
+  it('finds, checks, converts and splices a large page in a worker, exactly as on the event loop', async () => {
+    const convert = converter();
+    const inline = inlineConverter();
+    const requests = [
+      edit({}),
+      edit({ mode: 'append', body: '**appended**' }),
+      edit({ heading: 'Target > Notes', bodyFormat: 'storage', body: '<p>new notes</p>' }),
+      edit({ heading: 'Notes', occurrence: 2, body: 'second, *rewritten*' }),
+      edit({ heading: 'Notes' }),
+      edit({ heading: 'Missing' }),
+      edit({ heading: 'Layout' }),
+      edit({ heading: 'Target', bodyFormat: 'storage', body: '<p>unclosed' }),
+    ];
+    const pooled = [];
+    for (const request of requests) pooled.push(await convert.editSection(request));
+    for (const [index, request] of requests.entries()) {
+      expect(pooled[index]).toEqual(await inline.editSection(request));
+    }
+    // Every one ran in the worker (the page is over the inline bound), and the first one did the whole job.
+    expect(convert.pool.started).toBe(1);
+    const [replaced, appended, byPath, byOccurrence, ambiguous, missing, layout, invalid] = pooled;
+    const before = page.slice(0, page.indexOf('<p>old target body</p>'));
+    expect(replaced).toEqual({
+      storage: before + markdownToStorage(large) + page.slice(page.indexOf('<h1>Layout</h1>')),
+      section: 'Target',
+    });
+    expect(appended).toMatchObject({ section: 'Target' });
+    expect((appended as { storage: string }).storage).toContain(
+      `<p>second notes</p>${markdownToStorage('**appended**')}<h1>Layout</h1>`,
+    );
+    expect((byPath as { storage: string }).storage).toContain(
+      '<h2>Notes</h2><p>new notes</p><h1>Layout</h1>',
+    );
+    expect((byOccurrence as { storage: string }).storage).toContain('<p>first notes</p>');
+    expect((byOccurrence as { storage: string }).storage).toContain('<em>rewritten</em>');
+    // The same storage, and the same error for bad content, as replaceSection gives (the job finds the section
+    // once, where replaceSection would find it again).
+    const replacing = (request: SectionEdit) =>
+      replaceSection(
+        page,
+        request.heading,
+        request.bodyFormat === 'markdown' ? markdownToStorage(request.body) : request.body,
+        request.mode,
+        request.occurrence,
+      );
+    for (const index of [0, 1, 2, 3]) {
+      expect(pooled[index]).toMatchObject(replacing(requests[index] as SectionEdit));
+    }
+    expect(invalid).toEqual({ invalid: (replacing(requests[7] as SectionEdit) as { error: string }).error });
+    expect(ambiguous).toEqual({ invalid: expect.stringMatching(/2 headings match "Notes".*occurrence/) });
+    expect(missing).toEqual({ invalid: expect.stringMatching(/No heading "Missing"/) });
+    expect(layout).toEqual({ section: 'Layout', kept: [expect.stringMatching(/layout/i)] });
+    expect(invalid).toEqual({ invalid: expect.stringMatching(/not valid storage format/) });
+  });
+
+  it('keeps a section edit of a small page on the event loop, unless its new content is large', async () => {
+    const convert = converter();
+    const small = '<h1>A</h1><p>a</p><h1>B</h1><p>b</p>';
+    const result = await convert.editSection({
+      storage: small,
+      heading: 'b',
+      body: 'new',
+      bodyFormat: 'markdown',
+      mode: 'replace',
+    });
+    expect(result).toEqual({ storage: '<h1>A</h1><p>a</p><h1>B</h1><p>new</p>', section: 'B' });
+    expect(convert.pool.started).toBe(0);
+    // Large new content in storage format is checked (parsed) in a worker, even for a small page.
+    const content = filler.repeat(3);
+    const appended = await convert.editSection({
+      storage: small,
+      heading: 'A',
+      body: content,
+      bodyFormat: 'storage',
+      mode: 'append',
+    });
+    expect(appended).toEqual({ storage: `<h1>A</h1><p>a</p>${content}<h1>B</h1><p>b</p>`, section: 'A' });
+    expect(convert.pool.started).toBe(1);
+  });
+
+  it('stops a section edit with hostile Markdown at its time budget with a clear error, and replaces the worker', async () => {
+    const convert = converter({ jobTimeoutMs: 1000 });
+    const alice = convert.lane('alice');
+    const failure = await alice.editSection(edit({ body: hostile })).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ConversionStoppedError);
+    expect((failure as Error).message).toMatch(
+      /^Changing this section was stopped: .*1000 ms of work.*Nothing was changed.*storage format/,
+    );
+    expect(convert.pool.load).toEqual({ running: 0, queued: 0, workers: 0, lanes: 0 });
+    // The next edit gets a fresh worker and succeeds.
+    expect(await alice.editSection(edit({ body: 'fine' }))).toMatchObject({ section: 'Target' });
+    expect(convert.pool.started).toBe(2);
+  });
+
+  it("ends a cancelled call's section edit and says nothing was changed", async () => {
+    const convert = converter({ jobTimeoutMs: 60_000 });
+    const stop = new AbortController();
+    const running = convert
+      .editSection(edit({ body: hostile }), stop.signal)
+      .catch((error: unknown) => error);
+    expect(convert.pool.load).toMatchObject({ running: 1 });
+    stop.abort(new Error('deadline'));
+    const failure = await running;
+    expect(failure).toBeInstanceOf(ConversionStoppedError);
+    expect((failure as Error).message).toMatch(
+      /^Changing this section did not finish within this call's time.*Nothing was changed/,
+    );
+    expect(convert.pool.load).toEqual({ running: 0, queued: 0, workers: 0, lanes: 0 });
   });
 });
