@@ -1,42 +1,13 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { configSchema } from '../../src/config/schema.js';
-import { silentLogger } from '../../src/log.js';
-import { staticRuntime } from '../../src/runtime.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { startHttpServer } from '../../src/transports/http.js';
 import { type Bench, type BenchOptions, type Figure, figure } from './bench.js';
+import { serveDemoUser } from './demo-user-server.js';
 
 const IN_FLIGHT = 20;
 const API = /\/wiki\/(api|rest)\//;
 
 /** An MCP client over HTTP to a server with these limits, acting as the sandbox's demo user. */
-async function serve(sandbox: Sandbox, limits: Record<string, unknown>) {
-  const config = configSchema.parse({ http: { port: 0 }, limits });
-  const user = sandbox.demoUser;
-  const auth = {
-    type: 'api-token' as const,
-    siteUrl: sandbox.url,
-    email: user.email,
-    apiToken: user.apiToken ?? '',
-  };
-  const http = await startHttpServer({
-    http: config.http,
-    batch: config.limits,
-    log: silentLogger,
-    build: () => staticRuntime(config, auth, silentLogger),
-  });
-  const client = new Client({ name: 'bench', version: '1' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(http.mcpUrl)));
-  return {
-    call: (name: string, args: Record<string, unknown>) =>
-      client.callTool({ name, arguments: args }) as Promise<CallToolResult>,
-    close: async () => {
-      await client.close();
-      await http.close();
-    },
-  };
+function serve(sandbox: Sandbox, limits: Record<string, unknown>) {
+  return serveDemoUser(sandbox, { limits });
 }
 
 /** The measurement: 300 reads, 20 in flight, under the same seeded faults; the share that succeeded. */

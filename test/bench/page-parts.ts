@@ -1,12 +1,6 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { configSchema } from '../../src/config/schema.js';
-import { silentLogger } from '../../src/log.js';
-import { staticRuntime } from '../../src/runtime.js';
 import { startSandbox } from '../../src/sandbox/index.js';
-import { startHttpServer } from '../../src/transports/http.js';
 import { type Figure, figure, median, table } from './bench.js';
+import { serveDemoUser } from './demo-user-server.js';
 
 const PART = 20_000;
 
@@ -25,28 +19,13 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 export async function pageParts(largePage: (bytes: number) => string, quick: boolean): Promise<Figure[]> {
   const figures: Figure[] = [];
   const sandbox = await startSandbox();
-  const config = configSchema.parse({
-    http: { port: 0, maxBodyBytes: 16 * 1024 * 1024 },
+  const server = await serveDemoUser(sandbox, {
+    http: { maxBodyBytes: 16 * 1024 * 1024 },
     // The conversions are what is measured: neither they nor the sandbox's answers on a busy machine may be cut off.
     limits: { requestTimeoutMs: 120_000, callDeadlineMs: 300_000, conversion: { jobTimeoutMs: 120_000 } },
   });
-  const user = sandbox.demoUser;
-  const auth = {
-    type: 'api-token' as const,
-    siteUrl: sandbox.url,
-    email: user.email,
-    apiToken: user.apiToken ?? '',
-  };
-  const http = await startHttpServer({
-    http: config.http,
-    batch: config.limits,
-    log: silentLogger,
-    build: () => staticRuntime(config, auth, silentLogger),
-  });
-  const client = new Client({ name: 'bench', version: '1' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(http.mcpUrl)));
   const call = async (name: string, args: Record<string, unknown>) => {
-    const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+    const result = await server.call(name, args);
     if (result.isError) throw new Error(`${name}: ${JSON.stringify(result.content).slice(0, 300)}`);
     return result.structuredContent as Record<string, unknown>;
   };
@@ -161,8 +140,7 @@ export async function pageParts(largePage: (bytes: number) => string, quick: boo
       ]);
     }
   } finally {
-    await client.close();
-    await http.close();
+    await server.close();
     await sandbox.close();
   }
   console.log(
