@@ -138,13 +138,18 @@ export type ToolsConfig = Record<string, unknown>;
  * Starts the sandbox, the server with per-user OAuth and `users` connected users (each its own caller, consented
  * through the connect flow as the sandbox's demo account), and the bare proxy of the same upstream GET.
  */
-export async function startFleet(users: number, tools?: ToolsConfig): Promise<Fleet> {
+export async function startFleet(
+  users: number,
+  tools?: ToolsConfig,
+  env?: Record<string, string>,
+): Promise<Fleet> {
   const sandbox = await startSandbox();
   const app = { clientId: 'mcp-bench', clientSecret: 'bench-client-secret-value' };
   const server = await startOAuthServer(sandbox, {
     ...app,
     encryptionKeys: generateEncryptionKey('bench'),
     ...(tools ? { tools } : {}),
+    ...(env ? { env } : {}),
   });
   registerApp(sandbox, app.clientId, app.clientSecret, [server.publicUrl]);
   const page = pageNear(sandbox, 3 * 1024);
