@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/log.js';
 import { buildRuntime } from '../../src/runtime.js';
 import { apiTokenEnv, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { startHttpServer } from '../../src/transports/http.js';
+import { textOf } from '../support/mcp.js';
 import { type Bench, type Figure, figure } from './bench.js';
 
 /** 1 MB of Markdown that markdown-it needs seconds for: unclosed image brackets. */
@@ -65,9 +66,6 @@ async function client(mcpUrl: string, token: string): Promise<Client> {
   );
   return made;
 }
-
-const textOf = (result: CallToolResult) =>
-  result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
 function outcome(result: CallToolResult): string {
   const text = textOf(result).replace(/\s+/g, ' ');

@@ -1,8 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiTokenEnv, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import {
   BIG_PAGE_CHARS,
   describeFigures,
@@ -11,7 +8,8 @@ import {
   quantile,
   sandboxPage,
 } from '../bench/isolation.js';
-import { type CliProcess, startCli } from '../support/cli.js';
+import type { CliProcess } from '../support/cli.js';
+import { startVerifiedHttpCli } from '../support/verified-http.js';
 
 // `confluence-mcp http` as its own process (dist/, so its conversion workers run the compiled worker), with two
 // verified callers acting with one API token against the sandbox in this process: real HTTP on both legs.
@@ -21,19 +19,7 @@ let url: string;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  const dir = mkdtempSync(join(tmpdir(), 'cmcp-isolation-'));
-  const configFile = join(dir, 'mcp.config.json');
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      http: { host: '127.0.0.1', port: 0 },
-      callerAuth: { issuer: sandbox.idp.issuer, jwksUrl: sandbox.idp.jwksUrl },
-      log: { level: 'info' },
-    }),
-  );
-  cli = startCli(['http', '--config', configFile], apiTokenEnv(sandbox));
-  const [line] = await cli.waitFor(/^.*"serving MCP over Streamable HTTP".*\n/m, 25_000, 'stderr');
-  url = (JSON.parse(line) as { listening: string }).listening;
+  ({ cli, url } = await startVerifiedHttpCli(sandbox));
 });
 
 afterAll(async () => {

@@ -1,13 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiTokenEnv, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { HOSTILE_MARKDOWN, largeStorage, sandboxPage } from '../bench/isolation.js';
-import { type CliProcess, startCli } from '../support/cli.js';
+import type { CliProcess } from '../support/cli.js';
+import { textOf } from '../support/mcp.js';
+import { startVerifiedHttpCli } from '../support/verified-http.js';
 
 // `confluence-mcp http` as its own process (dist/, so section edits of large pages run in the compiled conversion
 // worker), two verified callers acting with one API token against the sandbox in this process: real HTTP on both
@@ -20,20 +19,7 @@ let url: string;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  const dir = mkdtempSync(join(tmpdir(), 'cmcp-section-isolation-'));
-  const configFile = join(dir, 'mcp.config.json');
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      http: { host: '127.0.0.1', port: 0 },
-      callerAuth: { issuer: sandbox.idp.issuer, jwksUrl: sandbox.idp.jwksUrl },
-      limits: { callDeadlineMs: CALL_DEADLINE_MS },
-      log: { level: 'info' },
-    }),
-  );
-  cli = startCli(['http', '--config', configFile], apiTokenEnv(sandbox));
-  const [line] = await cli.waitFor(/^.*"serving MCP over Streamable HTTP".*\n/m, 25_000, 'stderr');
-  url = (JSON.parse(line) as { listening: string }).listening;
+  ({ cli, url } = await startVerifiedHttpCli(sandbox, { callDeadlineMs: CALL_DEADLINE_MS }));
 });
 
 afterAll(async () => {
@@ -52,9 +38,6 @@ async function connect(subject: string): Promise<Client> {
   );
   return client;
 }
-
-const textOf = (result: CallToolResult) =>
-  result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
 /** The conversion pool's clear error for an edit it stopped (budget) or that ran out of the call's time. */
 const STOPPED =
