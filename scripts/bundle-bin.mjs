@@ -2,7 +2,9 @@
 // cuts the stdio start-up (npm run bench, section startup). What loads on demand (the OAuth parts, store backends,
 // the HTTP transport, the sandbox) is split into chunks loaded by the same dynamic imports, so it still loads only
 // when used; the conversion worker is bundled too. The rest of dist/ stays as tsc wrote it, for the tests and the bench.
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const outdir = new URL('../dist/bin/', import.meta.url).pathname;
@@ -29,3 +31,12 @@ await build({
   },
   logLevel: 'warning',
 });
+
+// The build's identity, a hash of every file written: the stdio front keys the answers it keeps on it
+// (src/start/fingerprint.ts), so answers kept by one build are never given by another.
+const hash = createHash('sha256');
+for (const name of readdirSync(outdir).sort()) {
+  hash.update(`${name}\n`);
+  hash.update(readFileSync(join(outdir, name)));
+}
+writeFileSync(join(outdir, 'build-id'), `${hash.digest('hex')}\n`);

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { z } from 'zod';
-import { PACKAGE_ROOT } from '../paths.js';
 import { ENV_OVERRIDES, SECRET_KEYS } from './env.js';
+import { configFileOf } from './inputs.js';
 import { type Config, configSchema } from './schema.js';
 
 /** Why the configuration cannot be used; the message names each field, where its value came from, and the fix. */
@@ -10,8 +9,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** The mcp.config.json shipped with the package: the defaults, and what `--config` replaces. */
-export const DEFAULT_CONFIG_PATH = join(PACKAGE_ROOT, 'mcp.config.json');
+export { DEFAULT_CONFIG_PATH } from './inputs.js';
 
 export interface LoadConfigOptions {
   /** A config file; the packaged mcp.config.json when absent. */
@@ -90,7 +88,7 @@ function describeIssue(issue: z.core.$ZodIssue, sources: Map<string, string>, fi
  */
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
-  const file = options.file ?? env.CONFLUENCE_MCP_CONFIG ?? DEFAULT_CONFIG_PATH;
+  const file = configFileOf(options.file, env);
   const raw = readJson(file);
   const secrets = findSecrets(raw);
   if (secrets.length) throw new ConfigError(`Invalid configuration in ${file}:\n${secrets.join('\n')}`);

@@ -7,4 +7,4 @@ export { FairQueue, type FairQueueLimits, TooManyCallsError } from './fairness.j
 export type { CallObserver, CallObserving } from './observe.js';
 export { publishedTools } from './published.js';
 export { bounded, requiredScopes, type ToolRuntime } from './registry.js';
-export { createServer, type ServerFactory, type ServerOptions } from './server.js';
+export { createServer, PROTOCOL_VERSIONS, type ServerFactory, type ServerOptions } from './server.js';

@@ -1,6 +1,10 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import {
+  isInitializeRequest,
+  LATEST_PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { AnyToolDefinition } from '../../tools/index.js';
 import { PACKAGE } from '../paths.js';
 import { callerOf } from './context.js';
@@ -12,6 +16,12 @@ const INSTRUCTIONS = `Tools for Confluence Cloud, acting as the connected user w
 Find content with confluence_search (plain text or CQL) or confluence_list_pages; read a page with confluence_get_page (Markdown by default).
 Lists page with cursor/limit: pass next_cursor back as cursor (same other arguments) for more.
 Every Confluence tool takes an optional site (name, URL or cloud id; confluence_get_connection lists yours); without it, a call acts on the site of a page URL it is given, else on your first site.`;
+
+/**
+ * The protocol versions the SDK's server negotiates: it echoes a supported version a client asks for and offers the
+ * latest otherwise. The stdio front (src/start) answers initialize the same way without loading the SDK.
+ */
+export const PROTOCOL_VERSIONS = { supported: SUPPORTED_PROTOCOL_VERSIONS, latest: LATEST_PROTOCOL_VERSION };
 
 /** What a server factory serves: the offered tools, and how their calls run. */
 export interface ServerOptions extends ToolRuntime {

@@ -63,6 +63,35 @@ describe('what start-up loads', () => {
     expect(heavyIn(modules)).toEqual([]);
   });
 
+  it('stdio with answers kept from an earlier start answers tools/list before loading the SDK, zod or the tools', async () => {
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: work,
+      XDG_CACHE_HOME: join(work, 'kept-cache'),
+      CONFLUENCE_SITE_URL: 'https://example.atlassian.net',
+      ATLASSIAN_EMAIL: 'someone@example.com',
+      ATLASSIAN_API_TOKEN: 'not-a-real-token',
+    };
+    // The first start is answered by the SDK server and keeps its answers (src/start); the second is traced.
+    await timeToToolsList(['--import', TRACE, CLI], env);
+    const trace = join(work, 'kept.txt');
+    writeFileSync(trace, '');
+    await timeToToolsList(['--import', TRACE, CLI], { ...env, TRACE_IMPORTS_FILE: trace });
+    const lines = loadedBy(trace);
+    // The second stdout write is the answer to tools/list; what loaded before it is what the client waited for.
+    const writes = lines.flatMap((line, i) => (line === 'stdout write' ? [i] : []));
+    expect(writes.length).toBeGreaterThanOrEqual(2);
+    const before = lines.slice(0, writes[1]);
+    const after = lines.slice(writes[1]);
+    expect(before.some((url) => url.endsWith('/dist/src/start/front.js'))).toBe(true);
+    const heavy =
+      /\/node_modules\/(@modelcontextprotocol\/sdk|zod)\/|\/dist\/tools\/|\/dist\/src\/commands\.js$/;
+    expect(before.filter((url) => heavy.test(url))).toEqual([]);
+    // The server does load once the front has answered, and serves the rest.
+    expect(after.some((url) => url.includes('/node_modules/@modelcontextprotocol/sdk/'))).toBe(true);
+    expect(after.some((url) => url.endsWith('/dist/tools/index.js'))).toBe(true);
+  });
+
   it('http with per-user OAuth and verified callers does load the OAuth flow, jose and the HTTP transport', async () => {
     const trace = join(work, 'http.txt');
     writeFileSync(trace, '');

@@ -19,7 +19,8 @@ export interface CliProcess {
 /**
  * Starts `confluence-mcp <args>` as a child process with `env` added to a clean environment; `bin` runs another
  * copy of the CLI (an installed package) instead of this checkout's build. Its config directory (where stdio keeps
- * its connection and `dev` its state) is a fresh temporary one unless `env` names one: tests never write the user's.
+ * its connection and `dev` its state) and cache directory (where stdio keeps its start-up answers) are fresh
+ * temporary ones unless `env` names them: tests never write the user's.
  */
 export function startCli(args: string[], env: Record<string, string> = {}, bin = CLI): CliProcess {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first (npm test does it).`);
@@ -28,6 +29,7 @@ export function startCli(args: string[], env: Record<string, string> = {}, bin =
       PATH: process.env.PATH ?? '',
       CONFLUENCE_MCP_LOG_LEVEL: 'info',
       XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'cmcp-config-')),
+      XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'cmcp-cache-')),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
