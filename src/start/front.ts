@@ -180,7 +180,9 @@ export function openStdioFront(options: FrontOptions): StdioFront | undefined {
       const differed: Eligible[] = [];
       let settled = false;
 
-      const keep = () => {
+      // Written after the answer that completed them is on its way, not before it.
+      const keep = () => setImmediate(write);
+      const write = () => {
         const initialize = captured.initialize;
         const toolsList = captured['tools/list'];
         if (!initialize || !toolsList) return;

@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -262,6 +262,9 @@ describe('the stdio front', () => {
     const kept = freshDir('corrupt');
     const reference = await start(userEnv(kept));
     const file = join(kept, 'confluence-mcp', 'stdio-answers.json');
+    // The user's alone.
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(kept, 'confluence-mcp')).mode & 0o777).toBe(0o700);
     writeFileSync(file, '{"format":1,"entries":[{"fingerprint":');
     const afterCorruption = await start(userEnv(kept));
     expect(afterCorruption.by).toBe('server');
