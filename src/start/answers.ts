@@ -76,19 +76,19 @@ export function readAnswers(file: string, fingerprint: string): StartAnswers | u
 
 /**
  * Keeps the answers for a fingerprint, first in the file, with the newest of the others up to the bound; an entry
- * that would not fit is not written. Throws when the directory or file cannot be written.
+ * that would not fit is not written. Without answers, the fingerprint's entry is removed. Throws when the directory
+ * or file cannot be written.
  */
-export function writeAnswers(file: string, fingerprint: string, answers: StartAnswers): void {
+export function writeAnswers(file: string, fingerprint: string, answers: StartAnswers | undefined): void {
   const entries = [
-    { fingerprint, ...answers },
+    ...(answers ? [{ fingerprint, ...answers }] : []),
     ...readEntries(file).filter((e) => e.fingerprint !== fingerprint),
   ].slice(0, MAX_ENTRIES);
   let text = JSON.stringify({ format: FORMAT, entries });
-  while (Buffer.byteLength(text) > MAX_FILE_BYTES && entries.length > 1) {
+  while (Buffer.byteLength(text) > MAX_FILE_BYTES && entries.length > 0) {
     entries.pop();
     text = JSON.stringify({ format: FORMAT, entries });
   }
-  if (Buffer.byteLength(text) > MAX_FILE_BYTES) return;
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {

@@ -161,13 +161,14 @@ export function openStdioFront(options: FrontOptions): StdioFront | undefined {
     }
   };
   const onEnd = () => {
+    if (ended) return;
     ended = true;
     closePrefix();
     server?.end();
   };
   stdin.on('data', onData);
   stdin.once('end', onEnd);
-  stdin.once('error', onEnd);
+  stdin.on('error', onEnd);
 
   return {
     loadNow,
@@ -182,17 +183,24 @@ export function openStdioFront(options: FrontOptions): StdioFront | undefined {
 
       // Written after the answer that completed them is on its way, not before it.
       const keep = () => setImmediate(write);
+      // Without both answers from the server (it answered an error, or was not asked), kept ones are forgotten.
       const write = () => {
         const initialize = captured.initialize;
         const toolsList = captured['tools/list'];
-        if (!initialize || !toolsList) return;
-        const { protocolVersion: _negotiated, ...rest } = initialize;
+        if ((!initialize || !toolsList) && !answers) return;
+        const { protocolVersion: _negotiated, ...rest } = initialize ?? {};
         try {
-          writeAnswers(file, fingerprint, {
-            protocol: { supported: [...protocol.supported], latest: protocol.latest },
-            initialize: rest,
-            toolsList,
-          });
+          writeAnswers(
+            file,
+            fingerprint,
+            initialize && toolsList
+              ? {
+                  protocol: { supported: [...protocol.supported], latest: protocol.latest },
+                  initialize: rest,
+                  toolsList,
+                }
+              : undefined,
+          );
         } catch (error) {
           log.debug('could not keep the start-up answers', { error: (error as Error).message });
         }

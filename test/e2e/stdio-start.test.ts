@@ -305,6 +305,41 @@ describe('the stdio front', () => {
     expect(next.list).toBe(reference.list);
   });
 
+  it('forgets kept answers the server contradicts when it has no full set to keep instead', async () => {
+    const kept = freshDir('forget');
+    const reference = await start(userEnv(kept));
+    const file = join(kept, 'confluence-mcp', 'stdio-answers.json');
+    const held = JSON.parse(readFileSync(file, 'utf8'));
+    held.entries[0].initialize.instructions = 'Not what the server says.';
+    writeFileSync(file, JSON.stringify(held));
+
+    // No tools/list this time: the server's initialize alone cannot be kept, so the entry goes.
+    const session = new RawSession(userEnv(kept));
+    try {
+      session.send(initialize(1, '2025-06-18'));
+      expect((await session.answer(1)).raw).toContain('Not what the server says.');
+      session.send(initialized, {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'confluence_get_connection', arguments: {} },
+      });
+      expect((await session.answer(2)).message.result?.structuredContent).toMatchObject({
+        kind: 'api-token',
+      });
+      await session.until(
+        () => (/kept start-up answers differed/.test(session.stderr()) ? true : undefined),
+        'noticing the difference',
+      );
+    } finally {
+      await session.close();
+    }
+    expect(JSON.parse(readFileSync(file, 'utf8')).entries).toEqual([]);
+    const next = await start(userEnv(kept));
+    expect(next.by).toBe('server');
+    expect(next.init).toBe(reference.init);
+  });
+
   it('leaves a start whose first message is not initialize to the server', async () => {
     const kept = freshDir('first');
     const reference = await start(userEnv(kept));
