@@ -17,6 +17,7 @@ export default {
     'tools/space-guard.ts',
     'tools/search.ts',
     'src/confluence/cql.ts',
+    'src/confluence/cql-syntax.ts',
     'src/confluence/cql/**/*.ts',
     // Edits of a page and the check that an edit loses nothing it did not mean to.
     'src/content/edit/**/*.ts',
