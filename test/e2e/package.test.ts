@@ -110,6 +110,8 @@ describe('the packed package', () => {
       cwd: app,
       env: {
         PATH: process.env.PATH ?? '',
+        // The stdio front's kept answers go to the test's folder, not the user's ~/.cache.
+        XDG_CACHE_HOME: app,
         CONFLUENCE_SITE_URL: printed.CONFLUENCE_SITE_URL as string,
         ATLASSIAN_EMAIL: printed.ATLASSIAN_EMAIL as string,
         ATLASSIAN_API_TOKEN: printed.ATLASSIAN_API_TOKEN as string,

@@ -21,7 +21,7 @@ let loopback: number;
 const app = { clientId: 'mcp-stdio', clientSecret: 'stdio-client-secret-value' };
 
 function env(): Record<string, string> {
-  return { XDG_CONFIG_HOME: home, ATLASSIAN_CLIENT_SECRET: app.clientSecret };
+  return { XDG_CONFIG_HOME: home, XDG_CACHE_HOME: home, ATLASSIAN_CLIENT_SECRET: app.clientSecret };
 }
 
 async function stdioSession() {

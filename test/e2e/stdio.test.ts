@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -9,13 +12,15 @@ import { textOf } from '../support/mcp.js';
 let sandbox: CliProcess;
 let printed: Record<string, string>;
 let adminKey: string;
+const cacheHome = mkdtempSync(join(tmpdir(), 'cmcp-stdio-cache-'));
 
 async function connectStdio(env: Record<string, string>) {
   const stderr: string[] = [];
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI],
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // The stdio front's kept answers go to a folder of this test's, not the user's ~/.cache.
+    env: { PATH: process.env.PATH ?? '', XDG_CACHE_HOME: cacheHome, ...env },
     stderr: 'pipe',
   });
   transport.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
@@ -50,6 +55,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sandbox?.stop();
+  rmSync(cacheHome, { recursive: true, force: true });
 });
 
 describe('confluence-mcp sandbox', () => {
