@@ -196,13 +196,30 @@ export async function buildRuntime(config: Config, log: Logger, options: Runtime
     flow,
     callerAuth,
     metrics,
-    userTag: (userKey) => records.logTag(userKey),
+    userTag: rememberedTags((userKey) => records.logTag(userKey)),
     ready: storeReadiness(store.kind, () => store.get(records.readinessProbe())),
     sharedByUsers: options.mode === 'http',
     close: async () => {
       if (!options.store) await store.close();
     },
   });
+}
+
+/**
+ * Log tags by user key, remembered: the keyed hash is an HMAC, a measurable share of a small call's CPU when done on
+ * every call. At most `max` are kept (all are forgotten when full), so many users cannot grow the map unbounded.
+ */
+export function rememberedTags(tag: (userKey: string) => string, max = 4096): (userKey: string) => string {
+  const tags = new Map<string, string>();
+  return (userKey) => {
+    let known = tags.get(userKey);
+    if (known === undefined) {
+      if (tags.size >= max) tags.clear();
+      known = tag(userKey);
+      tags.set(userKey, known);
+    }
+    return known;
+  };
 }
 
 /** A runtime acting with one given credential for every caller, as the local user (tests and benchmarks). */

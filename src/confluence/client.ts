@@ -10,6 +10,7 @@ import {
   TimeoutError,
 } from './errors/index.js';
 import { errorFromResponse } from './map-error.js';
+import { nodeFetch } from './node-fetch.js';
 import { routeOf, type UpstreamObserver } from './observer.js';
 import type { RateLimitBoard } from './rate-limits.js';
 import { DEFAULT_RETRY_POLICY, isIdempotent, planRetry, type RetryPolicy } from './retry.js';
@@ -25,6 +26,17 @@ async function loadKy(): Promise<Ky> {
     return module;
   });
   return kyLoading;
+}
+
+let sharedFetch: typeof fetch | undefined;
+
+/**
+ * The fetch every client without its own shares (node-fetch.ts): one keep-alive agent per protocol for the whole
+ * process, so users of the same site reuse each other's connections to Atlassian.
+ */
+function defaultFetch(): typeof fetch {
+  sharedFetch ??= nodeFetch();
+  return sharedFetch;
 }
 
 /** Query values; arrays are sent comma-separated (v2's `style: form, explode: false`). */
@@ -111,7 +123,7 @@ export class ConfluenceClient {
       // Retries belong to a layer that knows which requests are idempotent and what the caller's budget is.
       retry: 0,
       headers: { 'user-agent': options.userAgent, accept: 'application/json' },
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      fetch: options.fetch ?? defaultFetch(),
     };
   }
 
@@ -135,7 +147,7 @@ export class ConfluenceClient {
       // Outside the try: a refusal is not an answer from Atlassian to learn from or retry.
       await this.#refuseWhileQuotaSpent(summary, route);
       try {
-        return await this.#attempt<T>(method, path, searchParams, summary, options);
+        return await this.#attempt<T>(method, path, query, summary, options);
       } catch (error) {
         if (error instanceof RateLimitError) await this.#learn(error, route);
         const plan = planRetry(
@@ -183,7 +195,7 @@ export class ConfluenceClient {
   async #attempt<T>(
     method: string,
     path: string,
-    searchParams: URLSearchParams,
+    query: string,
     summary: RequestSummary,
     options: RequestOptions,
   ): Promise<ConfluenceResponse<T>> {
@@ -195,9 +207,9 @@ export class ConfluenceClient {
     try {
       this.#http ??= loadKy().then(({ default: ky }) => ky.create(this.#settings));
       const http = await this.#http;
-      response = await http(path, {
+      // The query goes in the URL, not in ky's searchParams, which would build the Request a second time.
+      response = await http(`${path}${query}`, {
         method,
-        searchParams,
         signal: options.signal,
         headers: { authorization },
         ...(options.json === undefined ? {} : { json: options.json }),

@@ -60,6 +60,9 @@ export function pageIdFromReference(reference: string): string | undefined {
 
 /** The reference as a web URL (http or https), or undefined when it is an id or not a URL at all. */
 export function referenceUrl(reference: string): URL | undefined {
+  // Without a colon there is no scheme, so no URL: most references are ids, and a parse that throws costs a stack
+  // trace on every page read.
+  if (!reference.includes(':')) return undefined;
   try {
     const url = new URL(reference.trim());
     return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;

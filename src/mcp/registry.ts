@@ -98,12 +98,14 @@ export function urlElicitation(url: string, reason: string): UrlElicitationRequi
 /**
  * Registers tools on an MCP server: handlers get parsed arguments and a ready context for the request's caller;
  * a caller who must connect first is asked to (URL elicitation where the client supports it); expected failures
- * come back as `isError` results that say what to do next.
+ * come back as `isError` results that say what to do next. With `only`, just the tools it names are registered (the
+ * list still offers every tool); when it names none of them, all are, so the SDK answers an unknown name as always.
  */
 export function registerTools(
   server: McpServer,
   tools: readonly AnyToolDefinition[],
   runtime: ToolRuntime,
+  only?: ReadonlySet<string>,
 ): void {
   const { sessions, log } = runtime;
 
@@ -161,7 +163,8 @@ export function registerTools(
     };
   }
 
-  for (const tool of tools) {
+  const called = only && tools.filter((tool) => only.has(tool.name));
+  for (const tool of called?.length ? called : tools) {
     const usesConfluence = tool.scopes.length > 0;
     server.registerTool(
       tool.name,

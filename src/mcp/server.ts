@@ -39,8 +39,12 @@ export interface ServerFactory {
   readonly toolCount: number;
   /** Tools whose calls send notifications before their answer: over HTTP they need an SSE stream. */
   readonly notifyingTools: ReadonlySet<string>;
-  /** A new server with the tools registered, connected to `transport`; closing it closes the transport too. */
-  connect(transport: Transport): Promise<McpServer>;
+  /**
+   * A new server with the tools registered, connected to `transport`; closing it closes the transport too. Given the
+   * names of the tools the request calls (`calls`, when it only calls tools), only those are registered: a server
+   * that answers one call needs no other, and registering all of them is most of what building one costs.
+   */
+  connect(transport: Transport, calls?: ReadonlySet<string>): Promise<McpServer>;
 }
 
 /**
@@ -75,7 +79,7 @@ export function createServer(options: ServerOptions): ServerFactory {
   return {
     toolCount: options.tools.length,
     notifyingTools: new Set(options.dynamic ? [ENABLE_TOOLSET] : []),
-    async connect(transport) {
+    async connect(transport, calls) {
       const server = new McpServer(
         { name: PACKAGE.name, version: PACKAGE.version, title: 'Confluence' },
         {
@@ -84,7 +88,7 @@ export function createServer(options: ServerOptions): ServerFactory {
           jsonSchemaValidator: sharedValidator,
         },
       );
-      registerTools(server, options.tools, options);
+      registerTools(server, options.tools, options, calls);
       if (options.dynamic)
         registerDynamicToolsets(server, options.tools, options.dynamic, options.defaultCaller);
       await server.connect(transport);

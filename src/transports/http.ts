@@ -13,7 +13,7 @@ import { BodyBudget } from './http-budget.js';
 import { checkOrigin, isLoopback, originPolicy } from './http-guard.js';
 import { jsonRpcError, RequestError, readJsonBody, sendJson } from './http-io.js';
 import { Drain, OPS_PATHS, type OpsServing, refuseWhileDraining, serveOps } from './http-ops.js';
-import { needsStream } from './response-mode.js';
+import { needsStream, toolsCalledIn } from './response-mode.js';
 
 /** What the HTTP server serves, built once it knows its public URL. */
 export interface HttpServing {
@@ -94,7 +94,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       sessionIdGenerator: undefined,
       enableJsonResponse: !needsStream(body, app.server.notifyingTools),
     });
-    const server = await app.server.connect(transport);
+    const server = await app.server.connect(transport, toolsCalledIn(body));
     res.on('close', () => {
       void transport.close();
       void server.close();

@@ -31,3 +31,18 @@ export function needsStream(body: unknown, notifying: ReadonlySet<string> = new 
   const needs = (m: unknown) => asksForProgress(m) || callsNotifyingTool(m, notifying);
   return Array.isArray(body) ? body.some(needs) : needs(body);
 }
+
+/**
+ * The names of the tools a POST body calls, when every message in it is a `tools/call` naming one; undefined when
+ * it asks anything else (initialize, tools/list, ...), which needs the whole server.
+ */
+export function toolsCalledIn(body: unknown): ReadonlySet<string> | undefined {
+  const names = new Set<string>();
+  for (const message of Array.isArray(body) ? body : [body]) {
+    if (typeof message !== 'object' || message === null) return undefined;
+    const { method, params } = message as { method?: unknown; params?: { name?: unknown } };
+    if (method !== 'tools/call' || typeof params?.name !== 'string') return undefined;
+    names.add(params.name);
+  }
+  return names.size > 0 ? names : undefined;
+}

@@ -1,4 +1,4 @@
-import { HttpResponse, http } from 'msw';
+import { delay, HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { ConfluenceClient, type ConfluenceClientOptions } from '../../src/confluence/client.js';
 import {
@@ -158,10 +158,9 @@ describe('the deadline and cancellation', () => {
       arrived = resolve;
     });
     mockServer.use(
-      http.get(`${SITE}/api/v2/pages/3`, async ({ request }) => {
+      http.get(`${SITE}/api/v2/pages/3`, async () => {
         arrived();
-        await new Promise((resolve) => request.signal.addEventListener('abort', resolve));
-        return HttpResponse.error();
+        await delay('infinite');
       }),
     );
     const call = callSignal(new AbortController().signal, 300);

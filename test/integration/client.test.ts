@@ -1,4 +1,4 @@
-import { HttpResponse, http } from 'msw';
+import { delay, HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { ConfluenceClient } from '../../src/confluence/client.js';
 import { ServerError } from '../../src/confluence/errors/index.js';
@@ -118,11 +118,10 @@ describe('ConfluenceClient', () => {
     const controller = new AbortController();
     const reason = new Error('client cancelled');
     mockServer.use(
-      http.get('https://acme.atlassian.net/wiki/api/v2/pages/1', async ({ request }) => {
+      http.get('https://acme.atlassian.net/wiki/api/v2/pages/1', async () => {
         // The caller cancels while the request is in flight; the answer never comes.
         controller.abort(reason);
-        await new Promise((resolve) => request.signal.addEventListener('abort', resolve));
-        return HttpResponse.json({});
+        await delay('infinite');
       }),
     );
     const client = new ConfluenceClient({

@@ -15,12 +15,20 @@ export const apiTokenAuth: ConfluenceAuth = {
   apiToken: 'test-api-token',
 };
 
-/** A real MCP Client linked in memory to a real server with the given credential and configuration. */
+/**
+ * A real MCP Client linked in memory to a real server with the given credential and configuration; `fetch` replaces
+ * the one its Confluence client sends requests with (to watch them).
+ */
 export async function connectInMemory(
-  options: { auth?: ConfluenceAuth; config?: Record<string, unknown> } = {},
+  options: { auth?: ConfluenceAuth; config?: Record<string, unknown>; fetch?: typeof fetch } = {},
 ) {
   const config: Config = configSchema.parse(options.config ?? {});
-  const { server: factory } = staticRuntime(config, options.auth ?? apiTokenAuth, silentLogger);
+  const { server: factory } = staticRuntime(
+    config,
+    options.auth ?? apiTokenAuth,
+    silentLogger,
+    options.fetch,
+  );
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'test-client', version: '1.0.0' });
   const [server] = await Promise.all([factory.connect(serverTransport), client.connect(clientTransport)]);

@@ -4,6 +4,7 @@ import {
   decodeTinyLink,
   encodeTinyLink,
   pageIdFromReference,
+  referenceUrl,
   urlIsOnSite,
   webUrl,
 } from '../../../src/confluence/links.js';
@@ -92,5 +93,26 @@ describe('urlIsOnSite', () => {
     expect(on('http://127.0.0.1:4000/site/labs/wiki/x/AQ', 'http://127.0.0.1:4000/site/labs')).toBe(true);
     expect(on('http://127.0.0.1:4000/site/labsx/wiki/x/AQ', 'http://127.0.0.1:4000/site/labs')).toBe(false);
     expect(on('http://127.0.0.1:4001/site/labs/wiki', 'http://127.0.0.1:4000/site/labs')).toBe(false);
+  });
+});
+
+describe('referenceUrl', () => {
+  it('takes http and https URLs, space around them trimmed, and nothing else', () => {
+    expect(referenceUrl(' https://acme.atlassian.net/wiki/x/LIQHD ')?.href).toBe(
+      'https://acme.atlassian.net/wiki/x/LIQHD',
+    );
+    expect(referenceUrl('http://localhost:8080/wiki/spaces/ENG/pages/1')?.port).toBe('8080');
+    // A tab inside a URL is dropped by the URL parser, as browsers do.
+    expect(referenceUrl('ht\ttps://acme.atlassian.net/')?.protocol).toBe('https:');
+    for (const notUrl of [
+      '123',
+      'LIQHD',
+      '/wiki/x/LIQHD',
+      'acme.atlassian.net/wiki',
+      'mailto:a@b.c',
+      'https:',
+    ]) {
+      expect(referenceUrl(notUrl), notUrl).toBeUndefined();
+    }
   });
 });

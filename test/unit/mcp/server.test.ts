@@ -1,3 +1,4 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { describe, expect, it } from 'vitest';
@@ -36,5 +37,34 @@ describe('the server factory', () => {
         first._registeredTools[name]?.outputSchema,
       );
     }
+  });
+
+  it('registers only the tools a request calls, yet lists them all and answers an unknown name as before', async () => {
+    const { server: factory } = staticRuntime(configSchema.parse({}), apiTokenAuth, silentLogger);
+    const connected = async (calls?: ReadonlySet<string>) => {
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      const server = await factory.connect(serverSide, calls);
+      const client = new Client({ name: 'test', version: '1' });
+      await client.connect(clientSide);
+      return { server: server as unknown as ServerInternals, client };
+    };
+    const one = await connected(new Set(['confluence_get_connection']));
+    expect(Object.keys(one.server._registeredTools)).toEqual(['confluence_get_connection']);
+    expect((await one.client.listTools()).tools.length).toBe(factory.toolCount);
+    const unknownHere = await one.client.callTool({ name: 'confluence_get_page', arguments: { page: '1' } });
+    expect(unknownHere).toMatchObject({
+      isError: true,
+      content: [{ text: expect.stringMatching(/not found/) }],
+    });
+    await one.client.close();
+
+    const whole = await connected();
+    expect(Object.keys(whole.server._registeredTools).length).toBe(factory.toolCount);
+    const unknown = await connected(new Set(['no_such_tool']));
+    expect(Object.keys(unknown.server._registeredTools).length).toBe(factory.toolCount);
+    const call = { name: 'no_such_tool', arguments: {} };
+    expect(await unknown.client.callTool(call)).toEqual(await whole.client.callTool(call));
+    await whole.client.close();
+    await unknown.client.close();
   });
 });
