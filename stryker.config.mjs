@@ -6,28 +6,13 @@
 // that no test notices is a bug the suite would let ship. The score per file is printed by the clear-text
 // reporter; the run fails below `thresholds.break`.
 
+import { groups } from './test/mutation/groups.mjs';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
-  mutate: [
-    // Who the caller is, the Atlassian connection and its tokens, the encrypted token store and its locks.
-    'src/auth/**/*.ts',
-    // The HTTP and stdio entries: Origin and Host checks, body limits, caller authentication.
-    'src/transports/**/*.ts',
-    // The space bounds and the CQL they are enforced through (cql.ts, or a cql/ folder, once it exists).
-    'tools/space-guard.ts',
-    'tools/search.ts',
-    'src/confluence/cql.ts',
-    'src/confluence/cql-syntax.ts',
-    'src/confluence/cql/**/*.ts',
-    // Edits of a page and the check that an edit loses nothing it did not mean to.
-    'src/content/edit/**/*.ts',
-    'src/content/preservation.ts',
-    // Redaction of secrets in logs.
-    'src/log.ts',
-    // Upstream errors turned into what the user is told to do next.
-    'src/confluence/map-error.ts',
-    'src/confluence/errors/**/*.ts',
-  ],
+  // The code that guards users, listed by group in test/mutation/groups.mjs (`npm run test:mutation` runs a group at a
+  // time; `npx stryker run` runs them all at once).
+  mutate: Object.values(groups).flat(),
   testRunner: 'vitest',
   // Unit, integration, and the end-to-end tests that run the server in this process (see that file for why the
   // others are left out).
