@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   BadRequestError,
   ConflictError,
@@ -259,5 +259,48 @@ describe('errors without an HTTP answer', () => {
     const network = new NetworkError('GET api/v2/pages/1 failed: ECONNRESET', request);
     expect(network).toMatchObject({ name: 'NetworkError', status: undefined, request });
     expect(new TimeoutError('GET api/v2/pages/1 timed out', request).name).toBe('TimeoutError');
+  });
+});
+
+describe('what a 409 and a 429 tell the caller to do', () => {
+  it('reads the current version however Confluence spaces it, so the caller can retry on top of it', () => {
+    const conflict = (body: string) =>
+      (errorFromResponse({ status: 409, headers: new Headers(), body }, request) as ConflictError)
+        .currentVersion;
+    expect(conflict(v2(409, 'Current Version:[7]'))).toBe(7);
+    expect(conflict(v2(409, 'current version:   [8]'))).toBe(8);
+    expect(conflict(v2(409, 'CURRENT VERSION 9'))).toBe(9);
+  });
+
+  it('keeps a reset time up to a day ahead and drops one further off', () => {
+    const now = Date.parse('2026-06-01T12:00:00Z');
+    vi.useFakeTimers({ now, toFake: ['Date'] });
+    try {
+      const resetAt = (reset: string) =>
+        (
+          errorFromResponse(
+            { status: 429, headers: new Headers({ 'x-ratelimit-reset': reset }), body: '' },
+            request,
+          ) as RateLimitError
+        ).resetAt?.toISOString();
+      expect(resetAt('2026-06-01T13:00:00Z')).toBe('2026-06-01T13:00:00.000Z');
+      expect(resetAt('2026-06-02T12:00:00Z')).toBe('2026-06-02T12:00:00.000Z');
+      expect(resetAt('2026-06-02T12:00:01Z')).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('errorDetail, values of the wrong type', () => {
+  it('takes only non-empty strings from a v2 list entry', () => {
+    expect(errorDetail('{"errors":[{"title":42,"detail":"x"},{"title":true,"detail":{}}]}')).toBe('x');
+    expect(errorDetail('{"errors":[{"title":"A","detail":null}]}')).toBe('A');
+    expect(errorDetail('{"errors":[{"title":"A","detail":""}]}')).toBe('A');
+  });
+
+  it('reads JSON null as no detail rather than failing', () => {
+    expect(() => errorDetail('null')).not.toThrow();
+    expect(errorDetail('null')).toBeUndefined();
   });
 });
