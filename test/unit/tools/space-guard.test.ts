@@ -105,6 +105,8 @@ describe('SpaceGuard', () => {
     const requests = mockSpaces({});
     const guard = new SpaceGuard(denyHr, client('https://learn.atlassian.net'));
     guard.learn([{ id: 7, key: 'ENG' }, { id: '8' }, { key: 'OPS' }, {}]);
+    // A later answer that shows the space without its key does not erase what an earlier one said.
+    guard.learn([{ id: '07' }]);
     expect(await guard.allowsSpaceId('7')).toBe(true);
     expect(requests).toEqual([]);
     expect(await guard.allowsSpaceId('8')).toBe(false);
