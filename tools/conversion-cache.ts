@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { LRUCache } from 'lru-cache';
 import type { Page } from '../src/confluence/index.js';
 
@@ -15,11 +16,25 @@ import type { Page } from '../src/confluence/index.js';
  */
 export const CONVERSION_CACHE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * The cache's budget under a heap of `heapLimitBytes`: 64 MiB, or an eighth of the heap when that is smaller. The
+ * image caps old space at 128 MiB (Dockerfile), where a full 64 MiB cache would leave too little room for a few
+ * large pages being converted at once and V8 would end the process.
+ */
+export function conversionCacheBytes(heapLimitBytes: number): number {
+  return Math.min(CONVERSION_CACHE_BYTES, Math.floor(heapLimitBytes / 8));
+}
+
 const cache = new LRUCache<string, string>({
-  maxSize: CONVERSION_CACHE_BYTES,
+  maxSize: conversionCacheBytes(getHeapStatistics().heap_size_limit),
   // UTF-16 strings: two bytes a character, plus the key and the entry's bookkeeping.
   sizeCalculation: (value, key) => 2 * (value.length + key.length) + 100,
 });
+
+/** The byte budget the cache was given in this process. */
+export function conversionCacheBudget(): number {
+  return cache.maxSize;
+}
 
 const inFlight = new Map<string, Promise<string>>();
 
