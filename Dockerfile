@@ -15,7 +15,8 @@ RUN npm run build --silent && npm prune --omit=dev --ignore-scripts --no-audit -
 # Run: Node 22 slim, production dependencies and the build only, as the unprivileged `node` user.
 FROM node:22-slim
 # Memory: under steady load V8 keeps ~180 MiB of heap committed around ~40 MiB of live objects (RSS ~250 MiB); with a
-# young generation of 4 MiB semi-spaces and an old-space limit it collects sooner and stays near 120 MiB. Raise
+# young generation of 4 MiB semi-spaces and an old-space limit it collects sooner and stays near 120 MiB. The bin on
+# this Node would restart itself with these flags (src/start/heap.ts); setting them here skips that restart. Raise
 # --max-old-space-size (override NODE_OPTIONS) if a deployment serves much larger pages or more users per instance.
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=128" \

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { generateEncryptionKey, LOCAL_CALLER } from './auth/index.js';
 import { parseCommandLine } from './command-line.js';
 import { type Config, ConfigError, configJsonSchema, loadConfig } from './config/index.js';
@@ -5,6 +6,7 @@ import { createLogger, type Logger } from './log.js';
 import { PACKAGE } from './paths.js';
 import { listening, PORT_REMEDY, PortInUseError } from './port-in-use.js';
 import { buildRuntime } from './runtime.js';
+import { HEAP_ENV, type HeapContext, keepHeapBecause, SERVER_HEAP_FLAGS } from './start/heap.js';
 import type { StdioFront } from './start/index.js';
 import { isLoopback, runStdio, startHttpServer, startLoopbackConnectServer } from './transports/index.js';
 
@@ -52,6 +54,16 @@ function metricsTokenFrom(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /** Stops on SIGINT/SIGTERM after running `close`. */
+/** Which heap the HTTP server runs in, and why when it is Node's default (src/start/heap.ts). */
+function logHeap(log: Logger): void {
+  const limitMiB = Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024);
+  const execve = (process as { execve?: HeapContext['execve'] }).execve;
+  const kept = keepHeapBecause({ command: 'http', execArgv: process.execArgv, env: process.env, execve });
+  if (process.env[HEAP_ENV] === 'tuned')
+    log.info('heap sized for a server', { limitMiB, flags: SERVER_HEAP_FLAGS, pid: process.pid });
+  else log.info('heap as Node sized it', { limitMiB, why: kept, pid: process.pid });
+}
+
 function onShutdown(log: Logger, close: () => Promise<void>): void {
   let closing = false;
   const stop = (signal: string) => {
@@ -115,6 +127,7 @@ async function main(argv: string[], front: StdioFront | undefined): Promise<void
       onShutdown(log, async () => {
         await running.shutdown(config.limits.shutdownGraceMs);
       });
+      logHeap(log);
       return;
     }
     case 'login': {

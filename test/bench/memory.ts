@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { SERVER_HEAP_FLAGS } from '../../src/start/heap.js';
 import { type Bench, type BenchOptions, type Figure, figure } from './bench.js';
 import { drive, readPage, rssMiB, startFleet } from './fleet.js';
 
@@ -20,29 +21,42 @@ function imageNodeOptions(): string | undefined {
 /**
  * The server's resident memory over many `confluence_get_page` calls by 16 users, sampled every tenth of the run:
  * the figure is the last sample; flat means the last is within 10% of the first (taken after a tenth of the calls,
- * once caches and the heap have settled). Measured twice: with Node's default heap sizing, and with the
- * NODE_OPTIONS the container image sets (a smaller young generation and old-space cap), which is how the fleet
- * recipe runs it.
+ * once caches and the heap have settled). Measured as `confluence-mcp http` starts with no flags given (on Node
+ * 22.15 and later it restarts in place with its server heap, src/start/heap.ts; an older Node keeps its default
+ * heap), then, for comparison, with Node's default heap (CONFLUENCE_MCP_HEAP=off) where the server would have sized
+ * it, or with the NODE_OPTIONS the container image sets where it could not.
  */
 async function benchMemory(options: BenchOptions): Promise<Figure[]> {
+  const restarts = typeof (process as { execve?: unknown }).execve === 'function';
+  const node = `Node ${process.versions.node}`;
+  const started = await memoryOf(
+    options,
+    restarts
+      ? `as confluence-mcp http starts on ${node} (restarted in place with ${SERVER_HEAP_FLAGS.join(' ')})`
+      : `as confluence-mcp http starts on ${node} (default heap: this Node cannot restart in place)`,
+  );
+  if (restarts) {
+    const defaults = await memoryOf(options, "Node's default heap (CONFLUENCE_MCP_HEAP=off)", {
+      CONFLUENCE_MCP_HEAP: 'off',
+    });
+    return [...started, ...defaults.map(({ goal: _goal, meets: _meets, ...row }) => row)];
+  }
   const nodeOptions = imageNodeOptions();
-  const defaults = await memoryOf(options, 'default Node flags');
-  if (!nodeOptions) return defaults;
-  return [...defaults, ...(await memoryOf(options, `as the image runs it (${nodeOptions})`, nodeOptions))];
+  if (!nodeOptions) return started;
+  return [
+    ...started,
+    ...(await memoryOf(options, `as the image runs it (${nodeOptions})`, { NODE_OPTIONS: nodeOptions })),
+  ];
 }
 
 async function memoryOf(
   { quick, print }: BenchOptions,
   how: string,
-  nodeOptions?: string,
+  env?: Record<string, string>,
 ): Promise<Figure[]> {
   const total = callCount(quick);
   const step = Math.max(1, Math.floor(total / 10));
-  const fleet = await startFleet(
-    quick ? 4 : USERS,
-    undefined,
-    nodeOptions ? { NODE_OPTIONS: nodeOptions } : undefined,
-  );
+  const fleet = await startFleet(quick ? 4 : USERS, undefined, env);
   try {
     const samples: { calls: number; mib: number }[] = [{ calls: 0, mib: rssMiB(fleet.serverPid) }];
     for (let done = 0; done < total; done += step) {
