@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log.js';
 import type { ConnectPages } from './connect-pages.js';
 import { checkOrigin, originPolicy } from './http-guard.js';
@@ -13,7 +14,7 @@ export async function startLoopbackConnectServer(
   port: number,
   log: Logger,
   options: { required?: boolean } = {},
-): Promise<{ close(): Promise<void> } | undefined> {
+): Promise<{ port: number; close(): Promise<void> } | undefined> {
   const policy = originPolicy({
     host: '127.0.0.1',
     publicUrl: `http://127.0.0.1:${port}`,
@@ -46,6 +47,7 @@ export async function startLoopbackConnectServer(
     throw error;
   }
   return {
+    port: (server.address() as AddressInfo).port,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
