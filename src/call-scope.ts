@@ -26,6 +26,15 @@ export function currentCallScope(): CallScope | undefined {
   return storage.getStore();
 }
 
+/**
+ * The request id the enclosing request was given, if any: the HTTP transport names one per request (and answers
+ * with it) before MCP sees the request, and a tool call inside it must log under that id, not make another.
+ */
+export function scopedRequestId(): string | undefined {
+  const id = storage.getStore()?.fields.requestId;
+  return typeof id === 'string' ? id : undefined;
+}
+
 // Ids from other systems (gateways, load balancers, tracing) are short tokens: UUIDs, hex, base64url, dotted.
 const SANE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:/+=-]{0,127}$/;
 

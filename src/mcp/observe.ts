@@ -1,7 +1,7 @@
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Caller } from '../auth/index.js';
-import { inCallScope, requestIdFrom } from '../call-scope.js';
+import { inCallScope, requestIdFrom, scopedRequestId } from '../call-scope.js';
 import { isKindedError } from '../error-kind.js';
 import { callerOf } from './context.js';
 
@@ -50,7 +50,8 @@ export function observed<A, R>(
 ): Handler<A, R> {
   return async (args, extra) => {
     const caller = callerOf(extra.authInfo) ?? observing.defaultCaller;
-    const requestId = requestIdFrom(extra.requestInfo?.headers?.['x-request-id']);
+    // The transport's id for the request when it named one (the id its answer carries), else the header's, else new.
+    const requestId = scopedRequestId() ?? requestIdFrom(extra.requestInfo?.headers?.['x-request-id']);
     const user = caller && observing.userTag ? observing.userTag(caller.userKey) : undefined;
     const progressToken = extra._meta?.progressToken;
     let requests = 0;

@@ -118,6 +118,33 @@ describe('request ids', () => {
     for (const id of ids) expect(id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('logs a call under the id its answer names, when the caller sent none or one that was replaced', async () => {
+    for (const headers of [{}, { 'x-request-id': '"}{"level":"error' }] as Record<string, string>[]) {
+      lines.length = 0;
+      const answer = await fetch(http.mcpUrl, {
+        method: 'POST',
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'confluence_list_spaces', arguments: {} },
+        }),
+      });
+      expect(answer.status).toBe(200);
+      await answer.text();
+      const named = answer.headers.get('x-request-id');
+      expect(named).toMatch(/^[0-9a-f-]{36}$/);
+      const upstream = logged().filter((l) => l.msg === 'upstream request');
+      expect(upstream.length).toBeGreaterThan(0);
+      for (const line of upstream) expect(line.requestId).toBe(named);
+    }
+  });
+
   it('answers with the request id, and refuses header text that could forge a log line', async () => {
     const echo = await fetch(http.mcpUrl, { method: 'POST', headers: { 'x-request-id': 'abc-123' } });
     expect(echo.headers.get('x-request-id')).toBe('abc-123');
