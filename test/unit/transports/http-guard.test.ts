@@ -96,3 +96,62 @@ describe('Host and Origin checks', () => {
     ).toBe(403);
   });
 });
+
+describe('the hosts and origins a policy admits', () => {
+  const policyFor = (host: string, extra: { allowedOrigins?: string[] } = {}) =>
+    originPolicy({
+      host,
+      publicUrl: 'https://mcp.acme.example',
+      allowedHosts: [],
+      allowedOrigins: [],
+      ...extra,
+    });
+
+  it('never admits the wildcard address a server listens on as a Host name', () => {
+    expect(checkOrigin(request({ host: '0.0.0.0:3000' }), policyFor('0.0.0.0'))?.status).toBe(403);
+    expect(checkOrigin(request({ host: '[::]:3000' }), policyFor('::'))?.status).toBe(403);
+    expect(checkOrigin(request({ host: '[::]:3000' }), policyFor('[::]'))?.status).toBe(403);
+    expect(policyFor('0.0.0.0').hosts).toEqual(
+      new Set(['localhost', '127.0.0.1', '[::1]', 'mcp.acme.example']),
+    );
+  });
+
+  it('admits the address it listens on, an IPv6 one in brackets as a Host header writes it', () => {
+    expect(checkOrigin(request({ host: '10.0.0.7:3000' }), policyFor('10.0.0.7'))).toBeUndefined();
+    expect(checkOrigin(request({ host: '[fd00::5]:3000' }), policyFor('fd00::5'))).toBeUndefined();
+    expect(checkOrigin(request({ host: 'fd00::5' }), policyFor('fd00::5'))?.status).toBe(403);
+  });
+
+  it('takes configured origins however many slashes end them', () => {
+    const policy = policyFor('0.0.0.0', { allowedOrigins: ['https://gateway.example//'] });
+    expect(
+      checkOrigin(request({ host: 'mcp.acme.example', origin: 'https://gateway.example' }), policy),
+    ).toBeUndefined();
+  });
+
+  it('admits loopback origins only over http or https', () => {
+    const local = policyFor('127.0.0.1');
+    for (const origin of ['xhttp://localhost:1', 'ws://localhost:1', 'file://localhost']) {
+      expect(checkOrigin(request({ host: 'localhost:3000', origin }), local)?.status, origin).toBe(403);
+    }
+    expect(
+      checkOrigin(request({ host: 'localhost:3000', origin: 'https://localhost:1' }), local),
+    ).toBeUndefined();
+  });
+
+  it('says why it refused, and what to configure', () => {
+    const local = policyFor('127.0.0.1');
+    expect(checkOrigin(request({ host: 'evil.example' }), local)?.reason).toBe(
+      'Host not allowed: add it to http.allowedHosts or set http.publicUrl',
+    );
+    expect(checkOrigin(request({ host: 'localhost', origin: 'null' }), local)?.reason).toBe(
+      'Origin not allowed',
+    );
+    expect(checkOrigin(request({ host: 'localhost', origin: 'not a url' }), local)?.reason).toBe(
+      'Origin not allowed',
+    );
+    expect(checkOrigin(request({ host: 'localhost', origin: 'https://evil.example' }), local)?.reason).toBe(
+      'Origin not allowed: add it to http.allowedOrigins',
+    );
+  });
+});
