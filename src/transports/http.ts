@@ -140,9 +140,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // The connect pages' form posts carry their own CSRF token and cookie, so an opaque Origin is theirs to judge.
     const opaqueOriginAllowed = req.method === 'POST' && serving?.flow?.isFormTarget(path) === true;
     const refused = checkOrigin(req, policy, { opaqueOriginAllowed });
-    // One id per request, the caller's when sane: MCP handlers read it from the headers, and the answer carries it.
+    // One id per request, the caller's when sane: the request's scope (below) hands it to MCP handlers, and the
+    // answer carries it.
     const requestId = requestIdFrom(req.headers['x-request-id']);
-    req.headers['x-request-id'] = requestId;
     res.setHeader('x-request-id', requestId);
     if (refused) {
       log.warn('refused request', {

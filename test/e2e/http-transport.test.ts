@@ -54,6 +54,7 @@ async function serve(
     http?: Record<string, unknown>;
     runtime?: (publicUrl: string) => Partial<HttpServing> | Promise<Partial<HttpServing>>;
     log?: Logger;
+    metricsToken?: string;
   } = {},
 ) {
   const config = configSchema.parse({ http: { port: 0, maxBodyBytes: 2048, ...options.http } });
@@ -61,6 +62,7 @@ async function serve(
     http: config.http,
     batch: config.limits,
     log: options.log ?? silentLogger,
+    metricsToken: options.metricsToken,
     build: async (publicUrl) => ({
       ...staticRuntime(config, undefined, silentLogger),
       ...(await options.runtime?.(publicUrl)),
@@ -839,5 +841,59 @@ describe('HTTP transport: dynamic toolsets', () => {
     expect(events.map((e) => e.method ?? 'result')).toEqual(['notifications/tools/list_changed', 'result']);
     expect(await listed('named')).toContain('confluence_search');
     expect(await listed('bare')).toEqual(['confluence_list_toolsets', 'confluence_enable_toolset']);
+  });
+});
+
+describe('HTTP transport: the operator’s endpoints and the connect form beside /mcp', () => {
+  const ops = {
+    ready: async () => true,
+    metrics: { render: async () => ({ contentType: 'text/plain', body: 'up 1\n' }) },
+  };
+
+  it('serves /healthz, /readyz and /metrics to GET and HEAD only; a POST to them is not found', async () => {
+    const token = 'metrics-token-0123456789';
+    const http = await serve({ metricsToken: token, runtime: () => ({ ops }) });
+    const auth = { authorization: `Bearer ${token}` };
+    for (const path of ['/healthz', '/readyz', '/metrics']) {
+      expect((await send(`${http.url}${path}`, { method: 'GET', headers: auth })).status, path).toBe(200);
+      const head = await send(`${http.url}${path}`, { method: 'HEAD', headers: auth });
+      expect([head.status, head.text], path).toEqual([200, '']);
+      const posted = await send(`${http.url}${path}`, {
+        method: 'POST',
+        headers: { ...json, ...auth },
+        chunks: ['{}'],
+      });
+      expect(posted.status, path).toBe(404);
+      expect(posted.json(), path).toMatchObject({
+        error: { message: 'Not found: the MCP endpoint is /mcp' },
+      });
+    }
+    expect((await send(`${http.url}/metrics`, { method: 'GET', headers: auth })).text).toBe('up 1\n');
+  });
+
+  it('lets an opaque Origin reach only a POST to the connect pages’ own form', async () => {
+    const seen: string[] = [];
+    const flow = {
+      handles: (path: string) => path.startsWith('/connect/'),
+      isFormTarget: (path: string) => path === '/connect/form',
+      handle: async (
+        req: import('node:http').IncomingMessage,
+        res: import('node:http').ServerResponse,
+        path: string,
+      ) => {
+        seen.push(`${req.method} ${path}`);
+        res.writeHead(200, { 'content-type': 'text/html' }).end('ok');
+      },
+    } as unknown as ConnectFlow;
+    const http = await serve({ runtime: () => ({ flow }) });
+    const opaque = { origin: 'null' };
+    expect((await send(`${http.url}/connect/form`, { method: 'POST', headers: opaque })).status).toBe(200);
+    expect((await send(`${http.url}/connect/form`, { method: 'GET', headers: opaque })).status).toBe(403);
+    expect((await send(`${http.url}/connect/other`, { method: 'POST', headers: opaque })).status).toBe(403);
+    expect(
+      (await send(http.mcpUrl, { headers: { ...json, ...opaque }, chunks: [JSON.stringify(INITIALIZE)] }))
+        .status,
+    ).toBe(403);
+    expect(seen).toEqual(['POST /connect/form']);
   });
 });

@@ -65,4 +65,23 @@ describe('stdio transport', () => {
     terminal.stdin.end();
     await expect(served).resolves.toBeUndefined();
   });
+
+  it('stops when the transport closes itself: a line of more than 10 MiB without its newline ends the session', async () => {
+    const terminal = fakeTerminal();
+    const { server } = staticRuntime(
+      configSchema.parse({}),
+      apiTokenAuth,
+      createLogger('error', {}, () => {}),
+    );
+    const served = runStdio(
+      server,
+      createLogger('error', {}, () => {}),
+    );
+    terminal.send({ jsonrpc: '2.0', id: 1, method: 'ping' });
+    expect(await terminal.nextMessage()).toMatchObject({ id: 1, result: {} });
+    // stdin stays open: only the transport's own close can end the session.
+    terminal.stdin.write(Buffer.alloc(10 * 1024 * 1024 + 1, 'x'));
+    await expect(served).resolves.toBeUndefined();
+    expect(terminal.stdin.writableEnded).toBe(false);
+  });
 });
