@@ -14,7 +14,7 @@ export async function startLoopbackConnectServer(
   port: number,
   log: Logger,
   options: { required?: boolean } = {},
-): Promise<{ port: number; close(): Promise<void> } | undefined> {
+): Promise<{ address: string; port: number; close(): Promise<void> } | undefined> {
   const policy = originPolicy({
     host: '127.0.0.1',
     publicUrl: `http://127.0.0.1:${port}`,
@@ -47,6 +47,7 @@ export async function startLoopbackConnectServer(
     throw error;
   }
   return {
+    address: (server.address() as AddressInfo).address,
     port: (server.address() as AddressInfo).port,
     close: async () => {
       server.closeAllConnections();

@@ -63,6 +63,8 @@ describe('the loopback connect server', () => {
     const server = await start(flow, logCapture().log);
     const port = server?.port ?? 0;
     expect(port).toBeGreaterThan(0);
+    // Only this machine can reach it.
+    expect(server?.address).toBe('127.0.0.1');
     const page = await send(port, '/callback?code=c&state=s', { headers: { host: `127.0.0.1:${port}` } });
     expect(page).toEqual({ status: 200, text: '<p>page /callback</p>' });
     const other = await send(port, '/mcp', { headers: { host: `localhost:${port}` } });
@@ -80,6 +82,14 @@ describe('the loopback connect server', () => {
     const foreign = await send(port, '/connect/x', { headers: { ...host, origin: 'https://evil.example' } });
     expect(foreign.status).toBe(403);
     expect(seen).toEqual([]);
+  });
+
+  it('takes pages opened from another local port (a browser on localhost), as a loopback server may', async () => {
+    const { flow, seen } = pages();
+    const port = (await start(flow, logCapture().log))?.port ?? 0;
+    const local = { host: `127.0.0.1:${port}`, origin: 'http://localhost:6274' };
+    expect((await send(port, '/connect/x', { headers: local })).status).toBe(200);
+    expect(seen).toEqual(['GET /connect/x']);
   });
 
   it('lets an opaque Origin through only for a POST of the pages’ own form', async () => {

@@ -90,9 +90,10 @@ describe('draining', () => {
     expect(res.shouldKeepAlive).toBe(false);
     expect(sent.status).toBe(503);
     expect(sent.headers).toMatchObject({ connection: 'close', 'retry-after': '1' });
-    expect(JSON.parse(sent.body ?? '').error.message).toBe(
-      'This instance is shutting down; retry on another',
-    );
+    expect(JSON.parse(sent.body ?? '').error).toEqual({
+      code: -32000,
+      message: 'This instance is shutting down; retry on another',
+    });
   });
 });
 
@@ -143,6 +144,8 @@ describe('the operator’s endpoints', () => {
       undefined,
       '',
       `Basic ${token}`,
+      `xBearer ${token}`,
+      `Basic Bearer ${token}`,
       `Bearer ${token}x`,
       `Bearer ${token.slice(1)}`,
       'Bearer ',
@@ -150,8 +153,13 @@ describe('the operator’s endpoints', () => {
       const { res, sent } = response();
       await serveOps(request('GET', header), res, '/metrics', ops(true), new Drain(), token);
       expect(sent.status, String(header)).toBe(401);
-      expect(sent.headers?.['www-authenticate']).toBe('Bearer realm="metrics"');
-      expect(sent.body).not.toContain('calls_total');
+      expect(sent.headers).toEqual({
+        'www-authenticate': 'Bearer realm="metrics"',
+        'content-type': 'application/json',
+      });
+      expect(JSON.parse(sent.body ?? '')).toEqual({
+        error: 'Metrics need the bearer token in CONFLUENCE_MCP_METRICS_TOKEN.',
+      });
     }
     const { res, sent } = response();
     await serveOps(request('GET', `bearer ${token}`), res, '/metrics', ops(true), new Drain(), token);
