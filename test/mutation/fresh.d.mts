@@ -12,3 +12,9 @@ export function staleness(
   patterns: string[],
   root?: string,
 ): string[];
+
+export function withFilesWithoutMutants<R extends { files: Record<string, unknown> }>(
+  report: R,
+  patterns: string[],
+  root?: string,
+): R;

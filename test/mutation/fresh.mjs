@@ -40,3 +40,16 @@ export function staleness(report, patterns, root = '.') {
   }
   return reasons;
 }
+
+/**
+ * `report` with an empty entry for every file the patterns name that Stryker left out because it holds nothing to
+ * mutate (a barrel of exports, an interface), so that a later check knows those files were seen and can tell when
+ * they change.
+ */
+export function withFilesWithoutMutants(report, patterns, root = '.') {
+  const files = { ...report.files };
+  for (const file of patterns.flatMap((p) => filesOf(p, root))) {
+    files[file] ??= { language: 'typescript', source: readFileSync(join(root, file), 'utf8'), mutants: [] };
+  }
+  return { ...report, files };
+}

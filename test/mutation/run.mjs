@@ -12,12 +12,12 @@
 //
 // Exits 1 if a run scores under the threshold in stryker.config.mjs or fails.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import config from '../../stryker.config.mjs';
-import { staleness } from './fresh.mjs';
+import { staleness, withFilesWithoutMutants } from './fresh.mjs';
 import { groups, partFile } from './groups.mjs';
 import { score } from './merge-reports.mjs';
 
@@ -82,6 +82,11 @@ if (values.kept) {
   for (const name of chosen) {
     process.stdout.write(`\nmutation testing: group ${name} (${groups[name].join(', ')})\n`);
     if (stryker(groups[name], partFile(name)) !== 0) failed.push(name);
+    const part = join(root, partFile(name));
+    if (existsSync(part)) {
+      const report = withFilesWithoutMutants(JSON.parse(readFileSync(part, 'utf8')), groups[name], root);
+      writeFileSync(part, `${JSON.stringify(report, null, 2)}\n`);
+    }
     if (!withResults.includes(name) && existsSync(join(root, partFile(name)))) withResults.push(name);
   }
   merge();

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { filesOf, staleness } from '../../mutation/fresh.mjs';
+import { filesOf, staleness, withFilesWithoutMutants } from '../../mutation/fresh.mjs';
 
 function project(files: Record<string, string>) {
   const root = mkdtempSync(join(tmpdir(), 'cmcp-fresh-'));
@@ -47,5 +47,16 @@ describe('whether committed mutation results are current', () => {
     expect(staleness(testGone, ['src/a/**/*.ts'], root)).toEqual(['t/gone.test.ts changed']);
     const testChanged = { ...report, testFiles: { 't/x.test.ts': { source: 'tx old', tests: [] } } };
     expect(staleness(testChanged, ['src/a/**/*.ts'], root)).toEqual(['t/x.test.ts changed']);
+  });
+
+  it('records the files with nothing to mutate, so they count as seen until they change', () => {
+    const withB = withFilesWithoutMutants(report, ['src/a/**/*.ts', 'src/b.ts'], root);
+    expect((withB.files as Record<string, unknown>)['src/b.ts']).toEqual({
+      language: 'typescript',
+      source: 'b',
+      mutants: [],
+    });
+    expect(withB.files['src/a/x.ts']).toBe(report.files['src/a/x.ts']);
+    expect(staleness(withB, ['src/a/**/*.ts', 'src/b.ts'], root)).toEqual([]);
   });
 });
