@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseCommandLine } from './command-line.js';
-import { type HeapContext, tuneServerHeap } from './start/heap.js';
+import { thisProcess, tuneServerHeap } from './start/heap.js';
 import { openStdioFront, type StdioFront } from './start/index.js';
 
 // The bin's first module imports only what the stdio front needs: plain `confluence-mcp [stdio]` opens the front,
@@ -35,14 +35,7 @@ function commandOf(args: string[]): string | undefined {
 // `confluence-mcp http` restarts in place with a smaller heap where Node can (src/start/heap.ts); this returns when
 // it does not.
 const command = commandOf(argv);
-if (command === 'http') {
-  const execve = (process as { execve?: HeapContext['execve'] }).execve?.bind(process);
-  tuneServerHeap(
-    { command, execArgv: process.execArgv, env: process.env, execve },
-    process.argv,
-    process.execPath,
-  );
-}
+if (command === 'http') tuneServerHeap(thisProcess(command), process.argv, process.execPath);
 
 const front = frontFor(argv);
 await front?.loadNow;

@@ -6,7 +6,7 @@ import { createLogger, type Logger } from './log.js';
 import { PACKAGE } from './paths.js';
 import { listening, PORT_REMEDY, PortInUseError } from './port-in-use.js';
 import { buildRuntime } from './runtime.js';
-import { HEAP_ENV, type HeapContext, keepHeapBecause, SERVER_HEAP_FLAGS } from './start/heap.js';
+import { HEAP_ENV, keepHeapBecause, SERVER_HEAP_FLAGS, thisProcess } from './start/heap.js';
 import type { StdioFront } from './start/index.js';
 import { isLoopback, runStdio, startHttpServer, startLoopbackConnectServer } from './transports/index.js';
 
@@ -53,16 +53,20 @@ function metricsTokenFrom(env: NodeJS.ProcessEnv): string | undefined {
   return token;
 }
 
-/** Stops on SIGINT/SIGTERM after running `close`. */
 /** Which heap the HTTP server runs in, and why when it is Node's default (src/start/heap.ts). */
 function logHeap(log: Logger): void {
   const limitMiB = Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024);
-  const execve = (process as { execve?: HeapContext['execve'] }).execve;
-  const kept = keepHeapBecause({ command: 'http', execArgv: process.execArgv, env: process.env, execve });
   if (process.env[HEAP_ENV] === 'tuned')
     log.info('heap sized for a server', { limitMiB, flags: SERVER_HEAP_FLAGS, pid: process.pid });
-  else log.info('heap as Node sized it', { limitMiB, why: kept, pid: process.pid });
+  else
+    log.info('heap as Node sized it', {
+      limitMiB,
+      why: keepHeapBecause(thisProcess('http')),
+      pid: process.pid,
+    });
 }
+
+/** Stops on SIGINT/SIGTERM after running `close`. */
 
 function onShutdown(log: Logger, close: () => Promise<void>): void {
   let closing = false;

@@ -24,6 +24,12 @@ export interface HeapContext {
   execve: ((file: string, args?: readonly string[], env?: NodeJS.ProcessEnv) => never) | undefined;
 }
 
+/** This process's context for `command`, with `process.execve` where the runtime has it. */
+export function thisProcess(command: string): HeapContext {
+  const execve = (process as { execve?: HeapContext['execve'] }).execve?.bind(process);
+  return { command, execArgv: process.execArgv, env: process.env, execve };
+}
+
 /** Why the server keeps the heap it has, or undefined when it should restart with SERVER_HEAP_FLAGS. */
 export function keepHeapBecause({ command, execArgv, env, execve }: HeapContext): string | undefined {
   if (command !== 'http') return 'only the HTTP server is tuned';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SERVER_HEAP_FLAGS } from '../../src/start/heap.js';
+import { SERVER_HEAP_FLAGS, thisProcess } from '../../src/start/heap.js';
 import { type Bench, type BenchOptions, type Figure, figure } from './bench.js';
 import { drive, readPage, rssMiB, startFleet } from './fleet.js';
 
@@ -27,7 +27,7 @@ function imageNodeOptions(): string | undefined {
  * it, or with the NODE_OPTIONS the container image sets where it could not.
  */
 async function benchMemory(options: BenchOptions): Promise<Figure[]> {
-  const restarts = typeof (process as { execve?: unknown }).execve === 'function';
+  const restarts = thisProcess('http').execve !== undefined;
   const node = `Node ${process.versions.node}`;
   const started = await memoryOf(
     options,
