@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type RedisClientType } from '@keyv/redis';
@@ -120,6 +122,66 @@ export interface RedisServerProcess {
 }
 
 /**
+ * Where each test-started redis-server is recorded (`<redis pid>-<owner pid>`), so one whose test worker was killed
+ * outright (SIGKILL, as Stryker ends a runner that timed out) is not left behind, perhaps SIGSTOPped by a test that
+ * paused it: a process-exit hook does not run then.
+ */
+const OWNED_DIR = join(tmpdir(), 'confluence-mcp-test-redis');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Kills the recorded redis-servers whose owner has exited; returns their pids. */
+export function reapOrphanedRedisServers(): number[] {
+  let names: string[];
+  try {
+    names = readdirSync(OWNED_DIR);
+  } catch {
+    return [];
+  }
+  const reaped: number[] = [];
+  for (const name of names) {
+    const match = /^(\d+)-(\d+)$/.exec(name);
+    if (!match) continue;
+    const [redisPid, ownerPid] = [Number(match[1]), Number(match[2])];
+    if (alive(ownerPid)) continue;
+    // The pid may have been reused since: only a redis-server started with the recorded port is ended.
+    const recorded = readFileSync(join(OWNED_DIR, name), 'utf8');
+    if (
+      alive(redisPid) &&
+      commandLineOf(redisPid).startsWith('redis-server') &&
+      commandLineOf(redisPid).includes(recorded)
+    ) {
+      process.kill(redisPid, 'SIGKILL');
+      reaped.push(redisPid);
+    }
+    rmSync(join(OWNED_DIR, name), { force: true });
+  }
+  return reaped;
+}
+
+function recordOwned(child: ChildProcess, port: number): () => void {
+  const file = join(OWNED_DIR, `${child.pid}-${process.pid}`);
+  mkdirSync(OWNED_DIR, { recursive: true });
+  writeFileSync(file, `:${port}`);
+  return () => rmSync(file, { force: true });
+}
+
+/**
  * Spawns `redis-server` on `port` with its data in `dir` (append-only, fsync on every write), optionally with a
  * password and extra args (`--cluster-enabled yes`...). Callers kill() it in afterAll.
  */
@@ -161,12 +223,18 @@ export function redisServer(
     resume: () => child?.kill('SIGCONT'),
     async start() {
       if (child) throw new Error(`redis-server on ${port} is already running`);
+      reapOrphanedRedisServers();
       const started = spawn('redis-server', args, { stdio: 'ignore' });
       child = started;
-      // If the test worker dies before afterAll, do not leave a redis-server behind.
+      // If the test worker dies before afterAll, do not leave a redis-server behind: an exit hook for an orderly end,
+      // and a record the next start reaps for a worker killed outright.
+      const forget = started.pid === undefined ? () => {} : recordOwned(started, port);
       const reap = () => started.kill('SIGKILL');
       process.once('exit', reap);
-      started.once('exit', () => process.off('exit', reap));
+      started.once('exit', () => {
+        process.off('exit', reap);
+        forget();
+      });
       const failed = new Promise<never>((_, reject) => {
         started.once('error', (error) => reject(new Error(`cannot start redis-server: ${error.message}`)));
         started.once('exit', (code) => reject(new Error(`redis-server on ${port} exited with ${code}`)));
