@@ -9,10 +9,23 @@ import { openStdioFront, type StdioFront } from './start/index.js';
 
 const argv = process.argv.slice(2);
 
-function frontFor(args: string[]): StdioFront | undefined {
+/** The command line parsed once for both decisions below; undefined when it does not parse (the commands say why). */
+function parsed(args: string[]): ReturnType<typeof parseCommandLine> | undefined {
   try {
-    const { values, positionals, command } = parseCommandLine(args);
-    if (command !== 'stdio' || positionals.length > 1 || values.help || values.version) return undefined;
+    return parseCommandLine(args);
+  } catch {
+    return undefined;
+  }
+}
+
+function frontFor(
+  args: string[],
+  line: ReturnType<typeof parseCommandLine> | undefined,
+): StdioFront | undefined {
+  if (!line) return undefined;
+  const { values, positionals, command } = line;
+  if (command !== 'stdio' || positionals.length > 1 || values.help || values.version) return undefined;
+  try {
     return openStdioFront({
       argv: args,
       configFile: values.config,
@@ -24,20 +37,12 @@ function frontFor(args: string[]): StdioFront | undefined {
   }
 }
 
-function commandOf(args: string[]): string | undefined {
-  try {
-    return parseCommandLine(args).command;
-  } catch {
-    return undefined;
-  }
-}
-
+const line = parsed(argv);
 // `confluence-mcp http` restarts in place with a smaller heap where Node can (src/start/heap.ts); this returns when
 // it does not.
-const command = commandOf(argv);
-if (command === 'http') tuneServerHeap(thisProcess(command), process.argv, process.execPath);
+if (line?.command === 'http') tuneServerHeap(thisProcess(line.command), process.argv, process.execPath);
 
-const front = frontFor(argv);
+const front = frontFor(argv, line);
 await front?.loadNow;
 const { runCommand } = await import('./commands.js');
 runCommand(argv, front);
