@@ -6,8 +6,9 @@ import { defineConfig } from 'vitest/config';
 // process, so those tests can never see a mutant; running them would only slow every mutant's test run. A file that
 // merely imports a helper from support/oauth-server.js (its MCP client) but serves in this process stays in.
 const spawnsAProcess = /\b(startCli|startOAuthServer|packageBin|execFile|spawn)\(|'dist'|dist\//;
-// Load tests: minutes of calls each, and what they guard is pinned by faster tests.
-const loadTests = new Set(['soak.test.ts', 'quota-fleet.test.ts']);
+// Load tests: minutes of calls each, or rounds of megabyte conversions (isolation-memory: memory stays flat), and
+// what they guard is pinned by faster tests. Run against a mutant, such a test mostly times out.
+const loadTests = new Set(['soak.test.ts', 'quota-fleet.test.ts', 'isolation-memory.test.ts']);
 const e2eDir = 'test/e2e';
 const inProcessE2e = readdirSync(e2eDir)
   .filter((name) => name.endsWith('.test.ts') && !loadTests.has(name))
