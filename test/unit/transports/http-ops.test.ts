@@ -60,7 +60,8 @@ describe('draining', () => {
       finished = value;
     });
     a.close();
-    await Promise.resolve();
+    // Past every microtask the first close could have resolved the drain through.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(finished).toBeUndefined();
     b.close();
     await draining;
