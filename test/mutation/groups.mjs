@@ -20,7 +20,11 @@ export const groups = {
   // Edits of a page, in three groups: their tests are the conversion suites (corpus, fidelity, property-based), about
   // 15 s a mutant, so all 1,530 mutants at once would take some two hours on two cores.
   // Markdown edits applied to the stored page, placeholders checked, and what cannot be edited found.
-  'content-edit-apply': ['src/content/edit/apply.ts', 'src/content/edit/detect.ts', 'src/content/edit/editable.ts'],
+  'content-edit-apply': [
+    'src/content/edit/apply.ts',
+    'src/content/edit/detect.ts',
+    'src/content/edit/editable.ts',
+  ],
   // Which constructs Markdown would lose.
   'content-edit-lossy': ['src/content/edit/lossy.ts'],
   // Edited Markdown spliced back around what it could not hold.
