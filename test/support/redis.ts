@@ -159,13 +159,16 @@ export function reapOrphanedRedisServers(): number[] {
     if (!match) continue;
     const [redisPid, ownerPid] = [Number(match[1]), Number(match[2])];
     if (alive(ownerPid)) continue;
-    // The pid may have been reused since: only a redis-server started with the recorded port is ended.
-    const recorded = readFileSync(join(OWNED_DIR, name), 'utf8');
-    if (
-      alive(redisPid) &&
-      commandLineOf(redisPid).startsWith('redis-server') &&
-      commandLineOf(redisPid).includes(recorded)
-    ) {
+    let port: string;
+    try {
+      port = readFileSync(join(OWNED_DIR, name), 'utf8');
+    } catch {
+      continue; // Another worker reaped it first.
+    }
+    // The pid may have been reused since: only a redis-server still listening on the recorded port is ended (its
+    // process title is `redis-server 127.0.0.1:<port>`).
+    const title = commandLineOf(redisPid).replace(/[\s\0]+$/, '');
+    if (alive(redisPid) && title.startsWith('redis-server ') && title.endsWith(port)) {
       process.kill(redisPid, 'SIGKILL');
       reaped.push(redisPid);
     }
