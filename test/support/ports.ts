@@ -31,7 +31,8 @@ function ephemeralStart(): number {
 
 const HIGHEST = ephemeralStart() - 1;
 
-function processIsGone(pid: number): boolean {
+/** Whether no process has `pid` any more (one we may not signal still counts as there). */
+export function processIsGone(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return false;

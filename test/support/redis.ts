@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type RedisClientType } from '@keyv/redis';
-import { reservePort } from './ports.js';
+import { processIsGone, reservePort } from './ports.js';
 import { describeRequiring } from './requires.js';
 
 /** The Redis the integration tests use: REDIS_URL, or the local default. */
@@ -128,15 +128,6 @@ export interface RedisServerProcess {
  */
 const OWNED_DIR = join(tmpdir(), 'confluence-mcp-test-redis');
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function commandLineOf(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
@@ -158,7 +149,7 @@ export function reapOrphanedRedisServers(): number[] {
     const match = /^(\d+)-(\d+)$/.exec(name);
     if (!match) continue;
     const [redisPid, ownerPid] = [Number(match[1]), Number(match[2])];
-    if (alive(ownerPid)) continue;
+    if (!processIsGone(ownerPid)) continue;
     let port: string;
     try {
       port = readFileSync(join(OWNED_DIR, name), 'utf8');
@@ -168,7 +159,7 @@ export function reapOrphanedRedisServers(): number[] {
     // The pid may have been reused since: only a redis-server still listening on the recorded port is ended (its
     // process title is `redis-server 127.0.0.1:<port>`).
     const title = commandLineOf(redisPid).replace(/[\s\0]+$/, '');
-    if (alive(redisPid) && title.startsWith('redis-server ') && title.endsWith(port)) {
+    if (!processIsGone(redisPid) && title.startsWith('redis-server ') && title.endsWith(port)) {
       process.kill(redisPid, 'SIGKILL');
       reaped.push(redisPid);
     }
