@@ -80,6 +80,7 @@ describe('a refused edit', () => {
     const message = refusal(applyEditedMarkdown(`${markdown}\n\n${made.join('\n\n')}`, preserved));
     const quoted = [...message.matchAll(/"(confluence-keep 9\d[^"]*)"/g)].map((m) => m[1]);
     expect(quoted).toEqual([90, 91, 92, 93, 94].map((id) => `confluence-keep ${id}: ${label}`.slice(0, 60)));
+    expect(message).toContain(`damaged or unknown: ${quoted.map((text) => `"${text}"`).join(', ')}; copy`);
     expect(message).toMatch(/; copy them exactly as given\.$/);
   });
 
@@ -186,6 +187,15 @@ describe('content nested deeper than Markdown can carry', () => {
     ]);
     expect([...preserved.values()]).toEqual(['<blockquote>\n<p>deep</p>\n</blockquote>']);
     expect(markdown).toMatch(/> <!-- confluence-keep 1: content nested deeper than Markdown can carry -->$/);
+    expect(saved(applyEditedMarkdown(markdown, preserved))).toBe(storage);
+  });
+
+  it('is listed once, not construct by construct, when what it keeps holds macros', () => {
+    const storage = nested(100).replace('<p>deep</p>', `<p>deep ${jira}</p>${anchor}`);
+    const { markdown, constructs, preserved } = storageToEditableMarkdown(storage);
+    expect(constructs.map(({ kind }) => kind)).toEqual(['deep-nesting']);
+    expect(preserved.size).toBe(1);
+    expect(markdown).not.toContain('jira');
     expect(saved(applyEditedMarkdown(markdown, preserved))).toBe(storage);
   });
 });
