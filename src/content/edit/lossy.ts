@@ -71,19 +71,21 @@ const MARKER_NAMES = new Set(
     .map(([name]) => name),
 );
 
-/** What of a code or noformat macro its fenced form would lose, or undefined when it keeps everything. */
-function codeLossy(name: string, macro: SourceElement, params: readonly Parameter[]): string | undefined {
+/** True when a code or noformat macro's fenced form would lose something of it. */
+function codeLoses(name: string, macro: SourceElement, params: readonly Parameter[]): boolean {
   const plain = childElements(macro, 'ac:plain-text-body')[0];
-  if (plain === undefined && childElements(macro, 'ac:rich-text-body').length > 0) return 'a rich-text body';
+  // A rich-text body has no fenced form.
+  if (plain === undefined && childElements(macro, 'ac:rich-text-body').length > 0) return true;
   // Markdown reads a carriage return as a line ending.
-  if (plain?.children.some((node) => node.type === 'text' && node.text.includes('\r')))
-    return 'carriage returns';
+  if (plain?.children.some((node) => node.type === 'text' && node.text.includes('\r'))) return true;
   for (const param of params) {
-    if (param.structured || /["`\n]/.test(param.value)) return `parameter ${param.name || 'language'}`;
+    // A parameter holding elements, or characters the info string cannot carry.
+    if (param.structured || /["`\n]/.test(param.value)) return true;
+    // The info string holds a language only when it is one word, and noformat has none.
     const isLanguage = param.name === 'language' || param.name === '';
-    if (isLanguage && (name === 'noformat' || /[\s=]/.test(param.value))) return 'its language';
+    if (isLanguage && (name === 'noformat' || /[\s=]/.test(param.value))) return true;
   }
-  return undefined;
+  return false;
 }
 
 /** Why a macro's Markdown form loses something, as a classification, or undefined when it loses nothing. */
@@ -97,8 +99,9 @@ function classifyMacro(macro: SourceElement): Classification | undefined {
       ? { kind, description, keep: 'whole' }
       : { kind, description, keep: 'wrap', body: rich };
   if (name === 'code' || name === 'noformat') {
-    const reason = codeLossy(name, macro, params);
-    return reason === undefined ? undefined : { kind: 'macro-parameters', description, keep: 'whole' };
+    return codeLoses(name, macro, params)
+      ? { kind: 'macro-parameters', description, keep: 'whole' }
+      : undefined;
   }
   if (name === 'status')
     return onlyParameters(params, STATUS)
@@ -172,7 +175,7 @@ function classifyEmoticon(emoticon: SourceElement): Classification | undefined {
   ) {
     return undefined;
   }
-  return { kind: 'emoticon', description: `emoticon ${name || fallback}`, keep: 'whole' };
+  return { kind: 'emoticon', description: `emoticon ${name || fallback}`.trim(), keep: 'whole' };
 }
 
 function classifyTime(time: SourceElement): Classification | undefined {
