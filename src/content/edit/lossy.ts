@@ -1,6 +1,6 @@
 import { childElements, describedText } from '../dom.js';
 import { EMOTICONS } from '../emoticons.js';
-import { ALERTS, FILE_VIEWERS, MARKER_PARAMETERS, MARKERS, TRANSPARENT } from '../macro-forms.js';
+import { ALERTS, FILE_VIEWERS, MARKER_PARAMETERS, MARKERS } from '../macro-forms.js';
 import type { SourceElement } from '../parse.js';
 
 /** What kind of thing Markdown cannot carry. */
@@ -122,7 +122,8 @@ function classifyMacro(macro: SourceElement): Classification | undefined {
   if (name === 'anchor')
     return { kind: 'anchor', description: `anchor ${params[0]?.value ?? ''}`.trim(), keep: 'whole' };
   if (FILE_VIEWERS.has(name)) return { kind: 'macro', description, keep: 'whole' };
-  if (TRANSPARENT.has(name) || name === 'panel') return wrapOrWhole('macro');
+  // Any other macro (a panel, a layout-like container, one this converter does not know) keeps its markup around
+  // its body, which stays editable, or is kept whole when it has none.
   return wrapOrWhole('macro');
 }
 
@@ -136,8 +137,8 @@ const LINK_TARGETS = new Set([
 ]);
 
 function classifyLink(link: SourceElement): Classification | undefined {
-  const target = link.children.find((node) => node.type === 'element' && node.name.startsWith('ri:'));
-  if (target === undefined || target.type !== 'element') return undefined;
+  const target = childElements(link).find((child) => child.name.startsWith('ri:'));
+  if (target === undefined) return undefined;
   if (target.name === 'ri:user') {
     if (target.attrs['ri:account-id']) return undefined;
     return { kind: 'mention', description: 'mention of a user without an account id', keep: 'whole' };

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { classify } from '../../../src/content/edit/lossy.js';
+import { MAX_DEPTH, parseStorage } from '../../../src/content/parse.js';
 import { storageToEditableMarkdown } from '../../../src/content/preservation.js';
 
 // What a model is told before it edits: each construct Markdown cannot carry, once, by kind and description.
@@ -45,12 +47,38 @@ describe('a construct kept whole', () => {
     [`<p><math><mi>${font}</mi></math></p>`, 'unknown-element'],
     [`<p><svg><text>${font}</text></svg></p>`, 'unknown-element'],
     [`<ac:unknown>${font}</ac:unknown>`, 'unknown-element'],
+    [`<p><ac:placeholder>Type ${font}</ac:placeholder></p>`, 'placeholder'],
+    [m('view-file', `${p('name', 'a.pdf')}<ac:rich-text-body><p>${font}</p></ac:rich-text-body>`), 'macro'],
   ];
 
   it.each(cases)('is listed once, not with what it holds: %s', (storage, kind) => {
     const { constructs, preserved } = storageToEditableMarkdown(storage);
     expect(constructs.map((construct) => construct.kind)).toEqual([kind]);
     expect(preserved.size).toBe(1);
+  });
+});
+
+describe('a macro kept around its editable body', () => {
+  it('is listed once, though its parameters hold formatting, and its body is Markdown', () => {
+    const storage = m('mystery', `${p('a', font)}<ac:rich-text-body><p>in</p></ac:rich-text-body>`);
+    const { constructs, preserved, markdown } = storageToEditableMarkdown(storage);
+    expect(constructs.map((construct) => construct.kind)).toEqual(['macro']);
+    expect(preserved.size).toBe(2);
+    expect(markdown).toMatch(/-->\n\nin\n\n<!--/);
+  });
+});
+
+describe('an element the parser cut short for its depth', () => {
+  it('is kept whole, as content nested deeper than Markdown is written', () => {
+    const root = parseStorage(`${'<div>'.repeat(MAX_DEPTH + 5)}x${'</div>'.repeat(MAX_DEPTH + 5)}`);
+    let element = root.children[0];
+    while (element?.type === 'element' && !element.truncated) element = element.children[0];
+    if (element?.type !== 'element') throw new Error('the parser cut nothing');
+    expect(classify(element)).toEqual({
+      kind: 'deep-nesting',
+      description: 'content nested deeper than Markdown is written',
+      keep: 'whole',
+    });
   });
 });
 
@@ -86,9 +114,12 @@ describe('odd forms of storage', () => {
     expect(listed('<p><time datetime="T2024-01-01"/></p>')).toEqual(['date|date T2024-01-01|kept']);
     expect(listed('<p><time datetime="2024-01-01Z"/></p>')).toEqual(['date|date 2024-01-01Z|kept']);
     expect(listed('<p><time datetime="2024-01-01"/></p>')).toEqual([]);
-    expect(listed('<h1-note><time datetime="2024-01-01"/></h1-note>')).toEqual([
-      'unknown-element|<h1-note> element|kept',
-    ]);
+    for (const name of ['h1-note', 'note-h1']) {
+      expect(listed(`<${name}>On <time datetime="2024-01-01"/></${name}>`)).toEqual([
+        `unknown-element|<${name}> element|kept`,
+      ]);
+    }
+    expect(listed('<h2>On <time datetime="2024-01-01"/></h2>')).toEqual(['date|date 2024-01-01|kept']);
   });
 
   it('reads a link with blank text before its target as a link to that target', () => {
