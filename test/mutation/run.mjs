@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run test:mutation -- [GROUP...] [--kept] [--concurrency N]`
+// `npm run test:mutation -- [GROUP...] [--kept] [--force] [--concurrency N]`
 //
 // With groups named (or none, meaning all): runs Stryker over each group of test/mutation/groups.mjs in turn,
 // incrementally (only mutants whose code or covering tests changed since that group's last run are run again), each
@@ -25,13 +25,19 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const merged = 'test/mutation/incremental.json';
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { kept: { type: 'boolean' }, concurrency: { type: 'string' } },
+  options: { kept: { type: 'boolean' }, force: { type: 'boolean' }, concurrency: { type: 'string' } },
 });
 for (const name of positionals) {
   if (!(name in groups)) throw new Error(`no group ${name}; the groups: ${Object.keys(groups).join(', ')}`);
 }
 const withResults = Object.keys(groups).filter((name) => existsSync(join(root, partFile(name))));
-const extra = values.concurrency ? ['--concurrency', values.concurrency] : [];
+const extra = [
+  ...(values.concurrency ? ['--concurrency', values.concurrency] : []),
+  // Every mutant again, not only those whose code or covering tests changed. Stryker credits module-level code (a
+  // table of constants) to the test that first loaded the module, so a new test of that table leaves the old
+  // results standing; --force records what it catches.
+  ...(values.force ? ['--force'] : []),
+];
 
 function stryker(files, incrementalFile) {
   return spawnSync(
