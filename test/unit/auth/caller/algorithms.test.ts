@@ -1,25 +1,13 @@
 import { type CryptoKey, exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createCallerVerifier } from '../../../../src/auth/caller/index.js';
+import { createCallerVerifier, SUPPORTED_ALGORITHMS } from '../../../../src/auth/caller/index.js';
 
 // Every signing algorithm a configured public key may be used with: a key of the right type (and curve) verifies a
 // token signed with it, configured as PEM or as JWK; a key of another type is refused when the server starts.
 
 const ISSUER = 'https://idp.example.com/';
 const AUDIENCE = 'https://mcp.example.com/mcp';
-const ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-] as const;
+const ALGORITHMS = SUPPORTED_ALGORITHMS;
 
 async function signed(alg: string, key: CryptoKey) {
   const now = Math.floor(Date.now() / 1000);
