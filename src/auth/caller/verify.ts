@@ -72,7 +72,9 @@ function translate(error: unknown): Error {
   if (error instanceof errors.JWTExpired) return invalid('token expired');
   if (error instanceof errors.JWTClaimValidationFailed) return invalid(claimReason(error));
   if (error instanceof errors.JOSEAlgNotAllowed) return invalid('signing algorithm not allowed');
-  if (error instanceof errors.JOSENotSupported) return invalid('unsupported signing algorithm or key');
+  // An algorithm or key type jose cannot use, or a `crit` header naming an extension nobody here understands.
+  if (error instanceof errors.JOSENotSupported)
+    return invalid('token needs an unsupported algorithm or extension');
   if (error instanceof errors.JWKSNoMatchingKey) return invalid('unknown signing key');
   if (error instanceof errors.JWKSMultipleMatchingKeys)
     return invalid('token names no key id and several keys fit');

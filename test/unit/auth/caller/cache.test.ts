@@ -99,6 +99,34 @@ describe('the verified-token cache', () => {
     expect(seen).toHaveLength(2);
   });
 
+  it('hands a missing token to the inner verifier, which refuses it in its own words', async () => {
+    const { verifier, seen } = counted();
+    const cached = cachingVerifier(verifier, { maxEntries: 10 });
+    await expect(cached.verify('')).rejects.toThrow(new InvalidCallerTokenError('missing token'));
+    // A caller that sends no header at all reaches here as undefined: refused the same way, not a TypeError.
+    await expect(cached.verify(undefined as unknown as string)).rejects.toThrow(
+      new InvalidCallerTokenError('missing token'),
+    );
+    expect(seen).toEqual(['', undefined]);
+  });
+
+  it('gives a token expired by the time it is verified no place: it evicts no fresh one', async () => {
+    let clock = Date.now();
+    const { verifier, seen } = counted();
+    const cached = cachingVerifier(verifier, { maxEntries: 1, now: () => clock });
+    const fresh = await token('fresh', 600);
+    const late = await token('late', 60);
+    await cached.verify(fresh);
+    const lateCaller = await real.verify(late);
+    // Exactly at its exp, and then past it (the inner verifier's leeway still accepts it both times).
+    for (const at of [lateCaller.expiresAt * 1000, lateCaller.expiresAt * 1000 + 5000]) {
+      clock = at;
+      expect((await cached.verify(late)).subject).toBe('late');
+      expect((await cached.verify(fresh)).subject).toBe('fresh');
+    }
+    expect(seen).toEqual([fresh, late, late]);
+  });
+
   it('remembers no failure: a bad token is checked every time, and fails every time', async () => {
     const { verifier, seen } = counted();
     const cached = cachingVerifier(verifier, { maxEntries: 10 });

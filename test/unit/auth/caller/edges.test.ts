@@ -1,6 +1,6 @@
-import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { base64url, exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { HttpResponse, http } from 'msw';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   CallerKeysUnavailableError,
   createCallerVerifier,
@@ -118,6 +118,61 @@ describe('caller auth: token checks', () => {
     await expect(v().verify(await sign({ iat: 'then' }))).rejects.toThrow('invalid issued-at');
   });
 
+  it('says a token without an audience names none, apart from one naming another server', async () => {
+    await expect(v().verify(await sign({ aud: undefined }))).rejects.toThrow(
+      new InvalidCallerTokenError('token has no audience'),
+    );
+  });
+
+  it('refuses a token whose critical header names an extension it does not understand (RFC 7515 4.1.11)', async () => {
+    // Signed by the real key: what makes it unacceptable is only the extension the issuer says must be understood.
+    const header = base64url.encode(
+      JSON.stringify({ alg: 'RS256', crit: ['x-bound-to'], 'x-bound-to': 'device-7' }),
+    );
+    const payload = base64url.encode(
+      JSON.stringify({ iss: ISSUER, aud: AUDIENCE, sub: 'u1', iat: now(), exp: now() + 600 }),
+    );
+    const input = `${header}.${payload}`;
+    const signature = await crypto.subtle.sign(
+      'RSASSA-PKCS1-v1_5',
+      rsa.privateKey,
+      new TextEncoder().encode(input),
+    );
+    await expect(v().verify(`${input}.${base64url.encode(new Uint8Array(signature))}`)).rejects.toThrow(
+      new InvalidCallerTokenError('token needs an unsupported algorithm or extension'),
+    );
+  });
+
+  it('fails closed, keeping the cause, when verifying breaks in a way nobody foresaw (a key that cannot be imported)', async () => {
+    const ec = await generateKeyPair('ES256', { extractable: true });
+    // A P-256 key whose x is not on the curve: it reads as JSON, and WebCrypto refuses it only at first use.
+    const broken = { ...(await exportJWK(ec.publicKey)), x: base64url.encode(new Uint8Array(32).fill(7)) };
+    const verifier = withKey(JSON.stringify(broken), ['ES256']);
+    const jwt = await sign({}, { alg: 'ES256' }, ec.privateKey);
+    const error = await verifier.verify(jwt).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidCallerTokenError);
+    expect(error).toMatchObject({ error: 'invalid_token', message: 'token could not be verified' });
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
+  describe('at the edge of the clock tolerance', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('accepts a token issued exactly the tolerance ahead of our clock, and refuses one a second later', async () => {
+      const at = 1_900_000_000;
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(at * 1000);
+      await expect(v().verify(await sign({ iat: at + 30, exp: at + 600 }))).resolves.toMatchObject({
+        subject: 'u1',
+      });
+      await expect(v().verify(await sign({ iat: at + 31, exp: at + 600 }))).rejects.toThrow(
+        'token issued in the future',
+      );
+    });
+  });
+
   it('refuses a token whose key set has several keys that fit and no key id', async () => {
     const jwk = { ...rsaJwk, alg: 'RS256' };
     const twice = createCallerVerifier({
@@ -138,13 +193,16 @@ describe('caller auth: token checks', () => {
     expect((await v().verify(await sign({ scope: 'a  b a ' }))).scopes).toEqual(['a', 'b']);
     expect((await v().verify(await sign({ scp: ['a', '', 3, 'a', 'c'] }))).scopes).toEqual(['a', 'c']);
     expect((await v().verify(await sign({ scope: 7 }))).scopes).toEqual([]);
+    // Entries that only look like strings (they have a length) are not scopes either.
+    expect((await v().verify(await sign({ scp: ['a', ['admin'], { length: 5 }] }))).scopes).toEqual(['a']);
   });
 
   it('keeps only display claims that are non-empty strings, and the client from client_id, else azp', async () => {
     const caller = await v().verify(
       await sign({ name: '', email: 'e@x.example', preferred_username: 9, azp: 'az' }),
     );
-    expect(caller.claims).toEqual({ email: 'e@x.example' });
+    // Strictly: a claim the token lacks is absent, not present as undefined.
+    expect(caller.claims).toStrictEqual({ email: 'e@x.example' });
     expect(caller.clientId).toBe('az');
     expect((await v().verify(await sign({ client_id: 'cid', azp: 'az' }))).clientId).toBe('cid');
     const none = await v().verify(await sign({ client_id: '' }));
@@ -204,9 +262,13 @@ describe('caller auth: options', () => {
     [{ issuer: 5 }, 'caller auth: issuer is required'],
     [{ audience: '' }, 'caller auth: audience is required'],
     [{ audience: null }, 'caller auth: audience is required'],
+    [{ audience: ['https://mcp.example.com/mcp'] }, 'caller auth: audience is required'],
     [{ algorithms: [''] }, 'caller auth: algorithms must be non-empty strings'],
     [{ algorithms: [7] }, 'caller auth: algorithms must be non-empty strings'],
-    [{ algorithms: ['XHS256'] }, 'caller auth: unsupported algorithm XHS256; use some of '],
+    [
+      { algorithms: ['XHS256'] },
+      'caller auth: unsupported algorithm XHS256; use some of RS256, RS384, RS512, ',
+    ],
     [{ algorithms: ['HS256X'] }, 'caller auth: unsupported algorithm HS256X'],
     [{ algorithms: ['hs512'] }, 'caller auth: hs512 is refused'],
     [{ clockToleranceSeconds: -1 }, 'caller auth: clockToleranceSeconds must be between 0 and'],
@@ -216,6 +278,9 @@ describe('caller auth: options', () => {
     [{ jwks: undefined, publicKey: '   ' }, 'caller auth: publicKey is empty'],
     [{ jwks: undefined, jwksUrl: 'ftp://idp.example.com/keys' }, 'caller auth: jwksUrl must use https'],
     [{ jwks: undefined, jwksUrl: 'http://idp.example.com/keys' }, 'caller auth: jwksUrl must use https'],
+    // Loopback is an exception for plain http only, not for any other scheme.
+    [{ jwks: undefined, jwksUrl: 'ftp://localhost/keys' }, 'caller auth: jwksUrl must use https'],
+    [{ jwks: undefined, jwksUrl: 'file://localhost/etc/keys.json' }, 'caller auth: jwksUrl must use https'],
   ])('refuses %j', (over, message) => {
     expect(() => createCallerVerifier({ ...base, ...(over as object) })).toThrow(message);
   });
