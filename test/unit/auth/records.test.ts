@@ -22,10 +22,31 @@ describe('the names of token-store records', () => {
     expect(records.signIn(slot)).toBe(`signin:${slot}`);
     expect(records.linkCount(42)).toBe('linkcount:42');
     expect(records.linkCountLock).toBe('connect-link-count');
+    // Shared by the fleet: every instance must read the quota mark where the others wrote it.
+    expect(records.quotaSpent).toBe('ratelimit:quota');
     // Slots and the OAuth state key derive from the keyring exactly as connect links were first written.
     const flowKey = keys.hmac('confluence-mcp oauth state key v1');
     expect(Buffer.from(records.flowKey)).toEqual(flowKey);
     expect(slot).toBe(createHmac('sha256', flowKey).update(`connect-slot\u0000${user}`).digest('base64url'));
+  });
+
+  it('probe readiness under a name no record is written under', () => {
+    const user = '["https://idp.example","alice"]';
+    const slot = records.slot(user);
+    const written = [
+      records.connection(user),
+      records.refreshLock(user),
+      records.capabilities(user),
+      records.link(slot),
+      records.consent(slot),
+      records.signIn(slot),
+      records.linkCount(1),
+      records.linkCountLock,
+      records.quotaSpent,
+    ];
+    expect(records.readinessProbe()).toMatch(/^[a-z][a-z-]+$/);
+    expect(written).not.toContain(records.readinessProbe());
+    expect(written.some((name) => name.startsWith(records.readinessProbe()))).toBe(false);
   });
 
   it('name no user: a record holds a keyed hash, and a slot is 43 characters of base64url', () => {

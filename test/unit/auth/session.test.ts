@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpResponse, http } from 'msw';
@@ -8,12 +8,14 @@ import {
   LOCAL_CALLER,
   MissingScopeError,
   NotConnectedError,
+  SiteConflictError,
   siteMatches,
   staticSessions,
   UnknownSiteError,
 } from '../../../src/auth/session.js';
 import { parseEncryptionKeys } from '../../../src/auth/store/index.js';
 import { getCurrentUser } from '../../../src/confluence/endpoints/users.js';
+import { describeExpectedError } from '../../../src/mcp/errors.js';
 import { mockServer } from '../../support/msw.js';
 
 const settings = { timeoutMs: 2000, userAgent: 'test' };
@@ -47,6 +49,8 @@ describe('siteMatches', () => {
     expect(siteMatches('cloud-2', { url: '', id: 'cloud-2' })).toBe(true);
     expect(siteMatches('x', { url: '', name: 'X' })).toBe(true);
     expect(siteMatches('anything', { url: '' })).toBe(false);
+    // A name that is nothing once trimmed names no site, not even one without a URL.
+    for (const blank of ['/', ' // ', '/wiki/']) expect(siteMatches(blank, { url: '' }), blank).toBe(false);
     expect(siteMatches('not a url', { url: 'not a url' })).toBe(true);
     expect(siteMatches('not', { url: 'not a url' })).toBe(false);
     expect(siteMatches('acme', { url: 'https://acme.atlassian.net' })).toBe(true);
@@ -107,6 +111,33 @@ describe('staticSessions', () => {
     expect(await sessions.disconnect(LOCAL_CALLER)).toBe(false);
   });
 
+  it('with an API token, places page URLs on its site and refuses one from another site', async () => {
+    const sessions = staticSessions(
+      {
+        type: 'api-token',
+        siteUrl: 'https://acme.atlassian.net/wiki',
+        email: 'p@acme.example',
+        apiToken: 't',
+      },
+      settings,
+    );
+    const signal = new AbortController().signal;
+    const onSite = 'https://acme.atlassian.net/wiki/spaces/ENG/pages/65540/Title';
+    for (const urls of [[onSite], ['65540', onSite], ['https://acme.atlassian.net/wiki/x/BAAB']]) {
+      const session = await sessions.session(LOCAL_CALLER, { urls }, signal);
+      expect(session.siteUrl, urls.join()).toBe('https://acme.atlassian.net');
+    }
+    const elsewhere = 'https://globex.atlassian.net/wiki/spaces/ENG/pages/65540/Title';
+    await expect(sessions.session(LOCAL_CALLER, { urls: [onSite, elsewhere] }, signal)).rejects.toThrow(
+      new UnknownSiteError(
+        'The URL https://globex.atlassian.net/wiki/spaces/ENG/pages/65540/Title is not on the one site this server is set up for (https://acme.atlassian.net). Use a URL from that site, or the page id.',
+      ),
+    );
+    expect((await sessions.describe(LOCAL_CALLER)).sites).toEqual([
+      { name: 'acme.atlassian.net', url: 'https://acme.atlassian.net', default: true },
+    ]);
+  });
+
   it('acts with an access token on its one cloud id, and names that id when refusing another site', async () => {
     const sessions = staticSessions(
       {
@@ -121,6 +152,14 @@ describe('staticSessions', () => {
     await expect(sessions.session(LOCAL_CALLER, { named: 'cloud-9' }, signal)).resolves.toMatchObject({
       grantedScopes: undefined,
     });
+    // An access token names no site URL, so a page URL cannot be placed here: the page tools check it against the
+    // site Confluence answers with.
+    const session = await sessions.session(
+      LOCAL_CALLER,
+      { urls: ['https://anywhere.atlassian.net/wiki/spaces/ENG/pages/1'] },
+      signal,
+    );
+    expect(session).not.toHaveProperty('siteUrl');
     await expect(sessions.session(LOCAL_CALLER, { named: 'acme' }, signal)).rejects.toThrow(
       'This server is set up for one site (cloud-9), not "acme".',
     );
@@ -154,6 +193,15 @@ describe('session errors', () => {
       connectUrl: 'https://x.example/c',
     });
     expect(new UnknownSiteError('x').name).toBe('UnknownSiteError');
+    expect(new SiteConflictError('x').name).toBe('SiteConflictError');
+  });
+
+  it('are told to the agent by their kind', () => {
+    expect(describeExpectedError(new UnknownSiteError('no such site.'))).toBe('Unknown site: no such site.');
+    expect(describeExpectedError(new SiteConflictError('two sites.'))).toBe('Invalid arguments: two sites.');
+    expect(describeExpectedError(new MissingScopeError(['write:page:confluence']))).toMatch(
+      /^Missing OAuth scope: Your Atlassian connection was not granted write:page:confluence\. This tool needs it/,
+    );
   });
 });
 
@@ -173,6 +221,17 @@ describe('local encryption key', () => {
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(readFileSync(path, 'utf8')).toBe(`${first}\n`);
     expect(localEncryptionKeys(dir)).toBe(first);
+  });
+
+  it('is never written through a link someone planted where the key file goes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmcp-keys-'));
+    const elsewhere = join(mkdtempSync(join(tmpdir(), 'cmcp-elsewhere-')), 'stolen.key');
+    // A dangling link: existsSync says no file is there, and a plain write would follow it.
+    symlinkSync(elsewhere, join(dir, 'encryption.key'));
+    expect(() => localEncryptionKeys(dir)).toThrow(
+      `${join(dir, 'encryption.key')} is not a regular file; remove it and start again`,
+    );
+    expect(existsSync(elsewhere)).toBe(false);
   });
 
   it('reads a key file someone wrote by hand, without its surrounding whitespace', () => {
