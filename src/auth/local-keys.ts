@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { generateEncryptionKey } from './store/index.js';
@@ -15,16 +15,15 @@ export function localConfigDir(env: NodeJS.ProcessEnv): string {
  */
 export function localEncryptionKeys(dir: string): string {
   const path = join(dir, 'encryption.key');
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const text = generateEncryptionKey();
   try {
-    // Exclusive create: never through a link planted where the file goes, never over a key another process wrote.
+    // Exclusive create: never through a link planted where the file goes, never over a key already there (another
+    // process may have made it a moment ago: both must then encrypt alike).
     writeFileSync(path, `${text}\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    // Another process made the key between the check and the write: use theirs, so both encrypt alike.
-    if (lstatSync(path).isFile()) return readFileSync(path, 'utf8').trim();
+    if (statSync(path, { throwIfNoEntry: false })?.isFile()) return readFileSync(path, 'utf8').trim();
     throw new Error(`${path} is not a regular file; remove it and start again`);
   }
   chmodSync(path, 0o600);

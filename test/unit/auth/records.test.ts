@@ -23,7 +23,7 @@ describe('the names of token-store records', () => {
     expect(records.linkCount(42)).toBe('linkcount:42');
     expect(records.linkCountLock).toBe('connect-link-count');
     // Shared by the fleet: every instance must read the quota mark where the others wrote it.
-    expect(records.quotaSpent).toBe('ratelimit:quota');
+    expect(new StoreRecords(keys).quotaSpent).toBe('ratelimit:quota');
     // Slots and the OAuth state key derive from the keyring exactly as connect links were first written.
     const flowKey = keys.hmac('confluence-mcp oauth state key v1');
     expect(Buffer.from(records.flowKey)).toEqual(flowKey);

@@ -133,6 +133,13 @@ describe('staticSessions', () => {
         'The URL https://globex.atlassian.net/wiki/spaces/ENG/pages/65540/Title is not on the one site this server is set up for (https://acme.atlassian.net). Use a URL from that site, or the page id.',
       ),
     );
+    const long = `https://globex.atlassian.net/wiki/spaces/${'x'.repeat(300)}`;
+    const refusal = await sessions.session(LOCAL_CALLER, { urls: [long] }, signal).catch((e: Error) => e);
+    expect(refusal).toBeInstanceOf(UnknownSiteError);
+    expect((refusal as Error).message).toContain(
+      `${new URL(long).pathname.slice(0, 80)} is not on the one site`,
+    );
+    expect((refusal as Error).message).not.toContain('x'.repeat(100));
     expect((await sessions.describe(LOCAL_CALLER)).sites).toEqual([
       { name: 'acme.atlassian.net', url: 'https://acme.atlassian.net', default: true },
     ]);
@@ -212,7 +219,7 @@ describe('local encryption key', () => {
     expect(localConfigDir({})).toBe(join(homedir(), '.config', 'confluence-mcp'));
   });
 
-  it('is made once, readable by its owner only, and read back the same afterwards', () => {
+  it('is made once, readable by its owner only, and read back the same afterwards (by any process: none replaces it)', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'cmcp-keys-')), 'nested', 'confluence-mcp');
     const first = localEncryptionKeys(dir);
     expect(() => parseEncryptionKeys(first)).not.toThrow();
