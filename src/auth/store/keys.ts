@@ -86,7 +86,8 @@ export function parseEncryptionKeys(
     const encoded = entry.slice(colon + 1).trim();
     if (!KID.test(id)) throw new EncryptionKeyError(`${where}: key id must be 1-32 of A-Z a-z 0-9 _ -`);
     if (!BASE64.test(encoded)) throw new EncryptionKeyError(`${where} (key "${id}") is not base64`);
-    const key = Buffer.from(encoded, encoded.includes('-') || encoded.includes('_') ? 'base64url' : 'base64');
+    // Node's base64 decoder reads the URL-safe alphabet too, so one call takes either form.
+    const key = Buffer.from(encoded, 'base64');
     if (key.length !== KEY_BYTES) {
       throw new EncryptionKeyError(
         `${where} (key "${id}") decodes to ${key.length} bytes; each key must be ${KEY_BYTES} bytes`,

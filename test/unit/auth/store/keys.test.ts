@@ -20,17 +20,41 @@ describe('parseEncryptionKeys', () => {
     expect(keys.key('old')).toEqual(Buffer.alloc(32, 9));
   });
 
+  it('reads entries with spaces around their parts, and keys in either base64 alphabet', () => {
+    const urlSafe = Buffer.alloc(32, 0xfb).toString('base64url'); // has - and _
+    const standard = Buffer.alloc(32, 0xfb).toString('base64'); // has + and /
+    const keys = parseEncryptionKeys(` a : ${urlSafe} ,b:${standard}`);
+    expect(keys.ids).toEqual(['a', 'b']);
+    expect(keys.key('a')).toEqual(Buffer.alloc(32, 0xfb));
+    expect(keys.key('b')).toEqual(Buffer.alloc(32, 0xfb));
+    const onlyDash = Buffer.from([...Buffer.alloc(30, 0), 0xfb, 0xe0]).toString('base64url');
+    expect(onlyDash).toContain('-');
+    expect(parseEncryptionKeys(`c:${onlyDash}`).key('c')).toEqual(
+      Buffer.from([...Buffer.alloc(30, 0), 0xfb, 0xe0]),
+    );
+  });
+
   it('accepts what generateEncryptionKey produces', () => {
     const entry = generateEncryptionKey('k2026');
     expect(entry).toMatch(/^k2026:[A-Za-z0-9+/]{43}=$/);
     expect(parseEncryptionKeys(entry).currentId).toBe('k2026');
     expect(generateEncryptionKey()).not.toBe(generateEncryptionKey());
+    // By default the id is the date: k and eight digits, so rotated keys sort by age.
+    expect(generateEncryptionKey()).toMatch(/^k\d{8}:/);
+    expect(() => generateEncryptionKey('bad id')).toThrow(
+      new EncryptionKeyError('key id "bad id" must be 1-32 of A-Z a-z 0-9 _ -'),
+    );
   });
 
   it.each([
-    ['', /is empty/],
-    ['   ', /is empty/],
+    [
+      '',
+      /^CONFLUENCE_MCP_ENCRYPTION_KEYS is empty; expected "kid:base64key\[,kid:base64key...\]" with 32-byte keys$/,
+    ],
+    ['   ', /^CONFLUENCE_MCP_ENCRYPTION_KEYS is empty; expected/],
     [`k1:${key32},`, /entry 2 is empty/],
+    [`k1:${key32},   `, /^CONFLUENCE_MCP_ENCRYPTION_KEYS entry 2 is empty; expected/],
+    [`:${key32}`, /entry 1: key id must be 1-32 of A-Z a-z 0-9 _ -$/],
     [key32, /entry 1 has no "kid:" prefix/],
     [`bad id:${key32}`, /entry 1: key id must be/],
     [`k1:not base64!`, /entry 1 \(key "k1"\) is not base64/],
@@ -61,11 +85,26 @@ describe('parseEncryptionKeys', () => {
     expect(() => parseEncryptionKeys(undefined)).toThrow(/^CONFLUENCE_MCP_ENCRYPTION_KEYS is empty/);
   });
 
+  it('is named EncryptionKeyError', () => {
+    expect(new EncryptionKeyError('x').name).toBe('EncryptionKeyError');
+  });
+
   it('shows only key ids when logged or serialised', () => {
     const keys = parseEncryptionKeys(`k1:${key32}`);
+    expect(inspect(keys)).toBe('EncryptionKeyring { ids: ["k1"] }');
     expect(JSON.stringify({ keys })).toBe('{"keys":{"ids":["k1"]}}');
     expect(inspect(keys)).not.toContain(key32);
     expect(inspect({ nested: keys }, { depth: 5, showHidden: true })).not.toContain('7, 7, 7');
+  });
+});
+
+describe('EncryptionKeyring', () => {
+  it.each([
+    [[], 'no encryption keys given'],
+    [[{ id: 'bad id', key: Buffer.alloc(32) }], 'key id "bad id" must be 1-32 of A-Z a-z 0-9 _ -'],
+    [[{ id: 'k1', key: Buffer.alloc(16) }], 'key "k1" is 16 bytes; each key must be 32 bytes'],
+  ])('refuses %j, built directly', (entries, message) => {
+    expect(() => new EncryptionKeyring(entries)).toThrow(new EncryptionKeyError(message));
   });
 });
 

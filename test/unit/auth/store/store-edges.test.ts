@@ -7,9 +7,11 @@ import {
   userKeyHash,
 } from '../../../../src/auth/store/index.js';
 import { backoffMs, LockCoordinator } from '../../../../src/auth/store/lock.js';
+import { LockTimeoutError } from '../../../../src/auth/store/lock-timeout-error.js';
 import { createMemoryBackend } from '../../../../src/auth/store/memory-backend.js';
 import { createSecretStore } from '../../../../src/auth/store/secret-store.js';
 import type { Backend, CorruptValueEvent } from '../../../../src/auth/store/types.js';
+import { describeExpectedError } from '../../../../src/mcp/errors.js';
 
 const keys = new EncryptionKeyring([{ id: 'k1', key: Buffer.alloc(32, 8) }]);
 
@@ -77,6 +79,10 @@ describe('secret store checks', () => {
       new RangeError('ttlMs must be a positive number of milliseconds'),
     );
     await expect(s.set('k', 1, Number.POSITIVE_INFINITY)).rejects.toThrow(RangeError);
+    // A key that is not a string at all (a caller bypassing the types) is refused, not stringified.
+    await expect(s.set(42 as unknown as string, 1)).rejects.toThrow(
+      new TypeError('store key must be a non-empty string of at most 512 characters'),
+    );
   });
 
   it('stores text as UTF-8', async () => {
@@ -147,6 +153,15 @@ describe('locks', () => {
     await held;
     // Once everyone has left, the lock is free again at once.
     await expect(locks.run('n', { ttlMs: 1000, waitMs: 0 }, async () => 'third')).resolves.toBe('third');
+  });
+
+  it('tells the agent to retry shortly when a lock is not had in time', () => {
+    const error = new LockTimeoutError('refresh:x', 250);
+    expect(error.name).toBe('LockTimeoutError');
+    expect(error).toMatchObject({ kind: 'busy', service: 'token-store', lockName: 'refresh:x', waitMs: 250 });
+    expect(describeExpectedError(error)).toBe(
+      'Your Confluence connection is being renewed by another request that is taking long. Retry in a few seconds.',
+    );
   });
 
   it('gives up at once when another process holds the lock and it will not wait', async () => {
