@@ -397,5 +397,10 @@ describe('createCallerVerifier with a remote JWKS', () => {
     await expect(
       v.verify(await token({ alg: 'HS256', key: new TextEncoder().encode('secret') })),
     ).rejects.toThrow('signing algorithm not allowed');
+    // Anything before or after the three parts, down to one character, is malformed before any key is looked up.
+    const jwt = await token();
+    for (const bad of [`${jwt}!`, `${jwt}\n`, `!${jwt}`, `${jwt}.`]) {
+      await expect(v.verify(bad), JSON.stringify(bad.slice(-3))).rejects.toThrow('malformed token');
+    }
   });
 });
