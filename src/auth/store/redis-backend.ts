@@ -15,6 +15,7 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 
 /** The subset of node-redis commands used beside Keyv; both the single client and the cluster client have them. */
 interface RawCommands {
+  get(key: string): Promise<string | null>;
   getDel(key: string): Promise<string | null>;
   set(
     key: string,
@@ -25,8 +26,8 @@ interface RawCommands {
 }
 
 /**
- * Redis (single node or cluster). get/set/delete go through Keyv and @keyv/redis; take (GETDEL), add (SET NX PX)
- * and the lock commands go to the node-redis client underneath, writing Keyv's own record format so that either
+ * Redis (single node or cluster). set/delete go through Keyv and @keyv/redis; get (GET), take (GETDEL), add (SET NX
+ * PX) and the lock commands go to the node-redis client underneath, in Keyv's own record format, so that either
  * path reads what the other wrote. Every operation fails with StoreUnavailableError when Redis is unreachable
  * (immediately: no offline queue) or silent (after operationTimeoutMs).
  */
@@ -65,9 +66,13 @@ function redisBackend(
   };
   const deserialize = async (text: string | null): Promise<string | undefined> => {
     if (text === null) return undefined;
-    const data = keyv.deserialize
-      ? await Promise.resolve(keyv.deserialize<string>(text)).catch(() => undefined)
-      : undefined;
+    let data: { value?: unknown; expires?: unknown } | undefined;
+    try {
+      // Keyv's deserializer may throw at once (JSON.parse) or reject: either way the record is not one of ours.
+      data = keyv.deserialize ? await keyv.deserialize<string>(text) : undefined;
+    } catch {
+      return undefined;
+    }
     if (typeof data?.expires === 'number' && data.expires <= Date.now()) return undefined;
     return typeof data?.value === 'string' ? data.value : undefined;
   };
@@ -95,7 +100,8 @@ function redisBackend(
 
   return {
     kind: connection.kind,
-    get: (key) => guard(() => keyv.get(key)),
+    // Read as take reads: a record in some other shape (not Keyv's JSON) is absent, not a store outage.
+    get: (key) => guard(async () => deserialize(await raw.get(key))),
     set: (key, value, ttlMs) =>
       guard(async () => {
         await keyv.set(key, value, ttlMs);
