@@ -9,7 +9,7 @@
 // without a judgement is the starting point for a test that states the promise the mutant breaks.
 // --unjudged  lists only survivors without a judgement
 // --check     exits 1 when any survivor has no judgement
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,7 @@ const report = JSON.parse(readFileSync(file, 'utf8'));
 /** Every judgement, by key; a key judged twice is an error (two reasons for one mutant). */
 function loadJudged(dir = join(dirname(fileURLToPath(import.meta.url)), 'judged')) {
   const judged = new Map();
+  if (!existsSync(dir)) return judged;
   for (const name of readdirSync(dir)
     .filter((n) => n.endsWith('.json'))
     .sort()) {
