@@ -1,9 +1,14 @@
 #!/usr/bin/env node
-// `npm run test:mutation -- [GROUP...] [--kept] [--force] [--concurrency N]`
+// `npm run test:mutation -- [GROUP...] [--kept | --together] [--force] [--concurrency N]`
 //
 // With groups named (or none, meaning all): runs Stryker over each group of test/mutation/groups.mjs in turn,
 // incrementally (only mutants whose code or covering tests changed since that group's last run are run again), each
 // into test/mutation/parts/<group>.json, then merges the groups' results into test/mutation/incremental.json.
+//
+// With --together: runs Stryker once over the named groups (or all), against their parts merged, and splits the
+// results back into each group's part (split.mjs). One initial test run instead of one per group: the right way to
+// re-measure several groups after adding tests. Verdicts recheck.mjs recorded stand while their file and tests are
+// unchanged.
 //
 // With --kept (CI): merges the groups that already have results. When every file they mutated and every test file
 // they ran reads as recorded (fresh.mjs), the recorded results stand and their score is checked; otherwise Stryker
@@ -12,20 +17,26 @@
 //
 // Exits 1 if a run scores under the threshold in stryker.config.mjs or fails.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import config from '../../stryker.config.mjs';
 import { staleness, withFilesWithoutMutants } from './fresh.mjs';
 import { groups, partFile } from './groups.mjs';
-import { score } from './merge-reports.mjs';
+import { mergeReports, score } from './merge-reports.mjs';
+import { carryRechecks, partOf } from './split.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const merged = 'test/mutation/incremental.json';
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { kept: { type: 'boolean' }, force: { type: 'boolean' }, concurrency: { type: 'string' } },
+  options: {
+    kept: { type: 'boolean' },
+    together: { type: 'boolean' },
+    force: { type: 'boolean' },
+    concurrency: { type: 'string' },
+  },
 });
 for (const name of positionals) {
   if (!(name in groups)) throw new Error(`no group ${name}; the groups: ${Object.keys(groups).join(', ')}`);
@@ -83,6 +94,42 @@ if (values.kept) {
       if (stryker(patterns, merged) !== 0) failed.push(...chosen);
     }
   }
+} else if (values.together) {
+  chosen = positionals.length ? positionals : Object.keys(groups);
+  const read = (file) => (existsSync(join(root, file)) ? readFileSync(join(root, file), 'utf8') : undefined);
+  const previous = Object.fromEntries(
+    chosen
+      .filter((name) => withResults.includes(name))
+      .map((name) => [name, JSON.parse(read(partFile(name)))]),
+  );
+  const together = 'reports/mutation/together.json';
+  mkdirSync(join(root, 'reports/mutation'), { recursive: true });
+  if (Object.keys(previous).length) {
+    writeFileSync(join(root, together), `${JSON.stringify(mergeReports(Object.values(previous), read))}\n`);
+  }
+  process.stdout.write(`\nmutation testing: groups ${chosen.join(', ')}, in one run\n`);
+  if (
+    stryker(
+      chosen.flatMap((name) => groups[name]),
+      together,
+    ) !== 0
+  )
+    failed.push(...chosen);
+  if (existsSync(join(root, together))) {
+    const report = JSON.parse(read(together));
+    for (const name of chosen) {
+      const part = withFilesWithoutMutants(partOf(report, groups[name], root), groups[name], root);
+      const carried = previous[name] ? carryRechecks(previous[name], part, read) : 0;
+      writeFileSync(join(root, partFile(name)), `${JSON.stringify(part, null, 2)}\n`);
+      const s = score(part);
+      process.stdout.write(
+        `mutation testing: ${name}: ${s.percent.toFixed(2)}% (${s.survived} survived, ${s.noCoverage} without coverage` +
+          `${carried ? `; ${carried} kept as recheck.mjs found them` : ''})\n`,
+      );
+      if (!withResults.includes(name)) withResults.push(name);
+    }
+  }
+  merge();
 } else {
   chosen = positionals.length ? positionals : Object.keys(groups);
   for (const name of chosen) {
