@@ -46,13 +46,15 @@ describe('isolation between users', () => {
     describeFigures(figures, (line) => process.stderr.write(`${line}\n`));
 
     expect(figures.victimErrors).toEqual([]);
-    // The victim kept calling throughout the attack (sequential calls, each after the last answer), and each answer
-    // came fast: the bound is generous (the issue's target is 100 ms; this must hold with both cores busy).
+    // The victim kept calling throughout the attack (sequential calls, each after the last answer), and no answer
+    // waited for the attacker's conversions: one queued behind a conversion on the main thread would take seconds,
+    // a good share of the attack. The bound is a quarter of the attack's own time, measured under the same load
+    // (the issue's target, 100 ms, is a benchmark figure: npm run bench -- --only isolation).
     expect(figures.underAttack.length).toBeGreaterThanOrEqual(5);
-    expect(quantile(figures.underAttack, 0.99)).toBeLessThan(1000);
+    expect(quantile(figures.underAttack, 0.99)).toBeLessThan(figures.attackMs / 4);
     expect(figures.health.length).toBeGreaterThanOrEqual(5);
     expect(figures.healthFailures).toEqual([]);
-    expect(Math.max(...figures.health)).toBeLessThan(1000);
+    expect(Math.max(...figures.health)).toBeLessThan(figures.attackMs / 4);
 
     // Each hostile create ended in the clear error, within its budget; nothing was created.
     const creates = figures.attack.filter((a) => a.label.startsWith('create'));

@@ -126,13 +126,16 @@ describe('isolation of section edits between users', () => {
         expect(latest()?.body).toBe(`${half}<h2>Target</h2><p>New <strong>target</strong> body.</p>${half}`);
       }
 
-      // The other user kept reading throughout, each answer well under a second; /healthz too.
+      // The other user kept reading throughout, and no answer waited for the edits: an answer queued behind a
+      // conversion on the main thread would take about as long as the edit itself. The bound is a quarter of the
+      // edits' own time, measured under the same load, not a wall-clock figure a busy machine can miss.
+      const attackMs = hostile.ms + benign.ms;
       expect(readErrors).toEqual([]);
       expect(reads.length).toBeGreaterThanOrEqual(3);
-      expect(Math.max(...reads)).toBeLessThan(1000);
+      expect(Math.max(...reads)).toBeLessThan(attackMs / 4);
       expect(health.length).toBeGreaterThanOrEqual(3);
       expect(healthFailures).toEqual([]);
-      expect(Math.max(...health)).toBeLessThan(1000);
+      expect(Math.max(...health)).toBeLessThan(attackMs / 4);
     } finally {
       await attacker.close();
       await victim.close();
