@@ -99,8 +99,8 @@ export async function serveOps(
     });
   }
   const header = req.headers.authorization ?? '';
-  const given = /^Bearer (.+)$/i.exec(header)?.[1] ?? '';
-  if (!sameSecret(given, metricsToken)) {
+  const given = /^Bearer (.+)$/i.exec(header)?.[1];
+  if (given === undefined || !sameSecret(given, metricsToken)) {
     res.writeHead(401, { 'www-authenticate': 'Bearer realm="metrics"', 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: 'Metrics need the bearer token in CONFLUENCE_MCP_METRICS_TOKEN.' }));
     return;
