@@ -60,9 +60,10 @@ describe('isolation between users', () => {
     const creates = figures.attack.filter((a) => a.label.startsWith('create'));
     expect(creates).toHaveLength(1);
     // Stopped at its budget, or (waiting behind the batch's conversions) at the call's deadline: either way a
-    // conversion error that says nothing was changed.
+    // conversion error that says nothing was changed. On a machine so busy that the sandbox (in this test's process)
+    // cannot answer the space lookup before it, the call ends there instead, telling the caller to retry.
     expect(creates[0]?.outcome).toMatch(
-      /^isError: Converting this Markdown to Confluence format (was stopped: .*3000 ms|did not finish within this call's time).*Nothing was changed/,
+      /^isError: Converting this Markdown to Confluence format (was stopped: .*3000 ms|did not finish within this call's time).*Nothing was changed|^isError: Confluence did not answer in time for spaces\. Retry once/,
     );
     const batch = figures.attack.find((a) => a.label.startsWith('4 MB batch'))?.outcome ?? '';
     expect(batch).toMatch(/^HTTP 200, 4 of 4 results isError/);
