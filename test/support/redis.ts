@@ -124,9 +124,10 @@ export interface RedisServerProcess {
 /**
  * Where each test-started redis-server is recorded (`<redis pid>-<owner pid>`), so one whose test worker was killed
  * outright (SIGKILL, as Stryker ends a runner that timed out) is not left behind, perhaps SIGSTOPped by a test that
- * paused it: a process-exit hook does not run then.
+ * paused it: a process-exit hook does not run then. CMCP_TEST_REDIS_OWNED_DIR moves it, so the test of this reaping
+ * can keep its records where no other test file's start reaps them first.
  */
-const OWNED_DIR = join(tmpdir(), 'confluence-mcp-test-redis');
+const OWNED_DIR = process.env.CMCP_TEST_REDIS_OWNED_DIR || join(tmpdir(), 'confluence-mcp-test-redis');
 
 function commandLineOf(pid: number): string {
   try {
@@ -136,11 +137,11 @@ function commandLineOf(pid: number): string {
   }
 }
 
-/** Kills the recorded redis-servers whose owner has exited; returns their pids. */
-export function reapOrphanedRedisServers(): number[] {
+/** Kills the redis-servers recorded in `dir` whose owner has exited; returns their pids. */
+export function reapOrphanedRedisServers(dir = OWNED_DIR): number[] {
   let names: string[];
   try {
-    names = readdirSync(OWNED_DIR);
+    names = readdirSync(dir);
   } catch {
     return [];
   }
@@ -152,7 +153,7 @@ export function reapOrphanedRedisServers(): number[] {
     if (!processIsGone(ownerPid)) continue;
     let port: string;
     try {
-      port = readFileSync(join(OWNED_DIR, name), 'utf8');
+      port = readFileSync(join(dir, name), 'utf8');
     } catch {
       continue; // Another worker reaped it first.
     }
@@ -163,7 +164,7 @@ export function reapOrphanedRedisServers(): number[] {
       process.kill(redisPid, 'SIGKILL');
       reaped.push(redisPid);
     }
-    rmSync(join(OWNED_DIR, name), { force: true });
+    rmSync(join(dir, name), { force: true });
   }
   return reaped;
 }

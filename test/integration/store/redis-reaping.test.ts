@@ -8,8 +8,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventually } from '../../support/eventually.js';
 import { describeWithRedisServer, reapOrphanedRedisServers } from '../../support/redis.js';
 
-const OWNED_DIR = join(tmpdir(), 'confluence-mcp-test-redis');
-
 /** Running, as opposed to gone or a zombie nobody has waited for yet. */
 function running(pid: number): boolean {
   try {
@@ -21,15 +19,22 @@ function running(pid: number): boolean {
 
 /** The redis-server a test worker recorded as its own. */
 function recordedBy(owner: number): number | undefined {
-  const name = readdirSync(OWNED_DIR).find((n) => n.endsWith(`-${owner}`));
+  const name = readdirSync(owned).find((n) => n.endsWith(`-${owner}`));
   return name === undefined ? undefined : Number(name.split('-')[0]);
 }
+
+// The records live in a directory of this file's own (CMCP_TEST_REDIS_OWNED_DIR): in the shared one, another test
+// file starting a redis-server at the same moment would reap the orphan first, and this file could not tell its own
+// reaping from theirs.
+let owned: string;
 
 describeWithRedisServer('redis-servers of a test worker that was killed outright', () => {
   let dir: string;
   const children: ChildProcess[] = [];
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cmcp-redis-reaping-'));
+    owned = join(dir, 'owned');
+    await mkdir(owned);
   });
   afterAll(async () => {
     for (const child of children) child.kill('SIGKILL');
@@ -49,7 +54,10 @@ describeWithRedisServer('redis-servers of a test worker that was killed outright
     const worker = spawn(
       process.execPath,
       ['--import', './test/support/ts-register.mjs', '--input-type=module', '-e', script],
-      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } },
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, NODE_OPTIONS: '', CMCP_TEST_REDIS_OWNED_DIR: owned },
+      },
     );
     children.push(worker);
     await once(worker.stdout as NodeJS.ReadableStream, 'data');
@@ -60,7 +68,7 @@ describeWithRedisServer('redis-servers of a test worker that was killed outright
     await exited;
     expect(running(redisPid as number)).toBe(true);
 
-    expect(reapOrphanedRedisServers()).toContain(redisPid);
+    expect(reapOrphanedRedisServers(owned)).toContain(redisPid);
     await eventually('the reaped redis-server to end', async () =>
       running(redisPid as number) ? undefined : true,
     );
@@ -68,24 +76,23 @@ describeWithRedisServer('redis-servers of a test worker that was killed outright
   });
 
   it('leave alone a process that took a recorded pid since, and the servers of live workers', async () => {
-    await mkdir(OWNED_DIR, { recursive: true });
     // A recorded pid now held by another program, its owner gone.
     const other = spawn('sleep', ['30'], { stdio: 'ignore' });
     children.push(other);
     const gone = spawn(process.execPath, ['-e', '0']);
     await once(gone, 'exit');
-    await writeFile(join(OWNED_DIR, `${other.pid}-${gone.pid}`), ':6390');
+    await writeFile(join(owned, `${other.pid}-${gone.pid}`), ':6390');
     // A redis-server-looking record whose owner (this worker) is alive.
     const mine = spawn('sleep', ['30'], { stdio: 'ignore' });
     children.push(mine);
-    await writeFile(join(OWNED_DIR, `${mine.pid}-${process.pid}`), ':6391');
+    await writeFile(join(owned, `${mine.pid}-${process.pid}`), ':6391');
 
-    expect(reapOrphanedRedisServers()).not.toContain(other.pid);
+    expect(reapOrphanedRedisServers(owned)).not.toContain(other.pid);
     expect(running(other.pid ?? -1)).toBe(true);
     expect(running(mine.pid ?? -1)).toBe(true);
     // The stale record is gone; the live owner's stays until its server exits.
-    expect(readdirSync(OWNED_DIR)).not.toContain(`${other.pid}-${gone.pid}`);
-    expect(readdirSync(OWNED_DIR)).toContain(`${mine.pid}-${process.pid}`);
-    await rm(join(OWNED_DIR, `${mine.pid}-${process.pid}`), { force: true });
+    expect(readdirSync(owned)).not.toContain(`${other.pid}-${gone.pid}`);
+    expect(readdirSync(owned)).toContain(`${mine.pid}-${process.pid}`);
+    await rm(join(owned, `${mine.pid}-${process.pid}`), { force: true });
   });
 });
