@@ -3,6 +3,8 @@ import type { EncryptionKeyring } from './store/keys.js';
 import { userKeyHash } from './store/user-key.js';
 
 const FLOW_KEY_INFO = 'confluence-mcp oauth state key v1';
+/** Users whose record-name hash is kept: about 100 bytes each. */
+const HASHES_KEPT = 4096;
 
 /**
  * The name of every record this server keeps in its token store, built here and nowhere else, and the keyed
@@ -13,6 +15,8 @@ const FLOW_KEY_INFO = 'confluence-mcp oauth state key v1';
 export class StoreRecords {
   readonly #keys: EncryptionKeyring;
   readonly #flowKey: Buffer;
+  /** Users' record-name hashes, computed once (an HMAC on every call otherwise). */
+  readonly #hashes = new Map<string, string>();
 
   /** Names keyed with the token store's own keyring. */
   constructor(keys: EncryptionKeyring) {
@@ -30,7 +34,14 @@ export class StoreRecords {
 
   /** A user's key as record names carry it: a keyed hash, so names do not reveal who the users are. */
   userHash(userKey: string): string {
-    return userKeyHash(userKey, this.#keys);
+    let hash = this.#hashes.get(userKey);
+    if (hash === undefined) {
+      hash = userKeyHash(userKey, this.#keys);
+      // Bounded: the oldest user hashed goes first, and is hashed again if they come back.
+      if (this.#hashes.size >= HASHES_KEPT) this.#hashes.delete(this.#hashes.keys().next().value as string);
+      this.#hashes.set(userKey, hash);
+    }
+    return hash;
   }
 
   /**

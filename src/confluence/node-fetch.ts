@@ -182,17 +182,94 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
       }
       const location = answer.headers.get('location');
       if (!isRedirect(answer.status) || location === null || redirect === 'manual') {
-        return new Response(answer.body ?? null, {
+        return new BufferedResponse(answer.body, {
           status: answer.status,
           statusText: answer.statusText,
           headers: answer.headers,
-        });
+        }) as unknown as Response;
       }
       if (redirect === 'error') throw fetchFailed(new Error(`unexpected redirect to ${location}`));
       if (redirects >= MAX_REDIRECTS) throw fetchFailed(new Error('redirect count exceeded'));
       out = redirected(out, answer.status, location);
     }
   };
+}
+
+/**
+ * A Response over an answer already read whole. A Response built on a buffer wraps it in a ReadableStream, and
+ * `text()` reads it back through that stream's reader, about a tenth of a small page read's CPU here; this one reads
+ * the buffer itself for `text()`, `json()`, `arrayBuffer()`, `bytes()` and `blob()`, and makes the stream only when
+ * `body` is asked for. Each body can be read once, as any Response's: a second read, or one after `body` was taken,
+ * rejects with the TypeError fetch gives.
+ */
+export class BufferedResponse extends (Response as new (
+  body: null,
+  init: ResponseInit,
+) => Pick<Response, 'headers' | 'status' | 'statusText'>) {
+  readonly #buffer: Buffer | undefined;
+  #stream: ReadableStream<Uint8Array> | null | undefined;
+  #used = false;
+
+  constructor(buffer: Buffer | undefined, init: ResponseInit) {
+    super(null, init);
+    this.#buffer = buffer;
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.#stream === undefined) {
+      const buffer = this.#buffer;
+      this.#stream = buffer
+        ? new ReadableStream<Uint8Array>({
+            start: (controller) => {
+              this.#used = true;
+              if (buffer.length) controller.enqueue(new Uint8Array(buffer));
+              controller.close();
+            },
+          })
+        : null;
+    }
+    return this.#stream;
+  }
+
+  get bodyUsed(): boolean {
+    return this.#used;
+  }
+
+  #take(): Buffer {
+    if (this.#used || this.#stream) throw new TypeError('Body is unusable: Body has already been read');
+    this.#used = true;
+    return this.#buffer ?? Buffer.alloc(0);
+  }
+
+  async text(): Promise<string> {
+    return this.#take().toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = this.#take();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    return new Uint8Array(await this.arrayBuffer());
+  }
+
+  async blob(): Promise<Blob> {
+    return new Blob([this.#take()], { type: this.headers.get('content-type') ?? '' });
+  }
+
+  clone(): BufferedResponse {
+    if (this.#used || this.#stream) throw new TypeError('Response.clone: Body has already been consumed.');
+    return new BufferedResponse(this.#buffer, {
+      status: this.status,
+      statusText: this.statusText,
+      headers: this.headers,
+    });
+  }
 }
 
 function isRedirect(status: number): boolean {

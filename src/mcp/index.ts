@@ -4,6 +4,14 @@ export { type AuthInfo, authInfoFor, callerOf, type VerifiedToken } from './cont
 export { DynamicToolsets } from './dynamic.js';
 export { describeExpectedError, type ToolErrorResult, toolErrorResult } from './errors.js';
 export { FairQueue, type FairQueueLimits, TooManyCallsError } from './fairness.js';
+export {
+  isInitialize,
+  type JSONRPCMessage,
+  jsonRpcMessages,
+  type MessageExtraInfo,
+  type RequestId,
+  type Transport,
+} from './json-rpc.js';
 export type { CallObserver, CallObserving } from './observe.js';
 export { publishedTools } from './published.js';
 export { bounded, requiredScopes, type ToolRuntime } from './registry.js';

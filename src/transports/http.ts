@@ -13,6 +13,7 @@ import { BodyBudget } from './http-budget.js';
 import { checkOrigin, isLoopback, originPolicy } from './http-guard.js';
 import { jsonRpcError, RequestError, readJsonBody, sendJson } from './http-io.js';
 import { Drain, OPS_PATHS, type OpsServing, refuseWhileDraining, serveOps } from './http-ops.js';
+import { openJsonPost } from './json-exchange.js';
 import { needsStream, toolsCalledIn } from './response-mode.js';
 
 /** What the HTTP server serves, built once it knows its public URL. */
@@ -90,10 +91,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     res.on('close', release);
     const body = await readJsonBody(req, http.maxBodyBytes);
     checkBatch(body, batch);
-    const transport = new Transport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: !needsStream(body, app.server.notifyingTools),
-    });
+    if (!needsStream(body, app.server.notifyingTools)) return answerWithJson(req, res, app, body, auth);
+    const transport = new Transport({ sessionIdGenerator: undefined, enableJsonResponse: false });
     const server = await app.server.connect(transport, toolsCalledIn(body));
     res.on('close', () => {
       void transport.close();
@@ -101,6 +100,28 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     });
     // The SDK hands `req.auth` to every handler of the request as its auth info.
     await transport.handleRequest(auth ? Object.assign(req, { auth }) : req, res, body);
+  }
+
+  /** A POST that needs no stream: its messages go to the server through a JsonExchange, its answers back as JSON. */
+  async function answerWithJson(
+    req: IncomingMessage,
+    res: ServerResponse,
+    app: HttpServing,
+    body: unknown,
+    auth: AuthInfo | undefined,
+  ): Promise<void> {
+    const post = openJsonPost(body, req.headers, req.url ?? '/mcp', auth);
+    const server = await app.server.connect(post.exchange, toolsCalledIn(body));
+    // Closing aborts what is still running; once everything is answered nothing is, and the server is dropped.
+    res.on('close', () => {
+      if (!post.exchange.answered) void server.close();
+    });
+    const answer = await post.exchange.run();
+    if (!post.hasRequests) return void res.writeHead(202).end();
+    // Undefined when the client went away before every request was answered: there is no one to answer.
+    if (answer !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    }
   }
 
   async function route(

@@ -8,7 +8,9 @@ import { cpuMs, drive, type Fleet, readPage, startFleet } from './fleet.js';
  */
 async function perCall(fleet: Fleet, quick: boolean, print: (line: string) => void): Promise<Figure[]> {
   const figures: Figure[] = [];
-  const warmUp = quick ? 10 : 300;
+  // Long enough for V8 to have optimised both servers' hot paths: after 300 calls, a third of the server's CPU per
+  // call (and half the bare proxy's) was still the JIT warming up, a start-up cost the per-call figure is not about.
+  const warmUp = quick ? 10 : 5000;
   await drive(4, warmUp, (worker) => readPage(fleet, worker));
   await drive(4, warmUp, () => fleet.proxy.call());
   for (const users of [1, 16, 64]) {
@@ -128,7 +130,13 @@ async function toolList(fleet: Fleet, print: (line: string) => void): Promise<Fi
 
 async function benchServer({ quick, print }: BenchOptions): Promise<Figure[]> {
   // --quick connects a few users and lets the 16 and 64 concurrent loops share them.
-  const fleet = await startFleet(quick ? 4 : 64);
+  // BENCH_SERVER_NODE_OPTIONS reaches the server process only (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to profile it).
+  const nodeOptions = process.env.BENCH_SERVER_NODE_OPTIONS;
+  const fleet = await startFleet(
+    quick ? 4 : 64,
+    undefined,
+    nodeOptions ? { NODE_OPTIONS: nodeOptions } : undefined,
+  );
   try {
     print(
       `confluence-mcp http (pid ${fleet.serverPid}) with per-user OAuth against the sandbox; ${fleet.users.length} users connected; each call reads page ${fleet.page.id} (${fleet.page.bytes} bytes of storage) as Markdown`,

@@ -1,4 +1,4 @@
-import { seal, unseal } from './cipher.js';
+import { type CorruptReason, seal, unseal } from './cipher.js';
 import { LockCoordinator } from './lock.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 import type { Backend, SecretStore, SecretStoreOptions } from './types.js';
@@ -6,6 +6,10 @@ import type { Backend, SecretStore, SecretStoreOptions } from './types.js';
 export const DEFAULT_NAMESPACE = 'cmcp';
 const NAMESPACE = /^[A-Za-z0-9_.-]{1,64}$/;
 const MAX_KEY_LENGTH = 512;
+/** Records whose decrypted form is kept for their next read (see `opened`): a few hundred kilobytes at most. */
+const OPENED_RECORDS = 1024;
+
+type Unsealed = { ok: true; plaintext: string } | { ok: false; reason: CorruptReason };
 
 function checkKey(key: string, what: string): void {
   if (typeof key !== 'string' || key === '' || key.length > MAX_KEY_LENGTH) {
@@ -52,15 +56,35 @@ export function createSecretStore(backend: Backend, options: SecretStoreOptions)
     if (closed) throw new StoreUnavailableError('the store is closed');
   };
 
-  const decode = <T>(key: string, full: string, envelope: string | undefined): T | undefined => {
-    if (envelope === undefined) return undefined;
+  // The plaintext of the envelope each record last held: reading a record again unchanged (a user's connection, on
+  // every call) skips the decryption. Keyed by the envelope itself, so a changed record misses, and bounded.
+  const opened = new Map<string, { envelope: string; plaintext: string }>();
+  const unsealed = (full: string, envelope: string, remember: boolean): Unsealed => {
+    const known = opened.get(full);
+    if (known?.envelope === envelope) return { ok: true, plaintext: known.plaintext };
     const result = unseal(keys, full, envelope);
+    if (!result.ok) return result;
+    const plaintext = result.plaintext.toString('utf8');
+    if (!remember) return { ok: true, plaintext };
+    if (!known && opened.size >= OPENED_RECORDS) opened.delete(opened.keys().next().value as string);
+    opened.set(full, { envelope, plaintext });
+    return { ok: true, plaintext };
+  };
+
+  const decode = <T>(
+    key: string,
+    full: string,
+    envelope: string | undefined,
+    remember = true,
+  ): T | undefined => {
+    if (envelope === undefined) return undefined;
+    const result = unsealed(full, envelope, remember);
     if (!result.ok) {
       onCorrupt?.({ key, reason: result.reason });
       return undefined;
     }
     try {
-      return JSON.parse(result.plaintext.toString('utf8')) as T;
+      return JSON.parse(result.plaintext) as T;
     } catch {
       onCorrupt?.({ key, reason: 'malformed' });
       return undefined;
@@ -81,12 +105,16 @@ export function createSecretStore(backend: Backend, options: SecretStoreOptions)
     },
     async delete(key: string) {
       open();
-      return backend.delete(fullKey(key));
+      const full = fullKey(key);
+      opened.delete(full);
+      return backend.delete(full);
     },
     async take<T>(key: string) {
       open();
       const full = fullKey(key);
-      return decode<T>(key, full, await backend.take(full));
+      // A taken record is gone: its plaintext is not kept for a read that cannot come.
+      opened.delete(full);
+      return decode<T>(key, full, await backend.take(full), false);
     },
     async add<T>(key: string, value: T, ttlMs?: number) {
       open();
