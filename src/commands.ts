@@ -6,7 +6,14 @@ import { createLogger, type Logger } from './log.js';
 import { PACKAGE } from './paths.js';
 import { listening, PORT_REMEDY, PortInUseError } from './port-in-use.js';
 import { buildRuntime } from './runtime.js';
-import { HEAP_ENV, keepHeapBecause, SERVER_HEAP_FLAGS, thisProcess } from './start/heap.js';
+import {
+  HEAP_ENV,
+  keepHeapBecause,
+  RUNNING_HEAP_FLAGS,
+  SERVER_HEAP_FLAGS,
+  thisProcess,
+  tunedWhileRunning,
+} from './start/heap.js';
 import type { StdioFront } from './start/index.js';
 import { isLoopback, runStdio, startHttpServer, startLoopbackConnectServer } from './transports/index.js';
 
@@ -58,6 +65,8 @@ function logHeap(log: Logger): void {
   const limitMiB = Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024);
   if (process.env[HEAP_ENV] === 'tuned')
     log.info('heap sized for a server', { limitMiB, flags: SERVER_HEAP_FLAGS, pid: process.pid });
+  else if (tunedWhileRunning(thisProcess('http')))
+    log.info('heap tuned while running', { limitMiB, flags: RUNNING_HEAP_FLAGS, pid: process.pid });
   else
     log.info('heap as Node sized it', {
       limitMiB,

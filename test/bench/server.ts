@@ -129,14 +129,13 @@ async function toolList(fleet: Fleet, print: (line: string) => void): Promise<Fi
 }
 
 async function benchServer({ quick, print }: BenchOptions): Promise<Figure[]> {
+  // Both reach the server process only: BENCH_SERVER_NODE_OPTIONS as its NODE_OPTIONS (e.g. `--import` of a
+  // profiler; --cpu-prof is not allowed there), BENCH_SERVER_HEAP as CONFLUENCE_MCP_HEAP (`off`: Node's default heap).
+  const env: Record<string, string> = {};
+  if (process.env.BENCH_SERVER_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_SERVER_NODE_OPTIONS;
+  if (process.env.BENCH_SERVER_HEAP) env.CONFLUENCE_MCP_HEAP = process.env.BENCH_SERVER_HEAP;
   // --quick connects a few users and lets the 16 and 64 concurrent loops share them.
-  // BENCH_SERVER_NODE_OPTIONS reaches the server process only (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to profile it).
-  const nodeOptions = process.env.BENCH_SERVER_NODE_OPTIONS;
-  const fleet = await startFleet(
-    quick ? 4 : 64,
-    undefined,
-    nodeOptions ? { NODE_OPTIONS: nodeOptions } : undefined,
-  );
+  const fleet = await startFleet(quick ? 4 : 64, undefined, env);
   try {
     print(
       `confluence-mcp http (pid ${fleet.serverPid}) with per-user OAuth against the sandbox; ${fleet.users.length} users connected; each call reads page ${fleet.page.id} (${fleet.page.bytes} bytes of storage) as Markdown`,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { HEAP_ENV, type HeapContext, keepHeapBecause, tuneServerHeap } from '../../../src/start/heap.js';
+import {
+  HEAP_ENV,
+  type HeapContext,
+  keepHeapBecause,
+  RUNNING_HEAP_FLAGS,
+  tunedWhileRunning,
+  tuneServerHeap,
+} from '../../../src/start/heap.js';
 
 const execve = (() => {
   throw new Error('not in a unit test');
@@ -66,5 +73,38 @@ describe('when the HTTP server restarts itself with a server heap', () => {
       '/usr/bin/node',
     );
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('when the HTTP server tunes the heap it has, while running', () => {
+  const argv = ['/usr/bin/node', '/app/cli.js', 'http'];
+
+  it('sets the running-heap flags on a Node that cannot restart in place, and nothing else', () => {
+    const set: string[] = [];
+    tuneServerHeap({ ...base, execve: undefined }, argv, '/usr/bin/node', (flag) => set.push(flag));
+    expect(set).toEqual([...RUNNING_HEAP_FLAGS]);
+    expect(set).toEqual(['--heap-growing-percent=30']);
+    expect(tunedWhileRunning({ ...base, execve: undefined })).toBe(true);
+  });
+
+  it.each([
+    ['a Node that restarts in place instead', {}],
+    ['another command', { command: 'stdio', execve: undefined }],
+    [
+      'heap flags the operator chose',
+      { execve: undefined, env: { NODE_OPTIONS: '--max-old-space-size=300' } },
+    ],
+    ['the operator turning it off', { execve: undefined, env: { [HEAP_ENV]: 'off' } }],
+  ])('sets nothing for %s', (_name, change) => {
+    const set: string[] = [];
+    const calls: string[] = [];
+    const context = {
+      ...base,
+      execve: ((file: string) => void calls.push(file)) as HeapContext['execve'],
+      ...change,
+    };
+    tuneServerHeap(context, argv, '/usr/bin/node', (flag) => set.push(flag));
+    expect(set).toEqual([]);
+    expect(tunedWhileRunning(context)).toBe(false);
   });
 });

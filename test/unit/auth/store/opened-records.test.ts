@@ -126,3 +126,58 @@ describe("a user's record-name hash", () => {
     expect(hmac).toHaveBeenCalledTimes(before + 1);
   });
 });
+
+describe('the records kept decrypted', () => {
+  it('keep several at once: reading another record does not let the first go', async () => {
+    const keys = keyring();
+    const store = storeOver(createMemoryBackend(), keys);
+    await store.set('conn:a', { n: 'a' });
+    await store.set('conn:b', { n: 'b' });
+    await store.get('conn:a');
+    await store.get('conn:b');
+    const lookups = vi.spyOn(keys, 'key');
+    expect(await store.get('conn:a')).toEqual({ n: 'a' });
+    expect(await store.get('conn:b')).toEqual({ n: 'b' });
+    expect(lookups).toHaveBeenCalledTimes(0);
+    // A record changed since is decrypted again and replaces its old plaintext, letting no other record go.
+    await store.set('conn:a', { n: 'a2' });
+    lookups.mockClear();
+    expect(await store.get('conn:a')).toEqual({ n: 'a2' });
+    expect(await store.get('conn:b')).toEqual({ n: 'b' });
+    expect(lookups).toHaveBeenCalledTimes(1);
+  });
+
+  it('are at most 1,024: the 1,025th read lets the oldest go, and only it', async () => {
+    const keys = keyring();
+    const store = storeOver(createMemoryBackend(), keys);
+    for (let i = 0; i <= 1024; i++) await store.set(`conn:u${i}`, { n: i });
+    for (let i = 0; i < 1024; i++) await store.get(`conn:u${i}`);
+    const lookups = vi.spyOn(keys, 'key');
+    // 1,024 kept: the first is still there.
+    await store.get('conn:u0');
+    expect(lookups).toHaveBeenCalledTimes(0);
+    await store.get('conn:u1024');
+    expect(lookups).toHaveBeenCalledTimes(1);
+    // u0 went when u1024 came in; u1 is still kept.
+    await store.get('conn:u1');
+    expect(lookups).toHaveBeenCalledTimes(1);
+    await store.get('conn:u0');
+    expect(lookups).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('the user hashes kept', () => {
+  it('are at most 4,096: the 4,097th user lets the first go', () => {
+    const keys = keyring();
+    const records = new StoreRecords(keys);
+    records.userHash('first');
+    for (let i = 1; i < 4096; i++) records.userHash(`user-${i}`);
+    const hmac = vi.spyOn(keys, 'hmac');
+    records.userHash('first');
+    expect(hmac).toHaveBeenCalledTimes(0);
+    records.userHash('one more');
+    expect(hmac).toHaveBeenCalledTimes(1);
+    records.userHash('first');
+    expect(hmac).toHaveBeenCalledTimes(2);
+  });
+});
