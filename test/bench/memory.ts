@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { SERVER_HEAP_FLAGS, thisProcess } from '../../src/start/heap.js';
+import {
+  RUNNING_HEAP_FLAGS,
+  SERVER_HEAP_FLAGS,
+  thisProcess,
+  tunedWhileRunning,
+} from '../../src/start/heap.js';
 import { type Bench, type BenchOptions, type Figure, figure } from './bench.js';
 import { drive, readPage, rssMiB, startFleet } from './fleet.js';
 
@@ -22,7 +27,7 @@ function imageNodeOptions(): string | undefined {
  * The server's resident memory over many `confluence_get_page` calls by 16 users, sampled every tenth of the run:
  * the figure is the last sample; flat means the last is within 10% of the first (taken after a tenth of the calls,
  * once caches and the heap have settled). Measured as `confluence-mcp http` starts with no flags given (on Node
- * 22.15 and later it restarts in place with its server heap, src/start/heap.ts; an older Node keeps its default
+ * 22.15 and later it restarts in place with its server heap, src/start/heap.ts; an older Node tunes its default
  * heap), then, for comparison, with Node's default heap (CONFLUENCE_MCP_HEAP=off) where the server would have sized
  * it, or with the NODE_OPTIONS the container image sets where it could not.
  */
@@ -33,7 +38,9 @@ async function benchMemory(options: BenchOptions): Promise<Figure[]> {
     options,
     restarts
       ? `as confluence-mcp http starts on ${node} (restarted in place with ${SERVER_HEAP_FLAGS.join(' ')})`
-      : `as confluence-mcp http starts on ${node} (default heap: this Node cannot restart in place)`,
+      : tunedWhileRunning(thisProcess('http'))
+        ? `as confluence-mcp http starts on ${node} (cannot restart in place: tuned while running with ${RUNNING_HEAP_FLAGS.join(' ')})`
+        : `as confluence-mcp http starts on ${node} (default heap)`,
   );
   if (restarts) {
     const defaults = await memoryOf(options, "Node's default heap (CONFLUENCE_MCP_HEAP=off)", {
