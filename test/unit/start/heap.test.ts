@@ -88,14 +88,15 @@ describe('when the HTTP server tunes the heap it has, while running', () => {
   });
 
   it.each([
-    ['a Node that restarts in place instead', {}],
-    ['another command', { command: 'stdio', execve: undefined }],
+    ['a Node that restarts in place instead', {}, 1],
+    ['another command', { command: 'stdio', execve: undefined }, 0],
     [
       'heap flags the operator chose',
       { execve: undefined, env: { NODE_OPTIONS: '--max-old-space-size=300' } },
+      0,
     ],
-    ['the operator turning it off', { execve: undefined, env: { [HEAP_ENV]: 'off' } }],
-  ])('sets nothing for %s', (_name, change) => {
+    ['the operator turning it off', { execve: undefined, env: { [HEAP_ENV]: 'off' } }, 0],
+  ])('sets nothing for %s', (_name, change, restarts) => {
     const set: string[] = [];
     const calls: string[] = [];
     const context = {
@@ -105,6 +106,7 @@ describe('when the HTTP server tunes the heap it has, while running', () => {
     };
     tuneServerHeap(context, argv, '/usr/bin/node', (flag) => set.push(flag));
     expect(set).toEqual([]);
+    expect(calls).toHaveLength(restarts);
     expect(tunedWhileRunning(context)).toBe(false);
   });
 });
