@@ -2,9 +2,32 @@ import { configSchema } from '../../src/config/index.js';
 import { type Bench, type BenchOptions, type Figure, figure, median, quantile } from './bench.js';
 import { cpuMs, drive, type Fleet, readPage, startFleet } from './fleet.js';
 
+/** Rounds per concurrency: the server and the bare proxy take turns, so a burst of load elsewhere hits both. */
+const ROUNDS = 5;
+
+/** One run of calls: the process's CPU per call, and the calls a second. */
+interface Run {
+  cpuPerCall: number;
+  perSecond: number;
+}
+
+const medianRun = (runs: readonly Run[]): Run => ({
+  cpuPerCall: median(runs.map((run) => run.cpuPerCall)),
+  perSecond: median(runs.map((run) => run.perSecond)),
+});
+
+/** The lowest and highest CPU per call of some runs, as `0.81-0.93`. */
+const spread = (runs: readonly Run[]): string => {
+  const values = runs.map((run) => run.cpuPerCall);
+  return `${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)}`;
+};
+
 /**
- * CPU and throughput of `confluence_get_page` at each concurrency, against the bare proxy of the same GET run the
- * same way just before: CPU per call is the process's CPU over the run divided by the calls.
+ * CPU and throughput of `confluence_get_page` at each concurrency, against the bare proxy of the same GET: CPU per
+ * call is a process's CPU over a run divided by its calls. The two take turns for {@link ROUNDS} runs each (the proxy
+ * first in even rounds, the server first in odd ones), and each figure is the median of its runs. On a shared
+ * 2-core machine one run of either moved by 10% or more from one minute to the next; a run also holds few major
+ * collections, so a single run is a matter of luck.
  */
 async function perCall(fleet: Fleet, quick: boolean, print: (line: string) => void): Promise<Figure[]> {
   const figures: Figure[] = [];
@@ -13,17 +36,30 @@ async function perCall(fleet: Fleet, quick: boolean, print: (line: string) => vo
   const warmUp = quick ? 10 : 5000;
   await drive(4, warmUp, (worker) => readPage(fleet, worker));
   await drive(4, warmUp, () => fleet.proxy.call());
+  const rounds = quick ? 1 : ROUNDS;
   for (const users of [1, 16, 64]) {
     const calls = quick ? 2 * users : users === 1 ? 800 : 3000;
-    const measure = async (pid: number, call: (worker: number) => Promise<void>) => {
+    const measure = async (pid: number, call: (worker: number) => Promise<void>): Promise<Run> => {
       const cpuBefore = cpuMs(pid);
       const ms = await drive(users, calls, call);
       return { cpuPerCall: (cpuMs(pid) - cpuBefore) / calls, perSecond: (calls * 1000) / ms };
     };
-    const proxy = await measure(fleet.proxy.pid, () => fleet.proxy.call());
-    const ours = await measure(fleet.serverPid, (worker) => readPage(fleet, worker));
+    const runs: { ours: Run[]; proxy: Run[] } = { ours: [], proxy: [] };
+    for (let round = 0; round < rounds; round++) {
+      const proxyRun = () => measure(fleet.proxy.pid, () => fleet.proxy.call());
+      const ourRun = () => measure(fleet.serverPid, (worker) => readPage(fleet, worker));
+      if (round % 2 === 0) {
+        runs.proxy.push(await proxyRun());
+        runs.ours.push(await ourRun());
+      } else {
+        runs.ours.push(await ourRun());
+        runs.proxy.push(await proxyRun());
+      }
+    }
+    const ours = medianRun(runs.ours);
+    const proxy = medianRun(runs.proxy);
     print(
-      `${users} user(s), ${calls} calls: server ${ours.cpuPerCall.toFixed(2)} ms CPU a call, ${ours.perSecond.toFixed(0)} calls/s; bare proxy ${proxy.cpuPerCall.toFixed(2)} ms, ${proxy.perSecond.toFixed(0)} calls/s`,
+      `${users} user(s), ${rounds} x ${calls} calls, medians: server ${ours.cpuPerCall.toFixed(2)} ms CPU a call (runs ${spread(runs.ours)}), ${ours.perSecond.toFixed(0)} calls/s; bare proxy ${proxy.cpuPerCall.toFixed(2)} ms (runs ${spread(runs.proxy)}), ${proxy.perSecond.toFixed(0)} calls/s`,
     );
     figures.push(
       figure({
