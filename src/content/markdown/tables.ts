@@ -1,7 +1,7 @@
 import { attr, isBlankText } from '../dom.js';
 import type { StorageElement, StorageNode } from '../parse.js';
 import { isBlockNode } from './block-node.js';
-import { writeParagraph } from './block-writing.js';
+import { visibleLine, writeParagraph } from './block-writing.js';
 import type { MarkdownContext } from './context.js';
 import type { MarkdownWriter } from './writer.js';
 
@@ -89,12 +89,12 @@ function isSimpleCell(cell: StorageElement): boolean {
   return span(cell, 'colspan') === 1 && span(cell, 'rowspan') === 1 && isInlineCell(cell);
 }
 
-/** A cell's inline Markdown on one line, line breaks as `<br>`. */
+/** A cell's inline Markdown on one line, line breaks as `<br>` (blank lines dropped). */
 function inlineCell(cell: StorageElement, ctx: MarkdownContext): string {
   const parts: string[] = [];
   for (const line of ctx.render.renderInlineToString(cell.children, ctx).split('\n')) {
-    const trimmed = line.trim();
-    if (trimmed !== '') parts.push(trimmed);
+    const visible = visibleLine(line, parts.length > 0);
+    if (visible !== '') parts.push(visible);
   }
   return parts.join('<br>');
 }
