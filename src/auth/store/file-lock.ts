@@ -14,16 +14,25 @@ interface Holder {
   token: string;
 }
 
+/**
+ * The lock file's holder; undefined when there is no lock file (released meanwhile). A lock path that cannot be read
+ * (a directory, say) is not a lock anyone will release: waiting for it would only spin until the deadline.
+ */
 async function readHolder(path: string): Promise<{ text: string; holder?: Holder } | undefined> {
+  let text: string;
   try {
-    const text = await readFile(path, 'utf8');
-    try {
-      return { text, holder: JSON.parse(text) as Holder };
-    } catch {
-      return { text }; // being written right now, or torn by a crash
-    }
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new StoreUnavailableError(
+      `cannot read the store lock file ${path} (${code}): it must be a file or absent`,
+    );
+  }
+  try {
+    return { text, holder: JSON.parse(text) as Holder };
   } catch {
-    return undefined;
+    return { text }; // being written right now, or torn by a crash
   }
 }
 
@@ -86,7 +95,8 @@ export async function withFileLock<T>(path: string, waitMs: number, fn: () => Pr
   try {
     return await fn();
   } finally {
-    const current = await readHolder(path);
+    // A lock path that stopped being a file while held is not ours to remove, and fn's outcome stands.
+    const current = await readHolder(path).catch(() => undefined);
     if (current?.text === text) await unlink(path).catch(() => {});
   }
 }
