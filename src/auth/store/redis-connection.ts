@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from '@keyv/redis';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
@@ -157,19 +158,40 @@ function cluster(url: string, options: RedisConnectionOptions): RedisConnection 
   client.on('error', report);
   client.on('node-error', report);
   let connecting: Promise<void> | undefined;
+  // node-redis's own connect, which goes on after firstConnect gives up on it.
+  let discovery: Promise<unknown> | undefined;
+  const discover = () => {
+    const started = client.connect();
+    discovery = started;
+    started
+      .catch(() => {})
+      .finally(() => {
+        if (discovery === started) discovery = undefined;
+      });
+    return started;
+  };
   return {
     kind: 'redis-cluster',
     client,
     async connect() {
       if (client.isOpen) return;
       // Topology discovery does not retry (RootNodesUnavailableError), so a later operation tries again.
-      connecting ??= firstConnect(() => client.connect(), client, options.connectTimeoutMs).finally(() => {
+      connecting ??= firstConnect(discover, client, options.connectTimeoutMs).finally(() => {
         connecting = undefined;
       });
       await connecting;
     },
     async close() {
+      const pending = discovery;
       if (client.isOpen) client.destroy();
+      if (!pending) return;
+      // A discovery under way when destroyed still connects the nodes it then finds, and nothing would close them
+      // (they reconnect for ever and keep the process alive): destroy again once it has settled. It may never settle
+      // (a node that accepted and went silent, a master that is down), so after a connection's time destroy what it
+      // has opened so far as well; it settles once its clients are gone, and the late destroy takes the rest.
+      const settled = pending.catch(() => {}).then(() => client.destroy());
+      await Promise.race([settled, sleep(options.connectTimeoutMs, undefined, { ref: false })]);
+      client.destroy();
     },
   };
 }
